@@ -1,0 +1,422 @@
+//! Command implementations: load config, pick accounts, run them concurrently, report.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::CommandFactory;
+use serde_json::json;
+
+use crate::cli::{AccountCommand, Cli, Command, Global};
+use crate::config::{self, Account, Config, Protocol};
+use crate::engine::fetch::{self, FolderReport, Settings};
+use crate::engine::plan::Retention;
+use crate::error::{Error, Result, exit};
+use crate::net::{self, Endpoint};
+use crate::output::{Printer, Progress, human_bytes};
+use crate::proto::pop3::Pop3;
+use crate::remote::Remote;
+use crate::remote::imap::{ImapRemote, Login};
+use crate::remote::pop3::Pop3Remote;
+use crate::state::State;
+use crate::{lock, secret, testhook};
+
+pub async fn run(cli: Cli) -> i32 {
+    init_tracing(cli.global.quiet, cli.global.verbose);
+    let printer = Printer::new(cli.global.quiet, cli.global.verbose, cli.global.json, cli.global.color);
+    let result = match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "mailx", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => Ok(exit::OK),
+                Err(e) => Err(Error::io("<stdout>", e)),
+            }
+        }
+        Command::Fetch { accounts } => fetch(&cli.global, &printer, accounts).await,
+        Command::Account(AccountCommand::List) => account_list(&cli.global, &printer),
+        Command::Account(AccountCommand::Show { account }) => account_show(&cli.global, &printer, account),
+        Command::Account(AccountCommand::Test { accounts }) => account_test(&cli.global, &printer, accounts).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            printer.error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn init_tracing(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("mailx={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+fn config_path(global: &Global) -> Result<PathBuf> {
+    global.config.clone().or_else(config::default_path).ok_or_else(|| {
+        Error::Usage("cannot determine the config directory; pass --config FILE".into())
+    })
+}
+
+fn load_config(global: &Global) -> Result<Config> {
+    config::load(&config_path(global)?)
+}
+
+fn pick<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a Account>> {
+    if config.accounts.is_empty() {
+        return Err(Error::Config {
+            path: config.path.clone(),
+            line: 0,
+            message: "no accounts configured".into(),
+            hint: "add an [accounts.NAME] table (see README, \"Configuration\")".into(),
+        });
+    }
+    if names.is_empty() {
+        return Ok(config.accounts.values().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            config.accounts.get(n).ok_or_else(|| {
+                let known: Vec<&str> = config.accounts.keys().map(String::as_str).collect();
+                Error::Usage(format!(
+                    "no account named {n:?} in {}; configured: {}",
+                    config.path.display(),
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+fn endpoint(account: &Account, timeout: u64) -> Endpoint {
+    Endpoint {
+        host: account.host.clone(),
+        port: account.port,
+        timeout: Duration::from_secs(timeout.max(1)),
+        label: format!("{} ({}:{})", account.name, account.host, account.port),
+    }
+}
+
+fn retention(account: &Account) -> Retention {
+    match (account.keep, account.delete_after_days) {
+        (false, _) => Retention::DeleteAfterDownload,
+        (true, Some(d)) => Retention::DeleteAfterDays(d),
+        (true, None) => Retention::Keep,
+    }
+}
+
+/// Outcome of one account: folder reports, or the error that stopped it.
+struct AccountRun {
+    account: String,
+    protocol: Protocol,
+    folders: Vec<FolderReport>,
+    error: Option<Error>,
+}
+
+impl AccountRun {
+    fn exit_code(&self) -> i32 {
+        if let Some(e) = &self.error {
+            return e.exit_code();
+        }
+        let failed: Vec<i32> = self.folders.iter().filter_map(|f| f.error_code).collect();
+        if failed.is_empty() {
+            exit::OK
+        } else if failed.len() == self.folders.len() && failed.iter().all(|c| *c == failed[0]) {
+            failed[0]
+        } else {
+            exit::PARTIAL
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let sum = |f: fn(&FolderReport) -> u64| self.folders.iter().map(f).sum::<u64>();
+        let mut errors: Vec<serde_json::Value> = self
+            .folders
+            .iter()
+            .filter_map(|f| f.error.as_ref().map(|e| json!({"folder": f.name, "message": e})))
+            .collect();
+        if let Some(e) = &self.error {
+            errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
+        }
+        json!({
+            "account": self.account,
+            "protocol": self.protocol.name(),
+            "ok": self.exit_code() == exit::OK,
+            "exit_code": self.exit_code(),
+            "downloaded": sum(|f| f.downloaded),
+            "bytes": sum(|f| f.bytes),
+            "deleted_on_server": sum(|f| f.deleted_on_server),
+            "folders": self.folders,
+            "errors": errors,
+        })
+    }
+
+    fn summary(&self) -> String {
+        let n: u64 = self.folders.iter().map(|f| f.downloaded).sum();
+        let bytes: u64 = self.folders.iter().map(|f| f.bytes).sum();
+        let deleted: u64 = self.folders.iter().map(|f| f.deleted_on_server).sum();
+        let mut s = if n == 0 {
+            format!("{}: no new mail", self.account)
+        } else {
+            let folders = self.folders.iter().filter(|f| f.downloaded > 0).count();
+            format!(
+                "{}: {n} new message{} ({}) in {folders} folder{}",
+                self.account,
+                if n == 1 { "" } else { "s" },
+                human_bytes(bytes),
+                if folders == 1 { "" } else { "s" }
+            )
+        };
+        if deleted > 0 {
+            s.push_str(&format!("; {deleted} deleted on the server"));
+        }
+        s
+    }
+}
+
+/// Aggregate: 0 if all succeeded, the common code if all failed alike, else partial.
+fn combine(codes: &[i32]) -> i32 {
+    if codes.iter().all(|c| *c == exit::OK) {
+        exit::OK
+    } else if codes.iter().all(|c| *c == codes[0]) {
+        codes[0]
+    } else {
+        exit::PARTIAL
+    }
+}
+
+async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
+    let config = load_config(global)?;
+    let accounts = pick(&config, names)?;
+    let runs = futures::future::join_all(
+        accounts
+            .iter()
+            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer)),
+    )
+    .await;
+    let mut codes = Vec::new();
+    for run in &runs {
+        for f in &run.folders {
+            if let Some(e) = &f.error {
+                printer.error_text(&format!("{}: {}: {e}", run.account, f.name), "the other folders were fetched; rerun after fixing this one");
+            }
+        }
+        if let Some(e) = &run.error {
+            printer.error(e);
+        }
+        if printer.json {
+            printer.json_line(&run.to_json());
+        } else if printer.wants_summary() {
+            printer.line(&run.summary());
+        }
+        codes.push(run.exit_code());
+    }
+    Ok(combine(&codes))
+}
+
+async fn fetch_one(account: &Account, state_dir: &Path, timeout: u64, printer: &Printer) -> AccountRun {
+    let progress = printer.progress(&account.name);
+    let mut folders = Vec::new();
+    let result = fetch_account(account, state_dir, timeout, &progress, &mut folders).await;
+    progress.finish();
+    AccountRun {
+        account: account.name.clone(),
+        protocol: account.protocol,
+        folders,
+        error: result.err(),
+    }
+}
+
+async fn fetch_account(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    progress: &Progress,
+    reports: &mut Vec<FolderReport>,
+) -> Result<()> {
+    let _lock = lock::acquire(state_dir, &account.name)?;
+    let mut state = State::open(&state_dir.join(format!("{}.sqlite", account.name)))?;
+    fetch::recover(&mut state, &account.maildir)?;
+    let settings = Settings {
+        maildir: &account.maildir,
+        patterns: &account.folders,
+        retention: retention(account),
+        keep_requested: account.keep,
+    };
+    match connect(account, timeout).await? {
+        Connected::Pop3(mut r) => run_remote(&mut r, &mut state, &settings, progress, reports, true).await,
+        Connected::Imap(mut r) => run_remote(&mut r, &mut state, &settings, progress, reports, false).await,
+    }?;
+    state.set_meta("last_fetch", &testhook::now().to_string())?;
+    Ok(())
+}
+
+enum Connected {
+    Pop3(Pop3Remote),
+    Imap(ImapRemote),
+}
+
+async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
+    let password = secret::resolve(account).await?;
+    let ep = endpoint(account, timeout);
+    let connector = net::tls_connector(account.ca_file.as_deref())?;
+    Ok(match account.protocol {
+        Protocol::Pop3 => {
+            let mut conn = Pop3::connect(&ep, account.tls, &connector).await?;
+            conn.login(&account.name, &account.user, &password).await?;
+            Connected::Pop3(Pop3Remote::new(conn, ep.label.clone()))
+        }
+        Protocol::Imap => {
+            let login = Login {
+                ep,
+                tls: account.tls,
+                connector,
+                account: account.name.clone(),
+                user: account.user.clone(),
+                password,
+            };
+            Connected::Imap(ImapRemote::connect(login, account.folder_prefix.clone()).await?)
+        }
+    })
+}
+
+async fn run_remote<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    progress: &Progress,
+    reports: &mut Vec<FolderReport>,
+    deletes_at_finish: bool,
+) -> Result<()> {
+    let (folder_reports, deletions) = fetch::fetch_folders(remote, state, settings, progress).await?;
+    *reports = folder_reports;
+    match remote.finish().await {
+        Ok(()) => {
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+                testhook::step("record deleted");
+            }
+            Ok(())
+        }
+        Err(e) if deletes_at_finish => {
+            // POP3 applies DELE only on a clean QUIT: nothing was deleted.
+            for r in reports.iter_mut() {
+                r.deleted_on_server = 0;
+            }
+            Err(e)
+        }
+        Err(e) => {
+            tracing::debug!("LOGOUT failed after the work was done: {e}");
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn account_list(global: &Global, printer: &Printer) -> Result<i32> {
+    let config = load_config(global)?;
+    for a in config.accounts.values() {
+        if printer.json {
+            printer.json_line(&json!({"account": a.name, "protocol": a.protocol.name(), "host": a.host, "port": a.port, "user": a.user, "maildir": a.maildir}));
+        } else {
+            printer.line(&format!(
+                "{}\t{}://{}@{}:{}\t{}",
+                a.name,
+                a.protocol.name(),
+                a.user,
+                a.host,
+                a.port,
+                a.maildir.display()
+            ));
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn account_show(global: &Global, printer: &Printer, name: &str) -> Result<i32> {
+    let config = load_config(global)?;
+    let a = pick(&config, &[name.to_string()])?[0];
+    let password = match (&a.password_command, &a.password_env) {
+        (Some(c), _) => format!("from command `{c}`"),
+        (_, Some(v)) => format!("from environment variable {v}"),
+        _ => format!("from the OS keyring (service \"mailx\", user \"{}\")", a.name),
+    };
+    let tls = match a.tls {
+        config::TlsMode::Implicit => "implicit TLS",
+        config::TlsMode::Starttls => "STARTTLS",
+        config::TlsMode::None => "none (plaintext allowed)",
+    };
+    if printer.json {
+        printer.json_line(&json!({
+            "account": a.name, "protocol": a.protocol.name(), "host": a.host, "port": a.port,
+            "tls": tls, "user": a.user, "password_source": password, "maildir": a.maildir,
+            "retention": a.retention_words(), "folders": a.folders,
+        }));
+    } else {
+        for (k, v) in [
+            ("account", a.name.clone()),
+            ("protocol", a.protocol.name().to_string()),
+            ("server", format!("{}:{} ({tls})", a.host, a.port)),
+            ("user", a.user.clone()),
+            ("password", password),
+            ("maildir", a.maildir.display().to_string()),
+            ("retention", a.retention_words()),
+            ("folders", a.folders.join(", ")),
+        ] {
+            printer.line(&format!("{k:>10}: {v}"));
+        }
+    }
+    Ok(exit::OK)
+}
+
+async fn account_test(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
+    let config = load_config(global)?;
+    let accounts = pick(&config, names)?;
+    let mut codes = Vec::new();
+    for a in accounts {
+        let result = async {
+            match connect(a, global.timeout).await? {
+                Connected::Pop3(mut r) => r.finish().await,
+                Connected::Imap(mut r) => r.finish().await,
+            }
+        }
+        .await;
+        match &result {
+            Ok(()) => {
+                if printer.json {
+                    printer.json_line(&json!({"account": a.name, "ok": true}));
+                } else if !printer.quiet {
+                    printer.line(&format!("{}: login ok", a.name));
+                }
+                codes.push(exit::OK);
+            }
+            Err(e) => {
+                printer.error(e);
+                if printer.json {
+                    printer.json_line(&json!({"account": a.name, "ok": false, "error": e.to_string()}));
+                }
+                codes.push(e.exit_code());
+            }
+        }
+    }
+    Ok(combine(&codes))
+}

@@ -1,0 +1,87 @@
+//! Command-line definition (clap only). One definition drives help, man page and completions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::ColorChoice;
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0   success
+  1   `check`: no new mail
+  2   partial failure: some accounts or folders failed, others succeeded
+  64  usage error (bad command line)
+  69  network or TLS failure (server unreachable, certificate not trusted, timeout)
+  70  internal error (a bug)
+  74  local I/O error (disk full, permissions)
+  75  another mailx run holds the account's lock (try again later)
+  76  protocol error (the server sent something unexpected, or refused a command)
+  77  authentication failed, or no password available
+  78  configuration error (file, line and key are named)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailx",
+    version,
+    about = "Fetch mail over POP3 and IMAP into local Maildir folders",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]
+    #[arg(long, global = true, env = "MAILX_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print nothing but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail: -v progress and summaries, -vv protocol trace (passwords redacted)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Machine-readable output on stdout: one JSON object per account per line
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to color error messages
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Seconds to wait for any single network operation
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Download new mail from all (or the named) accounts into their Maildirs
+    Fetch {
+        /// Accounts to fetch (default: all)
+        accounts: Vec<String>,
+    },
+    /// Show and test configured accounts
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// List configured accounts
+    List,
+    /// Show one account's settings (never its password)
+    Show { account: String },
+    /// Connect and log in, changing nothing
+    Test { accounts: Vec<String> },
+}

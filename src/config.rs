@@ -1,0 +1,392 @@
+//! The TOML config file: parsing, defaults and validation with file:line errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Imap,
+    Pop3,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Imap => "imap",
+            Protocol::Pop3 => "pop3",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    Implicit,
+    Starttls,
+    None,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    state_dir: Option<String>,
+    #[serde(default)]
+    accounts: BTreeMap<String, RawAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    protocol: Protocol,
+    host: String,
+    port: Option<u16>,
+    tls: Option<TlsMode>,
+    ca_file: Option<String>,
+    user: String,
+    password_command: Option<String>,
+    password_env: Option<String>,
+    maildir: String,
+    keep: Option<bool>,
+    delete_after_days: Option<u32>,
+    folders: Option<Vec<String>>,
+    folder_prefix: Option<String>,
+    allow_plaintext: Option<bool>,
+}
+
+/// Where the prefix of personal folders comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderPrefix {
+    /// Ask the server (NAMESPACE).
+    Auto,
+    Explicit(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub protocol: Protocol,
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub ca_file: Option<PathBuf>,
+    pub user: String,
+    pub password_command: Option<String>,
+    pub password_env: Option<String>,
+    pub maildir: PathBuf,
+    pub keep: bool,
+    pub delete_after_days: Option<u32>,
+    pub folders: Vec<String>,
+    pub folder_prefix: FolderPrefix,
+}
+
+impl Account {
+    pub fn retention_words(&self) -> String {
+        match (self.keep, self.delete_after_days) {
+            (false, _) => "deletes mail from the server after download".into(),
+            (true, None) => "keeps mail on the server".into(),
+            (true, Some(n)) => format!("keeps mail on the server, deletes it {n} days after download"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub state_dir: PathBuf,
+    pub accounts: BTreeMap<String, Account>,
+}
+
+/// `--config`, then `$MAILX_CONFIG` (clap fills both into `explicit`), then XDG.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "mailx").map(|d| d.config_dir().join("config.toml"))
+}
+
+fn default_state_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "mailx")
+        .map(|d| {
+            d.state_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| d.data_local_dir().join("state"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".mailx-state"))
+}
+
+pub fn load(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            "create it (see README, \"Configuration\"), run `mailx account add`, or pass --config FILE".to_string()
+        } else {
+            "check the file's permissions".to_string()
+        };
+        Error::Config {
+            path: path.to_path_buf(),
+            line: 0,
+            message: format!("cannot read config file: {e}"),
+            hint,
+        }
+    })?;
+    parse(path, &text)
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
+        let key = e
+            .span()
+            .and_then(|s| text.get(s))
+            .filter(|k| !k.contains('\n') && k.len() < 80)
+            .map(|k| format!(" (at `{}`)", k.trim()))
+            .unwrap_or_default();
+        Error::Config {
+            path: path.to_path_buf(),
+            line,
+            message: format!("{}{key}", e.message().trim_end()),
+            hint: "fix that line; valid keys are listed in README, \"Configuration\"".into(),
+        }
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let state_dir = raw
+        .state_dir
+        .as_deref()
+        .map(|s| expand_path(s, base))
+        .unwrap_or_else(default_state_dir);
+    let mut accounts = BTreeMap::new();
+    for (name, acc) in raw.accounts {
+        let account = validate(&name, acc, base).map_err(|(key, message)| Error::Config {
+            path: path.to_path_buf(),
+            line: key_line(text, &["accounts", &name, key]),
+            message: format!("accounts.{name}.{key}: {message}"),
+            hint: "fix that key; see README, \"Configuration\"".into(),
+        })?;
+        accounts.insert(name, account);
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        state_dir,
+        accounts,
+    })
+}
+
+type Invalid = (&'static str, String);
+
+fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Account, Invalid> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+        || name.starts_with('.')
+    {
+        return Err((
+            "protocol",
+            format!("account name {name:?} may only contain letters, digits, '-', '_', '.', '@' (and not start with '.')"),
+        ));
+    }
+    if raw.host.trim().is_empty() {
+        return Err(("host", "must not be empty".into()));
+    }
+    if raw.user.is_empty() {
+        return Err(("user", "must not be empty".into()));
+    }
+    let tls = raw.tls.unwrap_or(TlsMode::Implicit);
+    let allow_plaintext = raw.allow_plaintext.unwrap_or(false);
+    if tls == TlsMode::None && !allow_plaintext {
+        return Err((
+            "tls",
+            "\"none\" sends the password unencrypted; use \"implicit\" or \"starttls\", or also set allow_plaintext = true".into(),
+        ));
+    }
+    if raw.password_command.is_some() && raw.password_env.is_some() {
+        return Err((
+            "password_env",
+            "set either password_command or password_env, not both".into(),
+        ));
+    }
+    let keep = raw.keep.unwrap_or(true);
+    if let Some(days) = raw.delete_after_days {
+        if !keep {
+            return Err((
+                "delete_after_days",
+                "only makes sense with keep = true (keep = false deletes right after download)".into(),
+            ));
+        }
+        if days == 0 {
+            return Err((
+                "delete_after_days",
+                "must be at least 1 (for immediate deletion use keep = false)".into(),
+            ));
+        }
+    }
+    if raw.protocol == Protocol::Pop3 {
+        if raw.folders.is_some() {
+            return Err(("folders", "POP3 has only one mailbox; remove this key".into()));
+        }
+        if raw.folder_prefix.is_some() {
+            return Err(("folder_prefix", "POP3 has no folders; remove this key".into()));
+        }
+    }
+    let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
+    if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
+        return Err(("folders", "must list at least one non-empty folder name or pattern".into()));
+    }
+    let folder_prefix = match raw.folder_prefix.as_deref() {
+        None | Some("auto") => FolderPrefix::Auto,
+        Some(p) => FolderPrefix::Explicit(p.to_string()),
+    };
+    if raw.maildir.trim().is_empty() {
+        return Err(("maildir", "must not be empty".into()));
+    }
+    let port = raw.port.unwrap_or(match (raw.protocol, tls) {
+        (Protocol::Imap, TlsMode::Implicit) => 993,
+        (Protocol::Imap, _) => 143,
+        (Protocol::Pop3, TlsMode::Implicit) => 995,
+        (Protocol::Pop3, _) => 110,
+    });
+    if port == 0 {
+        return Err(("port", "must be between 1 and 65535".into()));
+    }
+    Ok(Account {
+        name: name.to_string(),
+        protocol: raw.protocol,
+        host: raw.host,
+        port,
+        tls,
+        ca_file: raw.ca_file.as_deref().map(|p| expand_path(p, base)),
+        user: raw.user,
+        password_command: raw.password_command,
+        password_env: raw.password_env,
+        maildir: expand_path(&raw.maildir, base),
+        keep,
+        delete_after_days: raw.delete_after_days,
+        folders,
+        folder_prefix,
+    })
+}
+
+/// `~/` is the home directory; relative paths are relative to the config file, not to the
+/// working directory, so cron and an interactive shell agree.
+pub fn expand_path(p: &str, base: &Path) -> PathBuf {
+    if let Some(rest) = p.strip_prefix("~/")
+        && let Some(home) = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
+    {
+        return home.join(rest);
+    }
+    let path = PathBuf::from(p);
+    if path.is_absolute() {
+        path
+    } else {
+        base.join(path)
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map(|s| s.bytes().filter(|&b| b == b'\n').count() + 1)
+        .unwrap_or(0)
+}
+
+/// Line of `a.b.c` in the document (or of its closest existing ancestor).
+fn key_line(text: &str, path: &[&str]) -> usize {
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return 0;
+    };
+    let mut table = doc.get_ref();
+    let mut line = 0;
+    for segment in path {
+        let Some((key, value)) = table.get_key_value(*segment) else {
+            break;
+        };
+        line = line_of(text, key.span().start);
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Result<Config> {
+        parse(Path::new("/cfg/config.toml"), s)
+    }
+
+    const GOOD: &str = r#"
+[accounts.home]
+protocol = "imap"
+host = "mail.example.com"
+user = "me"
+password_env = "PW"
+maildir = "Mail/home"
+"#;
+
+    #[test]
+    fn defaults() {
+        let c = parse_str(GOOD).unwrap();
+        let a = &c.accounts["home"];
+        assert_eq!(a.port, 993);
+        assert_eq!(a.tls, TlsMode::Implicit);
+        assert!(a.keep);
+        assert_eq!(a.folders, vec!["INBOX".to_string()]);
+        assert_eq!(a.folder_prefix, FolderPrefix::Auto);
+        assert_eq!(a.maildir, PathBuf::from("/cfg/Mail/home"));
+    }
+
+    fn config_error(s: &str) -> (usize, String) {
+        match parse_str(s) {
+            Err(Error::Config { line, message, .. }) => (line, message),
+            other => panic!("expected config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let (line, msg) = config_error(&format!("{GOOD}colour = \"red\"\n"));
+        assert_eq!(line, 8);
+        assert!(msg.contains("colour"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let (line, msg) = config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\nport = \"x\""));
+        assert_eq!(line, 6);
+        assert!(msg.contains("port") || msg.contains("invalid type"), "{msg}");
+    }
+
+    #[test]
+    fn plaintext_needs_opt_in() {
+        let (line, msg) = config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\ntls = \"none\""));
+        assert_eq!(line, 6);
+        assert!(msg.contains("accounts.home.tls"), "{msg}");
+        let ok = GOOD.replace("user = \"me\"", "tls = \"none\"\nallow_plaintext = true\nuser = \"me\"");
+        assert_eq!(parse_str(&ok).unwrap().accounts["home"].port, 143);
+    }
+
+    #[test]
+    fn delete_after_days_requires_keep() {
+        let (line, msg) = config_error(&format!("{GOOD}keep = false\ndelete_after_days = 3\n"));
+        assert_eq!(line, 9);
+        assert!(msg.contains("delete_after_days"), "{msg}");
+    }
+
+    #[test]
+    fn pop3_rejects_folders() {
+        let s = GOOD.replace("\"imap\"", "\"pop3\"") + "folders = [\"*\"]\n";
+        let (_, msg) = config_error(&s);
+        assert!(msg.contains("folders"), "{msg}");
+        let ok = parse_str(&GOOD.replace("\"imap\"", "\"pop3\"")).unwrap();
+        assert_eq!(ok.accounts["home"].port, 995);
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let (line, _) = config_error("[accounts.home]\nprotocol = \n");
+        assert_eq!(line, 2);
+    }
+}

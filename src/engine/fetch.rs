@@ -1,0 +1,373 @@
+//! `mailx fetch` for one account: snapshot → diff against state → download → deliver →
+//! record → only then apply the retention policy on the server.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::engine::plan::{self, Retention};
+use crate::error::{Error, Result};
+use crate::output::Progress;
+use crate::remote::{Downloaded, Remote, RemoteFolder, RemoteMessage};
+use crate::state::{FolderState, NewRow, State};
+use crate::store::maildir::{Folder, Staged};
+use crate::store::names;
+use crate::testhook;
+
+const BATCH_COUNT: usize = 500;
+const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, Default, Serialize)]
+pub struct FolderReport {
+    pub name: String,
+    pub local: String,
+    pub downloaded: u64,
+    pub bytes: u64,
+    pub deleted_on_server: u64,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_code: Option<i32>,
+}
+
+pub struct Settings<'a> {
+    pub maildir: &'a Path,
+    pub patterns: &'a [String],
+    pub retention: Retention,
+    pub keep_requested: bool,
+}
+
+/// Finishes deliveries a crash interrupted: a pending row whose file reached new/ or cur/
+/// is delivered; one whose file did not is forgotten (the server still has the message).
+pub fn recover(state: &mut State, maildir: &Path) -> Result<usize> {
+    let pending = state.pending()?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut by_folder: HashMap<String, HashSet<String>> = HashMap::new();
+    let (mut delivered, mut lost) = (Vec::new(), Vec::new());
+    for p in pending {
+        if !by_folder.contains_key(&p.local) {
+            let folder = Folder::open(maildir, &p.local)?;
+            by_folder.insert(p.local.clone(), folder.delivered_names()?);
+        }
+        if by_folder.get(&p.local).is_some_and(|names| names.contains(&p.file)) {
+            delivered.push(p);
+        } else {
+            lost.push(p);
+        }
+    }
+    tracing::info!(
+        "recovered an interrupted run: {} deliveries completed, {} to download again",
+        delivered.len(),
+        lost.len()
+    );
+    state.resolve_pending(&delivered, &lost)?;
+    Ok(delivered.len() + lost.len())
+}
+
+/// Fetches every selected folder; one folder's failure does not stop the others.
+/// Returns per-folder reports and (folder, ids) whose deletion awaits `finish`.
+pub async fn fetch_folders<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    progress: &Progress,
+) -> Result<(Vec<FolderReport>, Vec<(String, Vec<String>)>)> {
+    let listed = remote.folders().await?;
+    let patterns: Vec<String> = settings
+        .patterns
+        .iter()
+        .map(|p| remote.normalize_pattern(p))
+        .collect();
+    let (selected, mut reports) = select_folders(listed, &patterns);
+    let mut deletions = Vec::new();
+    let mut locals: HashMap<String, String> = HashMap::new();
+    for folder in selected {
+        let display = names::display_name(&folder.path);
+        let mut report = FolderReport {
+            name: display.clone(),
+            ..Default::default()
+        };
+        let Some(local) = names::maildir_name(&folder.path) else {
+            report.error = Some(format!(
+                "folder {:?} has a name that cannot be stored safely; skipped",
+                folder.server_name
+            ));
+            report.error_code = Some(crate::error::exit::PROTOCOL);
+            reports.push(report);
+            continue;
+        };
+        if let Some(other) = locals.insert(local.clone(), folder.server_name.clone()) {
+            report.error = Some(format!(
+                "folders {other:?} and {:?} map to the same local folder {local:?}; skipped the second",
+                folder.server_name
+            ));
+            report.error_code = Some(crate::error::exit::PROTOCOL);
+            reports.push(report);
+            continue;
+        }
+        report.local = local.clone();
+        match fetch_folder(remote, state, settings, &folder, &local, progress, &mut report).await {
+            Ok(deleted) => {
+                if !deleted.is_empty() {
+                    deletions.push((folder.server_name.clone(), deleted));
+                }
+            }
+            Err(e) => {
+                report.error_code = Some(e.exit_code());
+                report.error = Some(e.to_string());
+            }
+        }
+        reports.push(report);
+    }
+    Ok((reports, deletions))
+}
+
+/// Folders matching the patterns; a literal pattern that matches nothing is reported.
+fn select_folders(listed: Vec<RemoteFolder>, patterns: &[String]) -> (Vec<RemoteFolder>, Vec<FolderReport>) {
+    let mut selected = Vec::new();
+    let mut matched_patterns = HashSet::new();
+    for f in listed {
+        let display = names::display_name(&f.path);
+        let hit = patterns.iter().find(|p| names::matches(p, &display));
+        if let Some(p) = hit {
+            matched_patterns.insert(p.clone());
+            selected.push(f);
+        }
+    }
+    let missing = patterns
+        .iter()
+        .filter(|p| !p.contains(['*', '%']) && !matched_patterns.contains(*p))
+        .map(|p| FolderReport {
+            name: p.clone(),
+            error: Some(format!("no folder {p:?} on the server")),
+            error_code: Some(crate::error::exit::PROTOCOL),
+            ..Default::default()
+        })
+        .collect();
+    (selected, missing)
+}
+
+async fn fetch_folder<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    folder: &RemoteFolder,
+    local: &str,
+    progress: &Progress,
+    report: &mut FolderReport,
+) -> Result<Vec<String>> {
+    let key = folder.server_name.as_str();
+    let snap = remote.open(folder, settings.retention.deletes()).await?;
+    if !snap.stable_ids && settings.keep_requested {
+        return Err(Error::Refused(format!(
+            "{}: the server does not support UIDL, so mailx cannot tell new messages from old ones while leaving them on the server; set keep = false to download and delete",
+            report.name
+        )));
+    }
+    let maildir = Folder::open(settings.maildir, local)?;
+    maildir.clean_tmp();
+
+    let mut fstate = match state.folder(key)? {
+        Some(prev) if prev.uidvalidity == snap.validity => FolderState {
+            local: local.to_string(),
+            ..prev
+        },
+        Some(prev) => {
+            let new = snap.validity.unwrap_or(0);
+            recover_renumbered(remote, state, key, local, prev, new).await?
+        }
+        None => FolderState {
+            local: local.to_string(),
+            uidvalidity: snap.validity,
+            last_uid: 0,
+        },
+    };
+    state.set_folder(key, &fstate)?;
+
+    // Nothing above the last handled UID: one SELECT told us, no listing needed.
+    let nothing_new = !snap.lists_everything && snap.uidnext.is_some_and(|n| n <= fstate.last_uid + 1);
+    let listing = if nothing_new {
+        Vec::new()
+    } else {
+        remote.list(fstate.last_uid + 1).await?
+    };
+    let known_floor = if snap.lists_everything { 0 } else { fstate.last_uid + 1 };
+    let known = if snap.stable_ids {
+        state.known(key, known_floor)?
+    } else {
+        HashMap::new()
+    };
+    let new = plan::new_messages(&listing, &known);
+    progress.add_work(new.len() as u64, new.iter().map(|m| m.size).sum());
+
+    let mut error = None;
+    for batch in plan::batches(&new, BATCH_COUNT, BATCH_BYTES) {
+        if let Err(e) = download_batch(remote, state, &maildir, key, &mut fstate, batch, snap.stable_ids, progress, report).await {
+            error = Some(e);
+            break;
+        }
+    }
+    if let Some(e) = error {
+        return Err(e);
+    }
+
+    // Retention: only messages recorded as delivered (above, or in earlier runs).
+    let now = testhook::now();
+    let to_delete: Vec<(String, u32)> = if !snap.stable_ids {
+        // Ids last only this session: delete exactly what was delivered now.
+        report_delivered_ids(report, &new)
+    } else if settings.retention.deletes() {
+        let all_known = state.known(key, 0)?;
+        let present: Option<HashMap<String, u32>> = snap
+            .lists_everything
+            .then(|| listing.iter().map(|m| (m.id.clone(), m.uid)).collect());
+        plan::expired(&all_known, present.as_ref(), settings.retention, now)
+    } else {
+        Vec::new()
+    };
+    if snap.lists_everything && snap.stable_ids {
+        let present: HashSet<&str> = listing.iter().map(|m| m.id.as_str()).collect();
+        state.forget_absent(key, &|id| present.contains(id))?;
+    }
+    if !to_delete.is_empty() {
+        remote.delete(&to_delete).await?;
+        report.deleted_on_server = to_delete.len() as u64;
+    }
+    Ok(to_delete.into_iter().map(|(id, _)| id).collect())
+}
+
+fn report_delivered_ids(report: &FolderReport, new: &[RemoteMessage]) -> Vec<(String, u32)> {
+    // All of `new` was delivered if we got here without error.
+    debug_assert_eq!(report.downloaded as usize, new.len());
+    new.iter().map(|m| (m.id.clone(), m.uid)).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn download_batch<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    maildir: &Folder,
+    key: &str,
+    fstate: &mut FolderState,
+    batch: &[RemoteMessage],
+    record: bool,
+    progress: &Progress,
+    report: &mut FolderReport,
+) -> Result<()> {
+    let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
+    let mut stage_error = None;
+    let result = remote
+        .download(batch, &mut |d: Downloaded| {
+            let fp = plan::fingerprint(&d.body);
+            let s = maildir.stage(&d.body).inspect_err(|e| {
+                stage_error = Some(e.to_string());
+            })?;
+            progress.advance(d.body.len() as u64);
+            // The body is on disk; keep only the metadata.
+            let d = Downloaded { body: Vec::new(), ..d };
+            staged.push((d, s, fp));
+            Ok(())
+        })
+        .await;
+    if let Err(e) = result {
+        for (_, s, _) in staged {
+            maildir.discard(s);
+        }
+        return Err(e);
+    }
+    let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
+    let missing: Vec<&RemoteMessage> = batch.iter().filter(|m| !received.contains(m.id.as_str())).collect();
+
+    let sizes: HashMap<&str, u64> = batch.iter().map(|m| (m.id.as_str(), m.size)).collect();
+    let rows: Vec<NewRow> = staged
+        .iter()
+        .map(|(d, s, fp)| NewRow {
+            id: d.id.clone(),
+            uid: batch.iter().find(|m| m.id == d.id).map(|m| m.uid).unwrap_or(0),
+            file: s.unique.clone(),
+            size: sizes.get(d.id.as_str()).copied().unwrap_or(s.size),
+            fingerprint: *fp,
+        })
+        .collect();
+    let now = testhook::now();
+    if record {
+        state.record_pending(key, &rows, now)?;
+        testhook::step("record pending");
+    }
+    for (d, s, _) in &staged {
+        maildir.deliver(s, d.flags, d.internal_date)?;
+        report.downloaded += 1;
+        report.bytes += s.size;
+        testhook::step("deliver");
+    }
+    maildir.sync_dirs()?;
+    // Advance the high-water mark only past a gap-free prefix of what was requested.
+    if let Some(first_missing) = missing.iter().map(|m| m.uid).min() {
+        fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
+    } else if let Some(max) = batch.iter().map(|m| m.uid).max() {
+        fstate.last_uid = fstate.last_uid.max(max);
+    }
+    if record {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let folder_state = (fstate.uidvalidity.is_some()).then_some(&*fstate);
+        state.mark_delivered(key, &ids, folder_state)?;
+        testhook::step("commit delivered");
+    }
+    if !missing.is_empty() {
+        tracing::warn!(
+            "{}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
+            report.name,
+            missing.len()
+        );
+    }
+    Ok(())
+}
+
+/// The server renumbered the folder. Re-identify recorded messages by header fingerprint
+/// and size (as a multiset: two identical copies match two copies), move their rows to the
+/// new UIDs, and leave every unmatched server message to be downloaded as new. Nothing is
+/// deleted anywhere, and no matched message is downloaded twice.
+async fn recover_renumbered<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    key: &str,
+    local: &str,
+    prev: FolderState,
+    new_validity: u32,
+) -> Result<FolderState> {
+    let old = prev.uidvalidity.unwrap_or(0);
+    let server = remote.headers().await.map_err(|e| Error::UidValidity {
+        folder: key.to_string(),
+        old,
+        new: new_validity,
+        detail: format!("the messages could not be compared: {e}"),
+    })?;
+    let mut by_identity: HashMap<(u64, i64), Vec<u32>> = HashMap::new();
+    for (uid, size, header) in server {
+        by_identity
+            .entry((size, plan::fingerprint(&header)))
+            .or_default()
+            .push(uid);
+    }
+    let recorded = state.fingerprints(key)?;
+    let mut mapping = Vec::new();
+    for (id, size, fp) in &recorded {
+        if let Some(uid) = by_identity.get_mut(&(*size, *fp)).and_then(|v| v.pop()) {
+            mapping.push((id.clone(), uid));
+        }
+    }
+    let fresh = FolderState {
+        local: local.to_string(),
+        uidvalidity: Some(new_validity),
+        last_uid: 0,
+    };
+    state.renumber(key, &mapping, &fresh)?;
+    tracing::warn!(
+        "{key}: UIDVALIDITY changed from {old} to {new_validity}; {} of {} recorded messages found again by content, the rest of the folder will be downloaded as new",
+        mapping.len(),
+        recorded.len()
+    );
+    Ok(fresh)
+}

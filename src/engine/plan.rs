@@ -1,0 +1,159 @@
+//! Pure decisions: what to download, what to delete. No I/O, exhaustively testable.
+
+use std::collections::HashMap;
+
+use crate::remote::RemoteMessage;
+use crate::state::Known;
+
+/// Retention policy of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    Keep,
+    DeleteAfterDays(u32),
+    DeleteAfterDownload,
+}
+
+impl Retention {
+    pub fn deletes(self) -> bool {
+        self != Retention::Keep
+    }
+}
+
+/// Server messages not yet delivered, in server order.
+pub fn new_messages(listing: &[RemoteMessage], known: &HashMap<String, Known>) -> Vec<RemoteMessage> {
+    listing
+        .iter()
+        .filter(|m| !known.contains_key(&m.id))
+        .cloned()
+        .collect()
+}
+
+/// Delivered messages the policy says to remove from the server now, as (id, uid).
+/// `present` maps ids the server listed to their current uid (POP3 message numbers change
+/// between sessions); `None` means the listing was partial and recorded uids are current.
+pub fn expired(
+    known: &HashMap<String, Known>,
+    present: Option<&HashMap<String, u32>>,
+    policy: Retention,
+    now: i64,
+) -> Vec<(String, u32)> {
+    let cutoff = match policy {
+        Retention::Keep => return Vec::new(),
+        Retention::DeleteAfterDownload => i64::MAX,
+        Retention::DeleteAfterDays(days) => now - i64::from(days) * 86_400,
+    };
+    let mut out: Vec<(String, u32)> = known
+        .iter()
+        .filter(|(_, k)| !k.deleted && (cutoff == i64::MAX || k.first_seen <= cutoff))
+        .filter_map(|(id, k)| match present {
+            Some(p) => p.get(id).map(|uid| (id.clone(), *uid)),
+            None => Some((id.clone(), k.uid)),
+        })
+        .collect();
+    out.sort_by_key(|(_, uid)| *uid);
+    out
+}
+
+/// Splits downloads into batches bounded in count and bytes; a message larger than the
+/// byte bound travels alone.
+pub fn batches(msgs: &[RemoteMessage], max_count: usize, max_bytes: u64) -> Vec<&[RemoteMessage]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0u64;
+    for (i, m) in msgs.iter().enumerate() {
+        if i > start && (i - start >= max_count || bytes + m.size > max_bytes) {
+            out.push(&msgs[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += m.size;
+    }
+    if start < msgs.len() {
+        out.push(&msgs[start..]);
+    }
+    out
+}
+
+/// Identity of a message for matching across a UIDVALIDITY change: FNV-1a over the header
+/// block (as the server sends it, up to the blank line), which carries Message-ID, Date,
+/// Received and the rest; combined with the size by the caller.
+pub fn fingerprint(raw: &[u8]) -> i64 {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .unwrap_or(raw.len());
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in &raw[..end] {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::maildir::Flags;
+
+    fn msg(id: &str, uid: u32, size: u64) -> RemoteMessage {
+        RemoteMessage { id: id.into(), uid, size, flags: Flags::default() }
+    }
+
+    fn known(entries: &[(&str, u32, i64, bool)]) -> HashMap<String, Known> {
+        entries
+            .iter()
+            .map(|(id, uid, first_seen, deleted)| {
+                (id.to_string(), Known { uid: *uid, first_seen: *first_seen, deleted: *deleted })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_unknown_are_new() {
+        let listing = vec![msg("a", 1, 10), msg("b", 2, 10), msg("c", 3, 10)];
+        let k = known(&[("b", 2, 0, false)]);
+        let ids: Vec<_> = new_messages(&listing, &k).into_iter().map(|m| m.id).collect();
+        assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
+    fn retention_policies() {
+        let day = 86_400;
+        let k = known(&[("old", 1, 0, false), ("young", 2, 9 * day, false), ("gone", 3, 0, true)]);
+        let now = 10 * day;
+        assert!(expired(&k, None, Retention::Keep, now).is_empty());
+        let ids = |v: Vec<(String, u32)>| v.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDays(3), now)), ["old"]);
+        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDays(1), now)), ["old", "young"]);
+        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDownload, now)), ["old", "young"]);
+        // Only what the server still lists, at its current number.
+        let present: HashMap<String, u32> = [("young".to_string(), 7)].into();
+        assert_eq!(
+            expired(&k, Some(&present), Retention::DeleteAfterDownload, now),
+            [("young".to_string(), 7)]
+        );
+    }
+
+    #[test]
+    fn batching_bounds() {
+        let msgs: Vec<_> = (0..10).map(|i| msg(&i.to_string(), i, 100)).collect();
+        let b = batches(&msgs, 4, 1_000);
+        assert_eq!(b.iter().map(|b| b.len()).collect::<Vec<_>>(), [4, 4, 2]);
+        let b = batches(&msgs, 100, 250);
+        assert_eq!(b.iter().map(|b| b.len()).collect::<Vec<_>>(), [2, 2, 2, 2, 2]);
+        let big = vec![msg("x", 1, 5_000), msg("y", 2, 1)];
+        assert_eq!(batches(&big, 10, 100).len(), 2);
+        assert!(batches(&[], 10, 100).is_empty());
+    }
+
+    #[test]
+    fn fingerprint_covers_header_only() {
+        let a = fingerprint(b"Message-ID: <1@x>\r\n\r\nbody one");
+        let b = fingerprint(b"Message-ID: <1@x>\r\n\r\nbody two");
+        let c = fingerprint(b"Message-ID: <2@x>\r\n\r\nbody one");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(fingerprint(b"no separator at all"), fingerprint(b"no separator"));
+    }
+}

@@ -1,0 +1,158 @@
+//! Error kinds that callers branch on, each with an exit code and a hint.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit codes (documented in README and `mailx --help`); sysexits(3) where one fits.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// Some accounts or folders failed, others succeeded.
+    pub const PARTIAL: i32 = 2;
+    pub const USAGE: i32 = 64;
+    pub const INTERNAL: i32 = 70;
+    pub const LOCAL_IO: i32 = 74;
+    pub const LOCKED: i32 = 75;
+    pub const PROTOCOL: i32 = 76;
+    pub const AUTH: i32 = 77;
+    pub const CONFIG: i32 = 78;
+    pub const NETWORK: i32 = 69;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}:{line}: {message}")]
+    Config {
+        path: PathBuf,
+        line: usize,
+        message: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("{account}: authentication failed: {detail}")]
+    Auth { account: String, detail: String },
+    #[error("{account}: no password: {detail}")]
+    NoPassword { account: String, detail: String },
+    #[error("{context}: {source}")]
+    Network {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{context}: TLS: {detail}")]
+    Tls { context: String, detail: String },
+    #[error("{context}: {detail}")]
+    Protocol { context: String, detail: String },
+    #[error("{context}: {detail}")]
+    Timeout { context: String, detail: String },
+    #[error("{path}: {source}")]
+    LocalIo {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("state database {path}: {detail}")]
+    State { path: PathBuf, detail: String },
+    #[error("{account}: another mailx is already running for this account (lock {path})")]
+    Locked { account: String, path: PathBuf },
+    #[error("{folder}: UIDVALIDITY changed from {old} to {new} and {detail}")]
+    UidValidity {
+        folder: String,
+        old: u32,
+        new: u32,
+        detail: String,
+    },
+    #[error("{0}")]
+    Refused(String),
+    /// The test-only crash hook fired; never seen by users.
+    #[error("aborted by test hook")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config { .. } | Error::Refused(_) => exit::CONFIG,
+            Error::Usage(_) => exit::USAGE,
+            Error::Auth { .. } | Error::NoPassword { .. } => exit::AUTH,
+            Error::Network { .. } | Error::Tls { .. } | Error::Timeout { .. } => exit::NETWORK,
+            Error::Protocol { .. } | Error::UidValidity { .. } => exit::PROTOCOL,
+            Error::LocalIo { .. } | Error::State { .. } => exit::LOCAL_IO,
+            Error::Locked { .. } => exit::LOCKED,
+            Error::Internal(_) => exit::INTERNAL,
+        }
+    }
+
+    /// What the user should do next, rendered as `hint:` under the error.
+    pub fn hint(&self) -> String {
+        match self {
+            Error::Config { hint, .. } => hint.clone(),
+            Error::Usage(_) => "run `mailx --help` for usage".into(),
+            Error::Auth { account, .. } => format!(
+                "check `user` and the password source of [accounts.{account}]; run `mailx account test {account}` after fixing it"
+            ),
+            Error::NoPassword { account, .. } => format!(
+                "set `password_command = \"...\"` or `password_env = \"VAR\"` in [accounts.{account}], or store it in the OS keyring (service \"mailx\", user \"{account}\")"
+            ),
+            Error::Network { .. } => {
+                "check `host` and `port`, and that the server is reachable; mailx retries nothing it has not finished, so rerunning is safe".into()
+            }
+            Error::Tls { .. } => {
+                "check `tls` and `port` (implicit TLS: 993/995, STARTTLS: 143/110); for a self-signed server certificate set `ca_file`".into()
+            }
+            Error::Timeout { .. } => {
+                "the server did not answer in time; raise `--timeout SECS` or try again later".into()
+            }
+            Error::Protocol { .. } => {
+                "the server sent something mailx does not understand; rerun with -vv to see the exchange and report it".into()
+            }
+            Error::LocalIo { .. } => {
+                "check free disk space and permissions of that path; nothing was deleted on the server for messages not written".into()
+            }
+            Error::State { .. } => {
+                "check permissions and free space of the state directory; the Maildir is untouched".into()
+            }
+            Error::Locked { .. } => {
+                "wait for the other run to finish; if none is running, the lock is released automatically when its process exits".into()
+            }
+            Error::UidValidity { .. } => {
+                "the server renumbered this folder; nothing was downloaded or deleted for it. Check the folder on the server, then rerun".into()
+            }
+            Error::Refused(_) => "adjust the account configuration".into(),
+            Error::Internal(_) => "this is a bug in mailx; please report it".into(),
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        if is_disk_full(&source) {
+            return Error::LocalIo {
+                path: path.into(),
+                source: std::io::Error::new(source.kind(), "no space left on device"),
+            };
+        }
+        Error::LocalIo {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn protocol(context: impl fmt::Display, detail: impl fmt::Display) -> Self {
+        Error::Protocol {
+            context: context.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+
+    pub fn network(context: impl fmt::Display, source: std::io::Error) -> Self {
+        Error::Network {
+            context: context.to_string(),
+            source,
+        }
+    }
+}
+
+fn is_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded
+}

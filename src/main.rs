@@ -1,0 +1,43 @@
+#![forbid(unsafe_code)]
+//! mailx: maps a command's outcome to an exit code; all work is in `app`.
+
+mod app;
+mod cli;
+mod config;
+mod engine;
+mod error;
+mod lock;
+mod net;
+mod output;
+mod proto;
+mod remote;
+mod secret;
+mod state;
+mod store;
+mod testhook;
+
+use clap::Parser;
+
+fn main() {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { error::exit::USAGE } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(error::exit::INTERNAL);
+        }
+    };
+    let code = runtime.block_on(app::run(cli));
+    std::process::exit(code);
+}

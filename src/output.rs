@@ -1,0 +1,170 @@
+//! All terminal output: data on stdout, everything else on stderr (uv's `Printer`).
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Printer {
+    pub quiet: bool,
+    pub verbose: u8,
+    pub json: bool,
+    stdout_tty: bool,
+    bars: Option<MultiProgress>,
+    color: bool,
+    lock: Mutex<()>,
+}
+
+impl Printer {
+    pub fn new(quiet: bool, verbose: u8, json: bool, color: ColorChoice) -> Self {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        // Bars only for a person watching: cron output and pipes stay clean.
+        let bars = (!quiet && !json && stdout_tty && stderr_tty)
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stderr_tty && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Printer {
+            quiet,
+            verbose,
+            json,
+            stdout_tty,
+            bars,
+            color,
+            lock: Mutex::new(()),
+        }
+    }
+
+    /// Human summaries go to a terminal, or anywhere with -v; never under -q or --json.
+    pub fn wants_summary(&self) -> bool {
+        !self.quiet && !self.json && (self.stdout_tty || self.verbose > 0)
+    }
+
+    pub fn line(&self, text: &str) {
+        let _g = self.lock.lock();
+        let print = || {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{text}");
+        };
+        match &self.bars {
+            Some(b) => b.suspend(print),
+            None => print(),
+        }
+    }
+
+    pub fn json_line(&self, value: &serde_json::Value) {
+        let _g = self.lock.lock();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{value}");
+    }
+
+    fn stderr(&self, text: &str) {
+        let print = || eprintln!("{text}");
+        match &self.bars {
+            Some(b) => b.suspend(print),
+            None => print(),
+        }
+    }
+
+    pub fn error(&self, e: &Error) {
+        self.error_text(&e.to_string(), &e.hint());
+    }
+
+    pub fn error_text(&self, text: &str, hint: &str) {
+        let label = self.paint("error:", "31");
+        let h = self.paint("hint:", "36");
+        self.stderr(&format!("{label} {text}\n  {h} {hint}"));
+    }
+
+    fn paint(&self, s: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[1;{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    pub fn progress(&self, label: &str) -> Progress {
+        let bar = self.bars.as_ref().map(|m| {
+            let pb = m.add(ProgressBar::new(0));
+            pb.set_style(
+                ProgressStyle::with_template(
+                    "{prefix:>12} [{bar:30}] {pos}/{len} msgs {msg} ({elapsed})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            pb.set_prefix(label.to_string());
+            pb
+        });
+        Progress {
+            bar,
+            bytes: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+/// Progress of one account; invisible when there is no terminal.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    pub fn add_work(&self, messages: u64, _bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.inc_length(messages);
+        }
+    }
+
+    pub fn advance(&self, bytes: u64) {
+        let total = self.bytes.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed) + bytes;
+        if let Some(b) = &self.bar {
+            b.inc(1);
+            b.set_message(human_bytes(total));
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bytes() {
+        assert_eq!(super::human_bytes(512), "512 B");
+        assert_eq!(super::human_bytes(1536), "1.5 KiB");
+        assert_eq!(super::human_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
+    }
+}

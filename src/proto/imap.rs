@@ -1,0 +1,629 @@
+//! IMAP client: async-imap for the connection, login and response parsing, behind a
+//! defensive layer (../shared/research/crates.md §3):
+//! - every command is sent raw and its tagged status is checked here, because async-imap
+//!   drops the NO/BAD of stream commands (bug A1) and would report "no messages";
+//! - every read has a deadline (async-imap has none);
+//! - after any error the session is dropped by the caller (bug A2: a parse error leaves a
+//!   session that answers Ok to everything);
+//! - NAMESPACE is read by hand, since imap-proto 0.17 cannot parse it.
+
+use std::collections::HashSet;
+
+use async_imap::{Client, Session};
+use imap_proto::{AttributeValue, MailboxDatum, NameAttribute, Response, ResponseCode, Status};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::config::TlsMode;
+use crate::error::{Error, Result};
+use crate::net::{self, Endpoint, Stream};
+use crate::secret::Password;
+
+pub struct Imap {
+    ep: Endpoint,
+    session: Session<Stream>,
+    caps: HashSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedMailbox {
+    /// As on the wire (modified UTF-7), quoting removed.
+    pub name: String,
+    pub delimiter: Option<char>,
+    pub selectable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub prefix: String,
+    pub delimiter: Option<char>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Selected {
+    pub uidvalidity: u32,
+    pub uidnext: Option<u32>,
+    pub exists: u32,
+    pub highestmodseq: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageMeta {
+    pub uid: u32,
+    pub size: u64,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub internal_date: Option<i64>,
+    pub body: Vec<u8>,
+}
+
+impl Imap {
+    pub async fn connect(
+        ep: &Endpoint,
+        tls: TlsMode,
+        connector: &tokio_native_tls::TlsConnector,
+        account: &str,
+        user: &str,
+        password: &Password,
+    ) -> Result<Self> {
+        let tcp = net::connect_tcp(ep).await?;
+        let client: Client<Stream> = match tls {
+            TlsMode::Implicit => {
+                let s: Stream = Box::new(net::start_tls(ep, connector, tcp).await?);
+                let mut c = Client::new(s);
+                read_greeting(ep, &mut c).await?;
+                c
+            }
+            TlsMode::Starttls => {
+                let mut c = Client::new(Box::new(tcp) as Stream);
+                read_greeting(ep, &mut c).await?;
+                let started = net::with_timeout(ep, "STARTTLS", async {
+                    c.run_command_and_check_ok("STARTTLS", None)
+                        .await
+                        .map_err(|e| Error::Tls {
+                            context: ep.label.clone(),
+                            detail: format!(
+                                "tls = \"starttls\" but the server refused STARTTLS ({e}); refusing to continue without encryption"
+                            ),
+                        })
+                })
+                .await;
+                started?;
+                let s: Stream = Box::new(net::start_tls(ep, connector, c.into_inner()).await?);
+                Client::new(s)
+            }
+            TlsMode::None => {
+                let mut c = Client::new(Box::new(tcp) as Stream);
+                read_greeting(ep, &mut c).await?;
+                c
+            }
+        };
+        tracing::trace!(target: "mailx::imap", "C: LOGIN {user} <redacted>");
+        let login = tokio::time::timeout(ep.timeout, client.login(user, password.expose())).await;
+        let session = match login {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    context: ep.label.clone(),
+                    detail: "no answer to LOGIN".into(),
+                });
+            }
+            Ok(Ok(s)) => s,
+            Ok(Err((async_imap::error::Error::No(text), _)))
+            | Ok(Err((async_imap::error::Error::Bad(text), _))) => {
+                return Err(Error::Auth {
+                    account: account.to_string(),
+                    detail: if text.trim().is_empty() {
+                        "the server rejected the user name or password".into()
+                    } else {
+                        format!("the server said: {}", text.trim())
+                    },
+                });
+            }
+            Ok(Err((e, _))) => return Err(imap_err(ep, "LOGIN", e)),
+        };
+        let mut imap = Imap {
+            ep: ep.clone(),
+            session,
+            caps: HashSet::new(),
+        };
+        imap.refresh_capabilities().await?;
+        Ok(imap)
+    }
+
+    pub fn has(&self, cap: &str) -> bool {
+        self.caps.contains(cap)
+    }
+
+    async fn refresh_capabilities(&mut self) -> Result<()> {
+        let mut caps = HashSet::new();
+        self.command("CAPABILITY", |r| {
+            if let Response::Capabilities(list) = r {
+                for c in list {
+                    let name = match c {
+                        imap_proto::Capability::Imap4rev1 => "IMAP4REV1".to_string(),
+                        imap_proto::Capability::Auth(a) => format!("AUTH={}", a.to_ascii_uppercase()),
+                        imap_proto::Capability::Atom(a) => a.to_ascii_uppercase(),
+                    };
+                    caps.insert(name);
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        self.caps = caps;
+        Ok(())
+    }
+
+    /// The first personal namespace (RFC 2342), or `None` when the server has no NAMESPACE.
+    /// Must be the first command after login: it is read directly from the socket, which is
+    /// only safe while async-imap's read buffer is empty.
+    pub async fn namespace(&mut self) -> Result<Option<Namespace>> {
+        if !self.has("NAMESPACE") {
+            return Ok(None);
+        }
+        const TAG: &str = "mxns";
+        let ep = self.ep.clone();
+        let stream = self.session.get_mut();
+        tracing::trace!(target: "mailx::imap", "C: {TAG} NAMESPACE");
+        net::with_timeout(&ep, "NAMESPACE", async {
+            stream
+                .write_all(format!("{TAG} NAMESPACE\r\n").as_bytes())
+                .await
+                .map_err(|e| Error::network(&ep.label, e))?;
+            stream.flush().await.map_err(|e| Error::network(&ep.label, e))?;
+            let mut found = None;
+            loop {
+                let line = read_raw_line(stream, &ep).await?;
+                tracing::trace!(target: "mailx::imap", "S: {line}");
+                if let Some(rest) = line.strip_prefix("* NAMESPACE ") {
+                    found = parse_namespace(rest);
+                } else if let Some(rest) = line.strip_prefix(&format!("{TAG} ")) {
+                    if !rest.starts_with("OK") {
+                        tracing::debug!("NAMESPACE failed: {rest}");
+                    }
+                    return Ok(found);
+                }
+            }
+        })
+        .await
+    }
+
+    pub async fn list(&mut self) -> Result<Vec<ListedMailbox>> {
+        let mut out = Vec::new();
+        let ep = self.ep.clone();
+        self.command("LIST \"\" \"*\"", |r| {
+            if let Response::MailboxData(MailboxDatum::List(l)) = r {
+                let selectable = !l.name_attributes.iter().any(|a| {
+                    matches!(a, NameAttribute::NoSelect)
+                        || matches!(a, NameAttribute::Extension(e) if e.eq_ignore_ascii_case("\\NonExistent"))
+                });
+                let delimiter = match l.delimiter.as_deref().map(unescape) {
+                    None => None,
+                    Some(d) => {
+                        let mut chars = d.chars();
+                        match (chars.next(), chars.next()) {
+                            (Some(c), None) => Some(c),
+                            _ => return Err(Error::protocol(&ep.label, format!("bad hierarchy delimiter {d:?}"))),
+                        }
+                    }
+                };
+                out.push(ListedMailbox {
+                    name: unescape(&l.name),
+                    delimiter,
+                    selectable,
+                });
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// EXAMINE (read-only) or SELECT (when messages will be deleted).
+    pub async fn open(&mut self, name: &str, writable: bool) -> Result<Selected> {
+        let verb = if writable { "SELECT" } else { "EXAMINE" };
+        let condstore = if self.has("CONDSTORE") { " (CONDSTORE)" } else { "" };
+        let cmd = format!("{verb} {}{condstore}", quote(&self.ep, name)?);
+        let mut sel = Selected::default();
+        let mut validity = None;
+        self.command(&cmd, |r| {
+            match r {
+                Response::MailboxData(MailboxDatum::Exists(n)) => sel.exists = *n,
+                Response::Data { outcome, .. } => match outcome.code {
+                    Some(ResponseCode::UidValidity(v)) => validity = Some(v),
+                    Some(ResponseCode::UidNext(n)) => sel.uidnext = Some(n),
+                    Some(ResponseCode::HighestModSeq(m)) => sel.highestmodseq = Some(m),
+                    _ => {}
+                },
+                _ => {}
+            }
+            Ok(())
+        })
+        .await?;
+        sel.uidvalidity = validity.ok_or_else(|| {
+            Error::protocol(&self.ep.label, format!("{verb} {name} returned no UIDVALIDITY"))
+        })?;
+        Ok(sel)
+    }
+
+    /// UID, size and flags of every message with UID >= `from`.
+    pub async fn list_messages(&mut self, from: u32) -> Result<Vec<MessageMeta>> {
+        let mut out = Vec::new();
+        let cmd = format!("UID FETCH {}:* (UID RFC822.SIZE FLAGS)", from.max(1));
+        self.command(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut uid = None;
+                let mut size = None;
+                let mut flags = Vec::new();
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = Some(*u),
+                        AttributeValue::Rfc822Size(s) => size = Some(u64::from(*s)),
+                        AttributeValue::Flags(f) => flags = f.iter().map(|x| x.to_string()).collect(),
+                        _ => {}
+                    }
+                }
+                // "n:*" includes the last message even when its UID is below n (RFC 3501 §6.4.8).
+                if let (Some(uid), Some(size)) = (uid, size)
+                    && uid >= from
+                {
+                    out.push(MessageMeta { uid, size, flags });
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        out.sort_by_key(|m| m.uid);
+        out.dedup_by_key(|m| m.uid);
+        Ok(out)
+    }
+
+    /// Bodies of `uids` (BODY.PEEK: \Seen is not set), each handed to `sink` as it arrives.
+    pub async fn fetch_bodies<F>(&mut self, uids: &[u32], mut sink: F) -> Result<()>
+    where
+        F: FnMut(FetchedMessage) -> Result<()>,
+    {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        let cmd = format!(
+            "UID FETCH {} (UID FLAGS INTERNALDATE BODY.PEEK[])",
+            uid_set(uids)
+        );
+        let wanted: HashSet<u32> = uids.iter().copied().collect();
+        self.command(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut uid = None;
+                let mut flags = Vec::new();
+                let mut date = None;
+                let mut body = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = Some(*u),
+                        AttributeValue::Flags(f) => flags = f.iter().map(|x| x.to_string()).collect(),
+                        AttributeValue::InternalDate(d) => date = parse_internal_date(d),
+                        AttributeValue::BodySection { data, .. } => {
+                            body = Some(data.as_deref().unwrap_or_default().to_vec())
+                        }
+                        _ => {}
+                    }
+                }
+                // Unrelated FETCH responses (flag changes by another client) carry no body.
+                if let (Some(uid), Some(body)) = (uid, body)
+                    && wanted.contains(&uid)
+                {
+                    sink(FetchedMessage {
+                        uid,
+                        flags,
+                        internal_date: date,
+                        body,
+                    })?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Header block and size of every message, for matching after a UIDVALIDITY change.
+    pub async fn fetch_headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+        let mut out = Vec::new();
+        self.command("UID FETCH 1:* (UID RFC822.SIZE BODY.PEEK[HEADER])", |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut uid = None;
+                let mut size = None;
+                let mut header = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = Some(*u),
+                        AttributeValue::Rfc822Size(s) => size = Some(u64::from(*s)),
+                        AttributeValue::BodySection { data, .. } => {
+                            header = Some(data.as_deref().unwrap_or_default().to_vec())
+                        }
+                        _ => {}
+                    }
+                }
+                if let (Some(uid), Some(size), Some(header)) = (uid, size, header) {
+                    out.push((uid, size, header));
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Flags `uids` \Deleted and expunges exactly those (UIDPLUS); returns false when the
+    /// server lacks UID EXPUNGE, in which case they stay flagged: a plain EXPUNGE would
+    /// also remove messages other clients flagged.
+    pub async fn delete(&mut self, uids: &[u32]) -> Result<bool> {
+        if uids.is_empty() {
+            return Ok(true);
+        }
+        for chunk in uids.chunks(500) {
+            let set = uid_set(chunk);
+            self.command(&format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"), |_| Ok(()))
+                .await?;
+            if self.has("UIDPLUS") {
+                self.command(&format!("UID EXPUNGE {set}"), |_| Ok(())).await?;
+            }
+        }
+        Ok(self.has("UIDPLUS"))
+    }
+
+    pub async fn logout(mut self) -> Result<()> {
+        self.command("LOGOUT", |_| Ok(())).await
+    }
+
+    /// Sends `cmd`, hands every untagged response to `on`, and turns a tagged NO/BAD or a
+    /// BYE into an error.
+    async fn command<F>(&mut self, cmd: &str, mut on: F) -> Result<()>
+    where
+        F: FnMut(&Response<'_>) -> Result<()>,
+    {
+        let ep = self.ep.clone();
+        tracing::trace!(target: "mailx::imap", "C: {cmd}");
+        let tag = tokio::time::timeout(ep.timeout, self.session.run_command(cmd))
+            .await
+            .map_err(|_| timeout(&ep, cmd))?
+            .map_err(|e| imap_err(&ep, cmd, e))?;
+        let verb = cmd.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        loop {
+            let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
+                .await
+                .map_err(|_| timeout(&ep, &verb))?
+                .map_err(|e| {
+                    Error::protocol(&ep.label, format!("bad response to {verb}: {e}"))
+                })?
+                .ok_or_else(|| {
+                    Error::network(
+                        format!("{}: during {verb}", ep.label),
+                        std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "server closed the connection",
+                        ),
+                    )
+                })?;
+            match resp.parsed() {
+                Response::Done {
+                    tag: t,
+                    status,
+                    outcome,
+                } if *t == tag => {
+                    let text = outcome.information.as_deref().unwrap_or("").to_string();
+                    tracing::trace!(target: "mailx::imap", "S: {} {status:?} {text}", t.0);
+                    return match status {
+                        Status::Ok => Ok(()),
+                        _ => Err(Error::protocol(
+                            &ep.label,
+                            format!("{verb} failed: {status:?} {text}"),
+                        )),
+                    };
+                }
+                Response::Data {
+                    status: Status::Bye,
+                    outcome,
+                } if !cmd.eq_ignore_ascii_case("LOGOUT") => {
+                    let text = outcome.information.as_deref().unwrap_or("").to_string();
+                    return Err(Error::network(
+                        format!("{}: during {verb}", ep.label),
+                        std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            format!("server closed the connection: {text}"),
+                        ),
+                    ));
+                }
+                other => on(other)?,
+            }
+        }
+    }
+}
+
+async fn read_greeting(ep: &Endpoint, c: &mut Client<Stream>) -> Result<()> {
+    let resp = tokio::time::timeout(ep.timeout, c.read_response())
+        .await
+        .map_err(|_| timeout(ep, "greeting"))?
+        .map_err(|e| Error::protocol(&ep.label, format!("bad greeting: {e}")))?
+        .ok_or_else(|| {
+            Error::network(
+                &ep.label,
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "server closed the connection before greeting",
+                ),
+            )
+        })?;
+    match resp.parsed() {
+        Response::Data {
+            status: Status::Ok | Status::PreAuth,
+            ..
+        } => Ok(()),
+        other => Err(Error::protocol(
+            &ep.label,
+            format!("unexpected greeting {other:?}"),
+        )),
+    }
+}
+
+fn timeout(ep: &Endpoint, what: &str) -> Error {
+    Error::Timeout {
+        context: ep.label.clone(),
+        detail: format!("no answer to {what} within {} s", ep.timeout.as_secs()),
+    }
+}
+
+fn imap_err(ep: &Endpoint, what: &str, e: async_imap::error::Error) -> Error {
+    match e {
+        async_imap::error::Error::Io(io) => Error::network(format!("{}: {what}", ep.label), io),
+        async_imap::error::Error::ConnectionLost => Error::network(
+            format!("{}: {what}", ep.label),
+            std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "connection lost"),
+        ),
+        other => Error::protocol(&ep.label, format!("{what}: {other}")),
+    }
+}
+
+async fn read_raw_line(stream: &mut Stream, ep: &Endpoint) -> Result<String> {
+    let mut line = Vec::new();
+    loop {
+        let b = stream
+            .read_u8()
+            .await
+            .map_err(|e| Error::network(&ep.label, e))?;
+        if b == b'\n' {
+            break;
+        }
+        if line.len() > 64 * 1024 {
+            return Err(Error::protocol(&ep.label, "NAMESPACE answer too long"));
+        }
+        line.push(b);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// Parses the personal part of `(("INBOX." ".")) NIL NIL`.
+fn parse_namespace(s: &str) -> Option<Namespace> {
+    let rest = s.trim_start().strip_prefix("((")?;
+    let (prefix, rest) = parse_quoted(rest)?;
+    let rest = rest.trim_start();
+    let delimiter = if rest.starts_with("NIL") {
+        None
+    } else {
+        let (d, _) = parse_quoted(rest)?;
+        let mut chars = d.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Some(c),
+            _ => return None,
+        }
+    };
+    Some(Namespace { prefix, delimiter })
+}
+
+fn parse_quoted(s: &str) -> Option<(String, &str)> {
+    let s = s.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next()?.1),
+            '"' => return Some((out, &s[i + 1..])),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// async-imap hands out quoted strings with their backslash escapes still in place.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn quote(ep: &Endpoint, s: &str) -> Result<String> {
+    if s.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(Error::protocol(&ep.label, format!("mailbox name {s:?} contains a line break")));
+    }
+    Ok(format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+}
+
+/// Compact UID set: `1:3,7,9:12`.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+fn parse_internal_date(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets() {
+        assert_eq!(uid_set(&[1, 2, 3, 7, 9, 10, 11, 12]), "1:3,7,9:12");
+        assert_eq!(uid_set(&[5]), "5");
+        assert_eq!(uid_set(&[3, 1, 2, 2]), "1:3");
+    }
+
+    #[test]
+    fn namespaces() {
+        assert_eq!(
+            parse_namespace("((\"INBOX.\" \".\")) NIL NIL"),
+            Some(Namespace { prefix: "INBOX.".into(), delimiter: Some('.') })
+        );
+        assert_eq!(
+            parse_namespace("((\"\" \"/\")) NIL ((\"#shared/\" \"/\"))"),
+            Some(Namespace { prefix: "".into(), delimiter: Some('/') })
+        );
+        assert_eq!(parse_namespace("NIL NIL NIL"), None);
+        assert_eq!(parse_namespace("((\"x\\\"y\" NIL))"), Some(Namespace { prefix: "x\"y".into(), delimiter: None }));
+    }
+
+    #[test]
+    fn internal_dates() {
+        assert_eq!(parse_internal_date("17-Jul-1996 02:44:25 -0700"), Some(837596665));
+        assert_eq!(parse_internal_date(" 7-Jul-1996 02:44:25 +0000").is_some(), true);
+    }
+}

@@ -1,0 +1,376 @@
+//! POP3 client (RFC 1939, 2449 CAPA/PIPELINING, 2595 STLS, 5034 SASL PLAIN).
+//!
+//! Written in-house: async-pop 1.1.3 does not dot-unstuff, drops the final CRLF, is quadratic
+//! on large messages and spins on a dropped connection (../shared/research/crates.md §4).
+
+use std::collections::{HashSet, VecDeque};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use crate::config::TlsMode;
+use crate::error::{Error, Result};
+use crate::net::{self, Endpoint, Stream};
+use crate::secret::Password;
+
+/// RETRs in flight when the server offers PIPELINING.
+const PIPELINE_WINDOW: usize = 32;
+
+pub struct Pop3 {
+    ep: Endpoint,
+    conn: BufReader<Stream>,
+    caps: HashSet<String>,
+    sasl: Vec<String>,
+}
+
+/// One line of a multi-line LIST or UIDL answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub number: u32,
+    pub value: String,
+}
+
+impl Pop3 {
+    pub async fn connect(
+        ep: &Endpoint,
+        tls: TlsMode,
+        connector: &tokio_native_tls::TlsConnector,
+    ) -> Result<Self> {
+        let tcp = net::connect_tcp(ep).await?;
+        let stream: Stream = match tls {
+            TlsMode::Implicit => Box::new(net::start_tls(ep, connector, tcp).await?),
+            TlsMode::Starttls | TlsMode::None => Box::new(tcp),
+        };
+        let mut pop = Pop3 {
+            ep: ep.clone(),
+            conn: BufReader::new(stream),
+            caps: HashSet::new(),
+            sasl: Vec::new(),
+        };
+        pop.status_line("greeting").await?;
+        pop.capa().await?;
+        if tls == TlsMode::Starttls {
+            if !pop.caps.contains("STLS") {
+                return Err(Error::Tls {
+                    context: ep.label.clone(),
+                    detail: "tls = \"starttls\" but the server does not offer STLS; refusing to continue without encryption".into(),
+                });
+            }
+            pop.command("STLS").await?;
+            if !pop.conn.buffer().is_empty() {
+                // Bytes that arrive before the handshake could have been injected by a
+                // man in the middle (the CVE-2011-0411 class of STARTTLS bugs).
+                return Err(Error::Tls {
+                    context: ep.label.clone(),
+                    detail: "server sent data after STLS before the TLS handshake".into(),
+                });
+            }
+            let Pop3 { ep: pep, conn, .. } = pop;
+            let tls_stream = net::start_tls(&pep, connector, conn.into_inner()).await?;
+            pop = Pop3 {
+                ep: pep,
+                conn: BufReader::new(Box::new(tls_stream)),
+                caps: HashSet::new(),
+                sasl: Vec::new(),
+            };
+            pop.capa().await?;
+        }
+        Ok(pop)
+    }
+
+    pub fn has_uidl(&self) -> bool {
+        self.caps.contains("UIDL")
+    }
+
+    pub fn pipelining(&self) -> bool {
+        self.caps.contains("PIPELINING")
+    }
+
+    async fn capa(&mut self) -> Result<()> {
+        self.caps.clear();
+        self.sasl.clear();
+        self.send("CAPA").await?;
+        match self.status_line("CAPA").await {
+            Ok(_) => {}
+            // Servers without CAPA (RFC 1939 only) answer -ERR; that is not an error for us.
+            Err(Error::Refused(_)) => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        for line in self.multiline_text("CAPA").await? {
+            let mut words = line.split_whitespace();
+            let Some(cap) = words.next() else { continue };
+            let cap = cap.to_ascii_uppercase();
+            if cap == "SASL" {
+                self.sasl = words.map(|w| w.to_ascii_uppercase()).collect();
+            }
+            self.caps.insert(cap);
+        }
+        Ok(())
+    }
+
+    pub async fn login(&mut self, account: &str, user: &str, password: &Password) -> Result<()> {
+        let auth_err = |detail: String| Error::Auth {
+            account: account.to_string(),
+            detail,
+        };
+        let result = if self.sasl.iter().any(|m| m == "PLAIN") {
+            let token = base64_encode(format!("\0{user}\0{}", password.expose()).as_bytes());
+            self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}")).await?;
+            self.status_line("AUTH PLAIN").await
+        } else {
+            self.send(&format!("USER {user}")).await?;
+            match self.status_line("USER").await {
+                Ok(_) => {
+                    self.send_secret("PASS", &format!("PASS {}", password.expose()))
+                        .await?;
+                    self.status_line("PASS").await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(Error::Refused(text)) => {
+                let upper = text.to_ascii_uppercase();
+                if upper.contains("[IN-USE]") {
+                    Err(Error::Protocol {
+                        context: self.ep.label.clone(),
+                        detail: format!("mailbox is in use by another POP3 session: {text}"),
+                    })
+                } else if upper.contains("[SYS/TEMP]") {
+                    Err(Error::Protocol {
+                        context: self.ep.label.clone(),
+                        detail: format!("temporary server failure: {text}"),
+                    })
+                } else {
+                    Err(auth_err(if text.is_empty() {
+                        "the server rejected the user name or password".into()
+                    } else {
+                        format!("the server said: {text}")
+                    }))
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn uidl(&mut self) -> Result<Vec<Listed>> {
+        self.listing("UIDL").await
+    }
+
+    pub async fn list(&mut self) -> Result<Vec<Listed>> {
+        self.listing("LIST").await
+    }
+
+    async fn listing(&mut self, cmd: &str) -> Result<Vec<Listed>> {
+        self.command(cmd).await?;
+        let mut out = Vec::new();
+        for line in self.multiline_text(cmd).await? {
+            let mut it = line.split_whitespace();
+            let number = it.next().and_then(|n| n.parse::<u32>().ok());
+            let value = it.next();
+            match (number, value) {
+                (Some(number), Some(value)) if number > 0 => out.push(Listed {
+                    number,
+                    value: value.to_string(),
+                }),
+                _ => {
+                    return Err(Error::protocol(
+                        &self.ep.label,
+                        format!("bad {cmd} line {line:?}"),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Retrieves messages in order, handing each (number, raw CRLF bytes) to `sink`.
+    /// With PIPELINING a window of RETRs is kept in flight (RFC 2449 §6.6).
+    pub async fn retr_many<F>(&mut self, numbers: &[u32], mut sink: F) -> Result<()>
+    where
+        F: FnMut(u32, Vec<u8>) -> Result<()>,
+    {
+        let window = if self.pipelining() { PIPELINE_WINDOW } else { 1 };
+        let mut pending: VecDeque<u32> = VecDeque::new();
+        let mut next = numbers.iter().copied();
+        loop {
+            let mut batch = String::new();
+            while pending.len() < window {
+                let Some(n) = next.next() else { break };
+                batch.push_str(&format!("RETR {n}\r\n"));
+                pending.push_back(n);
+            }
+            if !batch.is_empty() {
+                tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
+                self.write_raw(batch.as_bytes()).await?;
+            }
+            let Some(n) = pending.pop_front() else {
+                return Ok(());
+            };
+            let what = format!("RETR {n}");
+            self.status_line(&what)
+                .await
+                .map_err(|e| self.refusal_is_fatal(&what, e))?;
+            let body = self.multiline_bytes(&what).await?;
+            sink(n, body)?;
+        }
+    }
+
+    pub async fn dele(&mut self, number: u32) -> Result<()> {
+        self.command(&format!("DELE {number}")).await.map(|_| ())
+    }
+
+    /// Ends the session; only now does the server apply DELEs (RFC 1939 §6).
+    pub async fn quit(mut self) -> Result<()> {
+        self.command("QUIT").await.map(|_| ())
+    }
+
+    /// A command whose -ERR is a failure of the session, not an answer to branch on.
+    async fn command(&mut self, cmd: &str) -> Result<String> {
+        self.send(cmd).await?;
+        self.status_line(cmd).await.map_err(|e| self.refusal_is_fatal(cmd, e))
+    }
+
+    fn refusal_is_fatal(&self, what: &str, e: Error) -> Error {
+        match e {
+            Error::Refused(text) => {
+                Error::protocol(&self.ep.label, format!("{what} failed: {text}"))
+            }
+            other => other,
+        }
+    }
+
+    async fn send(&mut self, cmd: &str) -> Result<()> {
+        tracing::trace!(target: "mailx::pop3", "C: {cmd}");
+        self.write_raw(format!("{cmd}\r\n").as_bytes()).await
+    }
+
+    async fn send_secret(&mut self, shown: &str, cmd: &str) -> Result<()> {
+        tracing::trace!(target: "mailx::pop3", "C: {shown} <redacted>");
+        self.write_raw(format!("{cmd}\r\n").as_bytes()).await
+    }
+
+    async fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        let ep = self.ep.clone();
+        let conn = &mut self.conn;
+        net::with_timeout(&ep, "write", async {
+            let w = conn.get_mut();
+            let sent = match w.write_all(bytes).await {
+                Ok(()) => w.flush().await,
+                Err(e) => Err(e),
+            };
+            sent.map_err(|e| Error::network(format!("{}: sending", ep.label), e))
+        })
+        .await
+    }
+
+    async fn read_line(&mut self, what: &str, buf: &mut Vec<u8>) -> Result<()> {
+        buf.clear();
+        let ep = self.ep.clone();
+        let n = net::with_timeout(&ep, what, async {
+            self.conn.read_until(b'\n', buf).await.map_err(|e| {
+                Error::network(format!("{}: reading answer to {what}", ep.label), e)
+            })
+        })
+        .await?;
+        if n == 0 || buf.last() != Some(&b'\n') {
+            return Err(Error::network(
+                format!("{}: reading answer to {what}", ep.label),
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "server closed the connection",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads `+OK ...` (returns the text) or `-ERR ...` (as `Error::Refused`).
+    async fn status_line(&mut self, what: &str) -> Result<String> {
+        let mut buf = Vec::with_capacity(128);
+        self.read_line(what, &mut buf).await?;
+        let line = String::from_utf8_lossy(trim_eol(&buf)).into_owned();
+        tracing::trace!(target: "mailx::pop3", "S: {line}");
+        if let Some(rest) = line.strip_prefix("+OK") {
+            Ok(rest.trim().to_string())
+        } else if let Some(rest) = line.strip_prefix("-ERR") {
+            Err(Error::Refused(rest.trim().to_string()))
+        } else {
+            Err(Error::protocol(
+                &self.ep.label,
+                format!("expected +OK or -ERR after {what}, got {:?}", truncate(&line)),
+            ))
+        }
+    }
+
+    async fn multiline_text(&mut self, what: &str) -> Result<Vec<String>> {
+        let body = self.multiline_bytes(what).await?;
+        Ok(String::from_utf8_lossy(&body)
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_string())
+            .collect())
+    }
+
+    /// Reads a dot-terminated block, removing byte-stuffing; lines keep their CRLF.
+    async fn multiline_bytes(&mut self, what: &str) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut line = Vec::with_capacity(256);
+        loop {
+            self.read_line(what, &mut line).await?;
+            let content = trim_eol(&line);
+            if content == b"." {
+                return Ok(out);
+            }
+            let unstuffed = if line.first() == Some(&b'.') {
+                &line[1..]
+            } else {
+                &line[..]
+            };
+            out.extend_from_slice(unstuffed);
+        }
+    }
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(80).collect()
+}
+
+pub fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_vectors() {
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(base64_encode(b"f"), "Zg==");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64_encode(b"foo"), "Zm9v");
+        assert_eq!(base64_encode(b"\0u\0p"), "AHUAcA==");
+    }
+}

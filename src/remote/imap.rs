@@ -1,0 +1,207 @@
+//! IMAP behind the `Remote` seam, reconnecting after any error.
+
+use crate::config::{FolderPrefix, TlsMode};
+use crate::error::{Error, Result};
+use crate::net::Endpoint;
+use crate::proto::imap::{Imap, Namespace};
+use crate::proto::mutf7;
+use crate::remote::{Downloaded, FolderSnapshot, Remote, RemoteFolder, RemoteMessage};
+use crate::secret::Password;
+use crate::store::maildir::Flags;
+use crate::store::names;
+
+/// What it takes to (re)connect.
+pub struct Login {
+    pub ep: Endpoint,
+    pub tls: TlsMode,
+    pub connector: tokio_native_tls::TlsConnector,
+    pub account: String,
+    pub user: String,
+    pub password: Password,
+}
+
+pub struct ImapRemote {
+    login: Login,
+    prefix_config: FolderPrefix,
+    conn: Option<Imap>,
+    namespace: Option<Namespace>,
+    open: Option<(String, bool)>,
+}
+
+impl ImapRemote {
+    pub async fn connect(login: Login, prefix_config: FolderPrefix) -> Result<Self> {
+        let mut remote = ImapRemote {
+            login,
+            prefix_config,
+            conn: None,
+            namespace: None,
+            open: None,
+        };
+        remote.session().await?;
+        Ok(remote)
+    }
+
+    async fn session(&mut self) -> Result<&mut Imap> {
+        if self.conn.is_none() {
+            let l = &self.login;
+            let mut imap = Imap::connect(&l.ep, l.tls, &l.connector, &l.account, &l.user, &l.password).await?;
+            // NAMESPACE first: see `Imap::namespace`.
+            let ns = imap.namespace().await?;
+            if self.namespace.is_none() {
+                self.namespace = Some(match &self.prefix_config {
+                    FolderPrefix::Explicit(p) => Namespace {
+                        prefix: p.clone(),
+                        delimiter: ns.and_then(|n| n.delimiter),
+                    },
+                    FolderPrefix::Auto => ns.unwrap_or(Namespace {
+                        prefix: String::new(),
+                        delimiter: None,
+                    }),
+                });
+                tracing::debug!("personal namespace: {:?}", self.namespace);
+            }
+            self.open = None;
+            self.conn = Some(imap);
+        }
+        self.conn
+            .as_mut()
+            .ok_or_else(|| Error::Internal("IMAP session missing".into()))
+    }
+
+    /// Runs `op` on the session; any error discards it (async-imap cannot be trusted after
+    /// one, research §3 A2) and the next call reconnects.
+    fn check<T>(&mut self, r: Result<T>) -> Result<T> {
+        if r.is_err() {
+            self.conn = None;
+            self.open = None;
+        }
+        r
+    }
+
+    pub fn prefix(&self) -> (String, Option<char>) {
+        self.namespace
+            .as_ref()
+            .map(|n| (n.prefix.clone(), n.delimiter))
+            .unwrap_or_default()
+    }
+}
+
+impl Remote for ImapRemote {
+    async fn folders(&mut self) -> Result<Vec<RemoteFolder>> {
+        let listed = {
+            let s = self.session().await?;
+            let r = s.list().await;
+            self.check(r)?
+        };
+        let (prefix, ns_delim) = self.prefix();
+        let mut out = Vec::new();
+        for m in listed.into_iter().filter(|m| m.selectable) {
+            let decoded = mutf7::decode(&m.name).unwrap_or_else(|| {
+                tracing::warn!("folder name {:?} is not valid modified UTF-7; using it as is", m.name);
+                m.name.clone()
+            });
+            let decoded_prefix = mutf7::decode(&prefix).unwrap_or_else(|| prefix.clone());
+            let path = names::split_server_name(&decoded, &decoded_prefix, m.delimiter.or(ns_delim));
+            out.push(RemoteFolder {
+                server_name: m.name,
+                path,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot> {
+        let s = self.session().await?;
+        let r = s.open(&folder.server_name, writable).await;
+        let sel = self.check(r)?;
+        self.open = Some((folder.server_name.clone(), writable));
+        Ok(FolderSnapshot {
+            validity: Some(sel.uidvalidity),
+            uidnext: sel.uidnext,
+            stable_ids: true,
+            lists_everything: false,
+        })
+    }
+
+    async fn list(&mut self, from_uid: u32) -> Result<Vec<RemoteMessage>> {
+        let s = self.selected()?;
+        let r = s.list_messages(from_uid).await;
+        let metas = self.check(r)?;
+        Ok(metas
+            .into_iter()
+            .map(|m| RemoteMessage {
+                id: m.uid.to_string(),
+                uid: m.uid,
+                size: m.size,
+                flags: Flags::from_imap(&m.flags),
+            })
+            .collect())
+    }
+
+    async fn download(
+        &mut self,
+        msgs: &[RemoteMessage],
+        sink: &mut dyn FnMut(Downloaded) -> Result<()>,
+    ) -> Result<()> {
+        let uids: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
+        let s = self.selected()?;
+        let r = s
+            .fetch_bodies(&uids, |f| {
+                sink(Downloaded {
+                    id: f.uid.to_string(),
+                    flags: Flags::from_imap(&f.flags),
+                    internal_date: f.internal_date,
+                    body: f.body,
+                })
+            })
+            .await;
+        self.check(r)
+    }
+
+    async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+        let s = self.selected()?;
+        let r = s.fetch_headers().await;
+        self.check(r)
+    }
+
+    async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
+        let uids: Vec<u32> = msgs.iter().map(|(_, u)| *u).collect();
+        if !matches!(self.open, Some((_, true))) {
+            return Err(Error::Internal("delete on a folder opened read-only".into()));
+        }
+        let s = self.selected()?;
+        let r = s.delete(&uids).await;
+        let expunged = self.check(r)?;
+        crate::testhook::step("IMAP delete");
+        if !expunged {
+            tracing::warn!(
+                "server lacks UIDPLUS: {} messages flagged \\Deleted but not expunged",
+                uids.len()
+            );
+        }
+        Ok(())
+    }
+
+    async fn finish(&mut self) -> Result<()> {
+        match self.conn.take() {
+            Some(c) => c.logout().await,
+            None => Ok(()),
+        }
+    }
+
+    fn normalize_pattern(&self, pattern: &str) -> String {
+        let (prefix, delimiter) = self.prefix();
+        names::normalize_pattern(pattern, &prefix, delimiter)
+    }
+}
+
+impl ImapRemote {
+    fn selected(&mut self) -> Result<&mut Imap> {
+        if self.open.is_none() {
+            return Err(Error::Internal("no folder open".into()));
+        }
+        self.conn
+            .as_mut()
+            .ok_or_else(|| Error::Internal("IMAP session missing".into()))
+    }
+}

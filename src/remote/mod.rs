@@ -1,0 +1,78 @@
+//! The one seam between the protocol-agnostic engine and a server: what the engine needs
+//! from a mailbox, nothing protocol-shaped. POP3 and IMAP implement it; the engine's
+//! tests use an in-memory fake.
+
+pub mod imap;
+pub mod pop3;
+
+use crate::error::Result;
+use crate::store::maildir::Flags;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFolder {
+    /// The name to open it by, as the server spells it.
+    pub server_name: String,
+    /// Decoded hierarchy below the personal namespace; empty for INBOX.
+    pub path: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FolderSnapshot {
+    /// IMAP UIDVALIDITY; `None` for POP3.
+    pub validity: Option<u32>,
+    pub uidnext: Option<u32>,
+    /// False for a POP3 server without UIDL: ids are message numbers, valid for one session.
+    pub stable_ids: bool,
+    /// True when `list` returns every message (POP3), not only those above a UID.
+    pub lists_everything: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteMessage {
+    /// Stable identity: the UID (IMAP, with the folder's validity) or the UIDL (POP3).
+    pub id: String,
+    /// IMAP UID, or POP3 message number for this session.
+    pub uid: u32,
+    pub size: u64,
+    pub flags: Flags,
+}
+
+#[derive(Debug)]
+pub struct Downloaded {
+    pub id: String,
+    pub flags: Flags,
+    /// Server's arrival time (IMAP INTERNALDATE), seconds since the epoch.
+    pub internal_date: Option<i64>,
+    /// As received: CRLF line ends, transport encoding removed.
+    pub body: Vec<u8>,
+}
+
+#[allow(async_fn_in_trait)]
+pub trait Remote {
+    /// Every folder the server offers (POP3: just INBOX).
+    async fn folders(&mut self) -> Result<Vec<RemoteFolder>>;
+    /// Opens a folder; `writable` when messages will be deleted.
+    async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot>;
+    /// Messages of the open folder with UID ≥ `from_uid` (POP3: all).
+    async fn list(&mut self, from_uid: u32) -> Result<Vec<RemoteMessage>>;
+    /// Downloads `msgs` in one pass, handing each to `sink` as it arrives. Messages the
+    /// server no longer has are skipped, not errors.
+    async fn download(
+        &mut self,
+        msgs: &[RemoteMessage],
+        sink: &mut dyn FnMut(Downloaded) -> Result<()>,
+    ) -> Result<()>;
+    /// (uid, size, header block) of every message, to re-identify messages after the
+    /// server renumbered the folder.
+    async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>>;
+    /// Deletes messages of the open folder, given as (id, uid). POP3 applies deletions
+    /// only at `finish`.
+    async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()>;
+    /// Ends the session cleanly; POP3 deletions take effect only if this succeeds.
+    async fn finish(&mut self) -> Result<()>;
+    /// A configured folder pattern in folder-path form (`INBOX.Sent` → `Sent` on a server
+    /// whose personal namespace is `INBOX.`).
+    fn normalize_pattern(&self, pattern: &str) -> String {
+        pattern.to_string()
+    }
+}

@@ -1,0 +1,126 @@
+//! Where an account's password comes from: command, environment, OS keyring, or a prompt.
+
+use std::io::IsTerminal;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::config::Account;
+use crate::error::{Error, Result};
+
+/// A password that never prints itself.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+const KEYRING_SERVICE: &str = "mailx";
+
+pub async fn resolve(account: &Account) -> Result<Password> {
+    let no_password = |detail: String| Error::NoPassword {
+        account: account.name.clone(),
+        detail,
+    };
+    if let Some(cmd) = &account.password_command {
+        return run_password_command(account, cmd).await;
+    }
+    if let Some(var) = &account.password_env {
+        return match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Password(v)),
+            _ => Err(no_password(format!(
+                "password_env = \"{var}\" but that environment variable is unset or empty"
+            ))),
+        };
+    }
+    let keyring_result = from_keyring(&account.name).await;
+    match keyring_result {
+        Ok(Some(p)) => return Ok(p),
+        Ok(None) => {}
+        Err(e) => tracing::debug!("keyring unavailable: {e}"),
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let prompt = format!("Password for {} ({})", account.name, account.user);
+        let answer = tokio::task::spawn_blocking(move || {
+            dialoguer::Password::new().with_prompt(prompt).interact()
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        return answer
+            .map(Password)
+            .map_err(|e| no_password(format!("prompt failed: {e}")));
+    }
+    Err(no_password(
+        "no password_command, no password_env, and none in the OS keyring".into(),
+    ))
+}
+
+async fn run_password_command(account: &Account, cmd: &str) -> Result<Password> {
+    let fail = |detail: String| Error::NoPassword {
+        account: account.name.clone(),
+        detail,
+    };
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| fail(format!("cannot run password_command: {e}")))?;
+    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .map_err(|_| fail("password_command did not finish within 120 s".into()))?
+        .map_err(|e| fail(format!("password_command failed: {e}")))?;
+    if !output.status.success() {
+        return Err(fail(format!(
+            "password_command exited with {}",
+            output.status
+        )));
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| fail("password_command printed something that is not UTF-8".into()))?;
+    let first = text.lines().next().unwrap_or("").to_string();
+    if first.is_empty() {
+        return Err(fail("password_command printed an empty first line".into()));
+    }
+    Ok(Password(first))
+}
+
+/// `Ok(None)`: the keyring works but holds nothing for this account.
+async fn from_keyring(account: &str) -> std::result::Result<Option<Password>, String> {
+    let account = account.to_string();
+    tokio::task::spawn_blocking(move || {
+        install_default_store()?;
+        let entry = keyring_core::Entry::new(KEYRING_SERVICE, &account).map_err(|e| e.to_string())?;
+        match entry.get_password() {
+            Ok(p) => Ok(Some(Password(p))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[cfg(target_os = "linux")]
+fn install_default_store() -> std::result::Result<(), String> {
+    // Without a session bus (cron, ssh) this fails in about a millisecond; no hang.
+    let store = zbus_secret_service_keyring_store::Store::new().map_err(|e| e.to_string())?;
+    keyring_core::set_default_store(store);
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn install_default_store() -> std::result::Result<(), String> {
+    Err("no OS keyring store is built for this platform; use password_command".into())
+}

@@ -1,0 +1,273 @@
+//! Maildir delivery (tmp/ → fsync → rename into new/ or cur/) per the Maildir spec.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use crate::error::{Error, Result};
+
+/// IMAP system flags as Maildir info letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub seen: bool,
+    pub answered: bool,
+    pub flagged: bool,
+    pub deleted: bool,
+    pub draft: bool,
+}
+
+impl Flags {
+    pub fn from_imap<S: AsRef<str>>(flags: &[S]) -> Self {
+        let mut f = Flags::default();
+        for flag in flags {
+            match flag.as_ref().to_ascii_lowercase().as_str() {
+                "\\seen" => f.seen = true,
+                "\\answered" => f.answered = true,
+                "\\flagged" => f.flagged = true,
+                "\\deleted" => f.deleted = true,
+                "\\draft" => f.draft = true,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Letters in ASCII order, as the spec requires: D F R S T.
+    pub fn info(&self) -> String {
+        let mut s = String::new();
+        for (on, c) in [
+            (self.draft, 'D'),
+            (self.flagged, 'F'),
+            (self.answered, 'R'),
+            (self.seen, 'S'),
+            (self.deleted, 'T'),
+        ] {
+            if on {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Flags::default()
+    }
+}
+
+/// One folder: a directory with cur/, new/ and tmp/.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    path: PathBuf,
+}
+
+/// A message written and fsynced in tmp/, not yet visible to mail readers.
+#[derive(Debug)]
+pub struct Staged {
+    pub unique: String,
+    tmp: PathBuf,
+    /// Bytes on disk (after CRLF → LF).
+    pub size: u64,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Folder {
+    /// Opens (creating if needed) the folder `name` ("" = INBOX, ".Sent", ...) under `root`.
+    pub fn open(root: &Path, name: &str) -> Result<Self> {
+        debug_assert!(!name.contains('/'));
+        let path = if name.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(name)
+        };
+        for sub in ["cur", "new", "tmp"] {
+            let d = path.join(sub);
+            fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
+        }
+        if !name.is_empty() {
+            // Maildir++ marks subfolders with this file (Courier, Dovecot).
+            let marker = path.join("maildirfolder");
+            if !marker.exists() {
+                File::create(&marker).map_err(|e| Error::io(&marker, e))?;
+            }
+        }
+        Ok(Folder { path })
+    }
+
+    /// Writes `raw` (as received, CRLF line ends) to tmp/ with LF line ends and fsyncs it.
+    pub fn stage(&self, raw: &[u8]) -> Result<Staged> {
+        let unique = unique_name();
+        let tmp = self.path.join("tmp").join(&unique);
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
+        let mut w = BufWriter::with_capacity(256 * 1024, file);
+        let size = write_lf(&mut w, raw).map_err(|e| Error::io(&tmp, e))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            Error::io(&tmp, e)
+        })?;
+        Ok(Staged { unique, tmp, size })
+    }
+
+    /// Moves a staged message into new/ (no flags) or cur/ (with flags); returns its path.
+    pub fn deliver(&self, staged: &Staged, flags: Flags, mtime: Option<i64>) -> Result<PathBuf> {
+        let dest = if flags.is_empty() {
+            self.path.join("new").join(&staged.unique)
+        } else {
+            self.path
+                .join("cur")
+                .join(format!("{}:2,{}", staged.unique, flags.info()))
+        };
+        if let Some(secs) = mtime.filter(|s| *s > 0) {
+            // Mail readers sort by file time when Date: is missing; use the server's date.
+            if let Ok(f) = File::options().write(true).open(&staged.tmp) {
+                let _ = f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64));
+            }
+        }
+        fs::rename(&staged.tmp, &dest).map_err(|e| Error::io(&dest, e))?;
+        Ok(dest)
+    }
+
+    /// Makes renames into new/ and cur/ durable.
+    pub fn sync_dirs(&self) -> Result<()> {
+        for sub in ["new", "cur"] {
+            let d = self.path.join(sub);
+            File::open(&d)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(&d, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn discard(&self, staged: Staged) {
+        let _ = fs::remove_file(&staged.tmp);
+    }
+
+    /// Unique names of the messages in new/ and cur/ (flags stripped).
+    pub fn delivered_names(&self) -> Result<HashSet<String>> {
+        let mut out = HashSet::new();
+        for sub in ["new", "cur"] {
+            let d = self.path.join(sub);
+            let entries = match fs::read_dir(&d) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&d, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&d, e))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let unique = name.split(':').next().unwrap_or(&name).to_string();
+                out.insert(unique);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes tmp/ files untouched for 36 hours (the Maildir spec's rule): leftovers of
+    /// crashed deliveries, by mailx or anyone else.
+    pub fn clean_tmp(&self) {
+        let d = self.path.join("tmp");
+        let Ok(entries) = fs::read_dir(&d) else { return };
+        let cutoff = SystemTime::now() - Duration::from_secs(36 * 3600);
+        for entry in entries.flatten() {
+            if let Ok(meta) = entry.metadata()
+                && meta.is_file()
+                && meta.modified().is_ok_and(|m| m < cutoff)
+            {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// `<secs>.M<usecs>P<pid>Q<seq>.<host>` (the "modern" unique name of the Maildir spec).
+fn unique_name() -> String {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!(
+        "{}.M{}P{}Q{}.{}",
+        now.as_secs(),
+        now.subsec_micros(),
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed),
+        hostname()
+    )
+}
+
+fn hostname() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let raw = fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| fs::read_to_string("/etc/hostname"))
+            .unwrap_or_else(|_| "localhost".into());
+        // The spec's escapes for '/' and ':'.
+        raw.trim().replace('/', "\\057").replace(':', "\\072")
+    })
+}
+
+/// Copies `raw` converting CRLF to LF in one pass; a lone CR is kept.
+fn write_lf(w: &mut impl Write, raw: &[u8]) -> std::io::Result<u64> {
+    let mut written = 0u64;
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(pos) = memchr_cr(&raw[i..]) {
+        let at = i + pos;
+        if raw.get(at + 1) == Some(&b'\n') {
+            w.write_all(&raw[start..at])?;
+            written += (at - start) as u64;
+            start = at + 1;
+        }
+        i = at + 1;
+    }
+    w.write_all(&raw[start..])?;
+    written += (raw.len() - start) as u64;
+    Ok(written)
+}
+
+fn memchr_cr(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_to_lf() {
+        let mut out = Vec::new();
+        let n = write_lf(&mut out, b"a\r\nb\rc\r\n\r\n.\r\n\r").unwrap();
+        assert_eq!(out, b"a\nb\rc\n\n.\n\r");
+        assert_eq!(n, out.len() as u64);
+    }
+
+    #[test]
+    fn flags_info_order() {
+        let f = Flags::from_imap(&["\\Seen", "\\Flagged", "\\Draft", "\\Answered", "\\Deleted", "$Junk"]);
+        assert_eq!(f.info(), "DFRST");
+        assert!(Flags::from_imap::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn stage_and_deliver() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path(), ".Sent").unwrap();
+        let s = folder.stage(b"Subject: x\r\n\r\nbody\r\n").unwrap();
+        let p = folder
+            .deliver(&s, Flags { seen: true, ..Default::default() }, Some(1_000_000_000))
+            .unwrap();
+        assert!(p.to_string_lossy().ends_with(":2,S"));
+        assert_eq!(fs::read(&p).unwrap(), b"Subject: x\n\nbody\n");
+        assert!(folder.delivered_names().unwrap().contains(&s.unique));
+        assert!(dir.path().join(".Sent/maildirfolder").exists());
+    }
+}

@@ -1,0 +1,4 @@
+//! Local storage: Maildir++ folders and the mapping of server names onto them.
+
+pub mod maildir;
+pub mod names;
