@@ -1,0 +1,424 @@
+//! Test harness: a private Dovecot per test (temp dir, loopback, ephemeral ports,
+//! self-signed certificate made per run), and helpers to run the real `mailx` binary.
+#![allow(dead_code)]
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "secret";
+/// Default layout: separator "/", no prefix.
+pub const SLASH_USER: &str = "testuser";
+/// Courier-style layout: everything under "INBOX." with "." as separator.
+pub const DOT_USER: &str = "nsuser";
+
+pub struct Dovecot {
+    pub dir: tempfile::TempDir,
+    pub imap: u16,
+    pub imaps: u16,
+    pub pop3: u16,
+    pub pop3s: u16,
+    conf: PathBuf,
+    pid: Option<u32>,
+}
+
+fn find_binary(name: &str) -> Option<PathBuf> {
+    for dir in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] {
+        let p = Path::new(dir).join(name);
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// Dovecot is required: a missing server fails the test loudly (never a silent skip).
+fn dovecot_bin() -> PathBuf {
+    find_binary("dovecot").unwrap_or_else(|| {
+        panic!(
+            "dovecot is not installed; install it with `apt-get install -y dovecot-imapd dovecot-pop3d` (CI={})",
+            std::env::var("CI").unwrap_or_default()
+        )
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on loopback")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn current_user() -> String {
+    Command::new("id")
+        .arg("-un")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "nobody".into())
+}
+
+static INSTANCE: AtomicU32 = AtomicU32::new(0);
+
+pub struct Options {
+    /// false: a server that offers no TLS at all (no STARTTLS/STLS).
+    pub ssl: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { ssl: true }
+    }
+}
+
+impl Dovecot {
+    pub fn start() -> Self {
+        Self::start_with(Options::default())
+    }
+
+    pub fn start_with(opts: Options) -> Self {
+        let bin = dovecot_bin();
+        let dir = tempfile::Builder::new().prefix("mailx-dovecot-").tempdir().expect("tempdir");
+        let d = dir.path();
+        let root = is_root();
+        // Mail processes run unprivileged and must reach their home below the temp dir.
+        set_mode(d, 0o755);
+        for sub in ["run", "log", "state", "mail"] {
+            fs::create_dir_all(d.join(sub)).expect("mkdir");
+        }
+        let status = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .arg("-keyout")
+            .arg(d.join("key.pem"))
+            .arg("-out")
+            .arg(d.join("cert.pem"))
+            .output()
+            .expect("openssl must be installed");
+        assert!(status.status.success(), "openssl failed: {}", String::from_utf8_lossy(&status.stderr));
+        set_mode(&d.join("key.pem"), 0o600);
+        let (mail_user, mail_group) = if root { ("nobody".to_string(), "nogroup".to_string()) } else { (current_user(), current_user()) };
+        if root {
+            chown_nobody(&d.join("mail"));
+        }
+        fs::write(
+            d.join("users"),
+            format!(
+                "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n\
+                 {DOT_USER}:{{PLAIN}}{PASSWORD}::::::userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.\n"
+            ),
+        )
+        .expect("users");
+        let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
+        let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
+        let d_s = d.display();
+        let ssl = if opts.ssl {
+            format!("ssl = yes\nssl_cert = <{d_s}/cert.pem\nssl_key = <{d_s}/key.pem\nssl_min_protocol = TLSv1.2\n")
+        } else {
+            "ssl = no\n".to_string()
+        };
+        let tls_listeners = |name: &str, port: u16| {
+            if opts.ssl {
+                format!("  inet_listener {name} {{\n    address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n")
+            } else {
+                String::new()
+            }
+        };
+        let unprivileged = if root {
+            String::new()
+        } else {
+            format!("default_internal_user = {mail_user}\ndefault_internal_group = {mail_group}\ndefault_login_user = {mail_user}\n")
+        };
+        let conf = format!(
+            "instance_name = mailx-test-{pid}-{n}
+base_dir = {d_s}/run
+state_dir = {d_s}/state
+log_path = {d_s}/log/dovecot.log
+info_log_path = {d_s}/log/dovecot-info.log
+protocols = imap pop3
+listen = 127.0.0.1
+{ssl}{unprivileged}disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d_s}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {d_s}/users
+  default_fields = uid={mail_user} gid={mail_group} home={d_s}/mail/%u
+}}
+mail_location = maildir:~/Maildir
+mail_fsync = never
+first_valid_uid = 1
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+pop3_uidl_format = %08Xu%08Xv
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {imap}
+  }}
+{imaps_l}}}
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {pop3}
+  }}
+{pop3s_l}}}
+",
+            pid = std::process::id(),
+            imaps_l = tls_listeners("imaps", imaps),
+            pop3s_l = tls_listeners("pop3s", pop3s),
+        );
+        let conf_path = d.join("dovecot.conf");
+        fs::write(&conf_path, conf).expect("conf");
+        // The daemon keeps inherited pipes open, so wait for its status, not its output.
+        let errors = fs::File::create(d.join("log/start.err")).expect("log file");
+        let status = Command::new(&bin)
+            .arg("-c")
+            .arg(&conf_path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(errors)
+            .status()
+            .expect("start dovecot");
+        assert!(
+            status.success(),
+            "dovecot failed to start: {}{}",
+            fs::read_to_string(d.join("log/start.err")).unwrap_or_default(),
+            fs::read_to_string(d.join("log/dovecot.log")).unwrap_or_default()
+        );
+        let mut dc = Dovecot { imap, imaps, pop3, pop3s, conf: conf_path, pid: None, dir };
+        dc.wait_ready();
+        for user in [SLASH_USER, DOT_USER] {
+            dc.create_folder(user, "");
+        }
+        dc
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let pidfile = self.dir.path().join("run/master.pid");
+        loop {
+            if let Ok(p) = fs::read_to_string(&pidfile) {
+                self.pid = p.trim().parse().ok();
+            }
+            if self.pid.is_some() && TcpStream::connect(("127.0.0.1", self.imap)).is_ok() && TcpStream::connect(("127.0.0.1", self.pop3)).is_ok() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "dovecot did not open its ports: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("log/dovecot.log")).unwrap_or_default()
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    pub fn conf(&self) -> &Path {
+        &self.conf
+    }
+
+    /// Server-side Maildir++ directory of a folder given in on-disk form ("" = INBOX,
+    /// ".Sent", ".Archive.2024", ".Entw&APw-rfe").
+    pub fn folder_dir(&self, user: &str, fs_name: &str) -> PathBuf {
+        let base = self.dir.path().join("mail").join(user).join("Maildir");
+        if fs_name.is_empty() { base } else { base.join(fs_name) }
+    }
+
+    pub fn create_folder(&self, user: &str, fs_name: &str) {
+        let dir = self.folder_dir(user, fs_name);
+        for sub in ["cur", "new", "tmp"] {
+            fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        }
+        if !fs_name.is_empty() {
+            fs::write(dir.join("maildirfolder"), b"").expect("maildirfolder");
+        }
+        self.chown_tree(user);
+    }
+
+    /// Puts a message (LF line ends, as Dovecot stores them) into a server folder.
+    pub fn add_message(&self, user: &str, fs_name: &str, body: &[u8], flags: &str) {
+        self.create_folder(user, fs_name);
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let n = SEQ.fetch_add(1, Ordering::SeqCst);
+        let crlf_size = body.len() + body.iter().filter(|&&b| b == b'\n').count();
+        let name = format!("{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}", 1_700_000_000 + n, std::process::id(), body.len());
+        let dir = self.folder_dir(user, fs_name);
+        let tmp = dir.join("tmp").join(&name);
+        fs::write(&tmp, body).expect("write message");
+        fs::rename(&tmp, dir.join("cur").join(&name)).expect("rename");
+        self.chown_tree(user);
+    }
+
+    /// Bodies of the messages currently in a server folder (files in cur/ and new/).
+    pub fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
+        read_maildir(&self.folder_dir(user, fs_name)).into_iter().map(|(_, b)| b).collect()
+    }
+
+    /// Info flags of every server message file, e.g. ["S", ""].
+    pub fn server_flags(&self, user: &str, fs_name: &str) -> Vec<String> {
+        read_maildir(&self.folder_dir(user, fs_name))
+            .into_iter()
+            .map(|(name, _)| name.split_once(":2,").map(|(_, f)| f.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    pub fn doveadm(&self, args: &[&str]) -> Output {
+        let bin = find_binary("doveadm").expect("doveadm");
+        let out = Command::new(bin).arg("-c").arg(&self.conf).args(args).output().expect("doveadm");
+        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    fn chown_tree(&self, user: &str) {
+        if is_root() {
+            chown_nobody(&self.dir.path().join("mail").join(user));
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+fn set_mode(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+fn chown_nobody(p: &Path) {
+    let _ = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(p).status();
+}
+
+/// (file name, bytes) of every message in a Maildir folder's cur/ and new/, sorted by bytes.
+pub fn read_maildir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for sub in ["cur", "new"] {
+        let Ok(entries) = fs::read_dir(dir.join(sub)) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            out.push((name, fs::read(e.path()).expect("read message")));
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+pub fn local_messages(maildir: &Path, folder: &str) -> Vec<Vec<u8>> {
+    let dir = if folder.is_empty() { maildir.to_path_buf() } else { maildir.join(folder) };
+    read_maildir(&dir).into_iter().map(|(_, b)| b).collect()
+}
+
+pub fn sorted(mut v: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    v.sort();
+    v
+}
+
+/// A small, distinct message.
+pub fn message(n: usize, subject: &str) -> Vec<u8> {
+    format!(
+        "From: sender{n}@example.org\nTo: testuser@example.org\nSubject: {subject} {n}\nMessage-ID: <{n}.{subject}@example.org>\nDate: Mon, 2 Mar 2026 10:11:12 +0100\n\nBody of message {n}.\nSecond line.\n"
+    )
+    .into_bytes()
+}
+
+/// A workspace for one mailx account set: config file, state dir, Maildirs.
+pub struct Client {
+    pub dir: tempfile::TempDir,
+}
+
+impl Client {
+    pub fn new() -> Self {
+        Client { dir: tempfile::Builder::new().prefix("mailx-client-").tempdir().expect("tempdir") }
+    }
+
+    pub fn maildir(&self, account: &str) -> PathBuf {
+        self.dir.path().join("Mail").join(account)
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Writes the config: `accounts` is the TOML of the [accounts.*] tables.
+    pub fn write_config(&self, accounts: &str) {
+        let text = format!("state_dir = \"{}\"\n\n{accounts}", self.dir.path().join("state").display());
+        fs::write(self.config_path(), text).expect("config");
+    }
+
+    pub fn mailx(&self, args: &[&str]) -> Output {
+        self.mailx_env(args, &[])
+    }
+
+    pub fn mailx_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
+        cmd.arg("--config").arg(self.config_path()).arg("--timeout").arg("20").args(args);
+        cmd.env_remove("MAILX_CONFIG").env("HOME", self.dir.path()).env("XDG_CONFIG_HOME", self.dir.path().join("xdg"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(std::process::Stdio::null());
+        cmd.output().expect("run mailx")
+    }
+}
+
+/// TOML for an account on the test server.
+pub fn account(name: &str, dc: &Dovecot, protocol: &str, user: &str, client: &Client, extra: &str) -> String {
+    let (port, tls) = match protocol {
+        "imap" => (dc.imaps, "implicit"),
+        _ => (dc.pop3s, "implicit"),
+    };
+    format!(
+        "[accounts.{name}]\nprotocol = \"{protocol}\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nca_file = \"{ca}\"\nuser = \"{user}\"\npassword_command = \"printf {PASSWORD}\"\nmaildir = \"{md}\"\n{extra}\n",
+        ca = dc.ca_file().display(),
+        md = client.maildir(name).display(),
+    )
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "mailx failed ({:?})\nstdout: {}\nstderr: {}", o.status, stdout(o), stderr(o));
+}
+
+/// The JSON summary line of one account.
+pub fn json_of(o: &Output, account: &str) -> serde_json::Value {
+    stdout(o)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["account"] == account)
+        .unwrap_or_else(|| panic!("no JSON for {account} in {}\nstderr: {}", stdout(o), stderr(o)))
+}
