@@ -1,0 +1,133 @@
+//! IMAP fetch against a real Dovecot, in both namespace layouts.
+
+mod common;
+use common::*;
+
+/// Seeds INBOX, Sent, Archive/2024 and a non-ASCII folder; returns (local folder, bodies).
+fn seed_folders(dc: &Dovecot, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
+    let folders = [("", ""), (".Sent", ".Sent"), (".Archive.2024", ".Archive.2024"), (".Entw&APw-rfe", ".Entwürfe")];
+    let mut out = Vec::new();
+    for (k, (server_fs, local)) in folders.iter().enumerate() {
+        let mut bodies = Vec::new();
+        for i in 0..(k + 1) {
+            let m = message(k * 10 + i, "imap");
+            dc.add_message(user, server_fs, &m, if i == 0 { "S" } else { "" });
+            bodies.push(m);
+        }
+        out.push((*local, bodies));
+    }
+    out
+}
+
+fn all_folders_fetched(user: &str) {
+    let dc = Dovecot::start();
+    let expected = seed_folders(&dc, user);
+    let c = Client::new();
+    c.write_config(&account("i", &dc, "imap", user, &c, "folders = [\"*\"]"));
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    let j = json_of(&out, "i");
+    assert_eq!(j["downloaded"], 10, "{j}");
+    for (local, bodies) in &expected {
+        assert_eq!(sorted(local_messages(&c.maildir("i"), local)), sorted(bodies.clone()), "folder {local:?}");
+        // \Seen became the S info flag; the others are unflagged in new/.
+        let dir = if local.is_empty() { c.maildir("i") } else { c.maildir("i").join(local) };
+        let seen = read_maildir(&dir).iter().filter(|(n, _)| n.ends_with(":2,S")).count();
+        assert_eq!(seen, 1, "{local:?}");
+    }
+    // Fetch is read-only on the server: no new \Seen flags.
+    let flags = dc.server_flags(user, "");
+    assert_eq!(flags.iter().filter(|f| f.contains('S')).count(), 1, "{flags:?}");
+
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    assert_eq!(json_of(&out, "i")["downloaded"], 0);
+    let m = message(500, "new");
+    dc.add_message(user, ".Sent", &m, "");
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_eq!(json_of(&out, "i")["downloaded"], 1);
+    assert!(local_messages(&c.maildir("i"), ".Sent").contains(&m));
+}
+
+#[test]
+fn slash_layout_without_prefix() {
+    all_folders_fetched(SLASH_USER);
+}
+
+#[test]
+fn inbox_dot_prefix_layout() {
+    all_folders_fetched(DOT_USER);
+}
+
+#[test]
+fn folder_patterns_in_server_form_select_the_same_folders() {
+    let dc = Dovecot::start();
+    seed_folders(&dc, DOT_USER);
+    let c = Client::new();
+    c.write_config(&account("i", &dc, "imap", DOT_USER, &c, "folders = [\"INBOX\", \"INBOX.Archive.*\"]"));
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    let j = json_of(&out, "i");
+    let names: Vec<&str> = j["folders"].as_array().unwrap().iter().map(|f| f["local"].as_str().unwrap()).collect();
+    assert_eq!(names, ["", ".Archive.2024"], "{j}");
+    assert!(!c.maildir("i").join(".Sent").exists());
+}
+
+#[test]
+fn uidvalidity_change_downloads_only_really_new_messages() {
+    let dc = Dovecot::start();
+    let first: Vec<_> = (0..3).map(|i| message(i, "uv")).collect();
+    for m in &first {
+        dc.add_message(SLASH_USER, "", m, "");
+    }
+    let c = Client::new();
+    c.write_config(&account("i", &dc, "imap", SLASH_USER, &c, ""));
+    assert_ok(&c.mailx(&["fetch"]));
+    dc.doveadm(&["mailbox", "update", "-u", SLASH_USER, "--uid-validity", "424242", "INBOX"]);
+    let extra = message(9, "after");
+    dc.add_message(SLASH_USER, "", &extra, "");
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    assert_eq!(json_of(&out, "i")["downloaded"], 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("UIDVALIDITY"), "{}", stderr(&out));
+    let mut all = first;
+    all.push(extra);
+    assert_eq!(sorted(local_messages(&c.maildir("i"), "")), sorted(all));
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_eq!(json_of(&out, "i")["downloaded"], 0);
+}
+
+#[test]
+fn large_message_and_keep_false() {
+    let dc = Dovecot::start();
+    let mut big = b"From: a@example.org\nSubject: big\n\n".to_vec();
+    let mut i = 0u64;
+    while big.len() < 8 * 1024 * 1024 {
+        big.extend_from_slice(format!("{i} line of a large message .\n..\n").as_bytes());
+        i += 1;
+    }
+    dc.add_message(SLASH_USER, "", &big, "");
+    let small = message(1, "small");
+    dc.add_message(SLASH_USER, "", &small, "");
+    let c = Client::new();
+    c.write_config(&account("i", &dc, "imap", SLASH_USER, &c, "keep = false"));
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    assert_eq!(json_of(&out, "i")["deleted_on_server"], 2);
+    assert_eq!(sorted(local_messages(&c.maildir("i"), "")), sorted(vec![big, small]));
+    assert!(dc.server_messages(SLASH_USER, "").is_empty());
+}
+
+#[test]
+fn starttls_on_the_plain_port() {
+    let dc = Dovecot::start();
+    let m = message(1, "stls");
+    dc.add_message(SLASH_USER, "", &m, "");
+    let c = Client::new();
+    let acc = account("i", &dc, "imap", SLASH_USER, &c, "")
+        .replace(&format!("port = {}", dc.imaps), &format!("port = {}", dc.imap))
+        .replace("tls = \"implicit\"", "tls = \"starttls\"");
+    c.write_config(&acc);
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(local_messages(&c.maildir("i"), ""), vec![m]);
+}
