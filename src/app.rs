@@ -22,7 +22,12 @@ use crate::{lock, secret, testhook};
 
 pub async fn run(cli: Cli) -> i32 {
     init_tracing(cli.global.quiet, cli.global.verbose);
-    let printer = Printer::new(cli.global.quiet, cli.global.verbose, cli.global.json, cli.global.color);
+    let printer = Printer::new(
+        cli.global.quiet,
+        cli.global.verbose,
+        cli.global.json,
+        cli.global.color,
+    );
     let result = match &cli.command {
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -38,8 +43,12 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Command::Fetch { accounts } => fetch(&cli.global, &printer, accounts).await,
         Command::Account(AccountCommand::List) => account_list(&cli.global, &printer),
-        Command::Account(AccountCommand::Show { account }) => account_show(&cli.global, &printer, account),
-        Command::Account(AccountCommand::Test { accounts }) => account_test(&cli.global, &printer, accounts).await,
+        Command::Account(AccountCommand::Show { account }) => {
+            account_show(&cli.global, &printer, account)
+        }
+        Command::Account(AccountCommand::Test { accounts }) => {
+            account_test(&cli.global, &printer, accounts).await
+        }
     };
     match result {
         Ok(code) => code,
@@ -69,9 +78,13 @@ fn init_tracing(quiet: bool, verbose: u8) {
 }
 
 fn config_path(global: &Global) -> Result<PathBuf> {
-    global.config.clone().or_else(config::default_path).ok_or_else(|| {
-        Error::Usage("cannot determine the config directory; pass --config FILE".into())
-    })
+    global
+        .config
+        .clone()
+        .or_else(config::default_path)
+        .ok_or_else(|| {
+            Error::Usage("cannot determine the config directory; pass --config FILE".into())
+        })
 }
 
 fn load_config(global: &Global) -> Result<Config> {
@@ -150,7 +163,11 @@ impl AccountRun {
         let mut errors: Vec<serde_json::Value> = self
             .folders
             .iter()
-            .filter_map(|f| f.error.as_ref().map(|e| json!({"folder": f.name, "message": e})))
+            .filter_map(|f| {
+                f.error
+                    .as_ref()
+                    .map(|e| json!({"folder": f.name, "message": e}))
+            })
             .collect();
         if let Some(e) = &self.error {
             errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
@@ -215,7 +232,10 @@ async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i
     for run in &runs {
         for f in &run.folders {
             if let Some(e) = &f.error {
-                printer.error_text(&format!("{}: {}: {e}", run.account, f.name), "the other folders were fetched; rerun after fixing this one");
+                printer.error_text(
+                    &format!("{}: {}: {e}", run.account, f.name),
+                    "the other folders were fetched; rerun after fixing this one",
+                );
             }
         }
         if let Some(e) = &run.error {
@@ -231,7 +251,12 @@ async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i
     Ok(combine(&codes))
 }
 
-async fn fetch_one(account: &Account, state_dir: &Path, timeout: u64, printer: &Printer) -> AccountRun {
+async fn fetch_one(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    printer: &Printer,
+) -> AccountRun {
     let progress = printer.progress(&account.name);
     let mut folders = Vec::new();
     let result = fetch_account(account, state_dir, timeout, &progress, &mut folders).await;
@@ -261,16 +286,20 @@ async fn fetch_account(
         keep_requested: account.keep,
     };
     match connect(account, timeout).await? {
-        Connected::Pop3(mut r) => run_remote(&mut r, &mut state, &settings, progress, reports, true).await,
-        Connected::Imap(mut r) => run_remote(&mut r, &mut state, &settings, progress, reports, false).await,
+        Connected::Pop3(mut r) => {
+            run_remote(&mut *r, &mut state, &settings, progress, reports, true).await
+        }
+        Connected::Imap(mut r) => {
+            run_remote(&mut *r, &mut state, &settings, progress, reports, false).await
+        }
     }?;
     state.set_meta("last_fetch", &testhook::now().to_string())?;
     Ok(())
 }
 
 enum Connected {
-    Pop3(Pop3Remote),
-    Imap(ImapRemote),
+    Pop3(Box<Pop3Remote>),
+    Imap(Box<ImapRemote>),
 }
 
 async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
@@ -281,7 +310,7 @@ async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
         Protocol::Pop3 => {
             let mut conn = Pop3::connect(&ep, account.tls, &connector).await?;
             conn.login(&account.name, &account.user, &password).await?;
-            Connected::Pop3(Pop3Remote::new(conn, ep.label.clone()))
+            Connected::Pop3(Box::new(Pop3Remote::new(conn, ep.label.clone())))
         }
         Protocol::Imap => {
             let login = Login {
@@ -292,7 +321,9 @@ async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
                 user: account.user.clone(),
                 password,
             };
-            Connected::Imap(ImapRemote::connect(login, account.folder_prefix.clone()).await?)
+            Connected::Imap(Box::new(
+                ImapRemote::connect(login, account.folder_prefix.clone()).await?,
+            ))
         }
     })
 }
@@ -305,7 +336,8 @@ async fn run_remote<R: Remote>(
     reports: &mut Vec<FolderReport>,
     deletes_at_finish: bool,
 ) -> Result<()> {
-    let (folder_reports, deletions) = fetch::fetch_folders(remote, state, settings, progress).await?;
+    let (folder_reports, deletions) =
+        fetch::fetch_folders(remote, state, settings, progress).await?;
     *reports = folder_reports;
     match remote.finish().await {
         Ok(()) => {
@@ -358,7 +390,10 @@ fn account_show(global: &Global, printer: &Printer, name: &str) -> Result<i32> {
     let password = match (&a.password_command, &a.password_env) {
         (Some(c), _) => format!("from command `{c}`"),
         (_, Some(v)) => format!("from environment variable {v}"),
-        _ => format!("from the OS keyring (service \"mailx\", user \"{}\")", a.name),
+        _ => format!(
+            "from the OS keyring (service \"mailx\", user \"{}\")",
+            a.name
+        ),
     };
     let tls = match a.tls {
         config::TlsMode::Implicit => "implicit TLS",
@@ -412,7 +447,9 @@ async fn account_test(global: &Global, printer: &Printer, names: &[String]) -> R
             Err(e) => {
                 printer.error(e);
                 if printer.json {
-                    printer.json_line(&json!({"account": a.name, "ok": false, "error": e.to_string()}));
+                    printer.json_line(
+                        &json!({"account": a.name, "ok": false, "error": e.to_string()}),
+                    );
                 }
                 codes.push(e.exit_code());
             }

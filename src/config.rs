@@ -89,7 +89,9 @@ impl Account {
         match (self.keep, self.delete_after_days) {
             (false, _) => "deletes mail from the server after download".into(),
             (true, None) => "keeps mail on the server".into(),
-            (true, Some(n)) => format!("keeps mail on the server, deletes it {n} days after download"),
+            (true, Some(n)) => {
+                format!("keeps mail on the server, deletes it {n} days after download")
+            }
         }
     }
 }
@@ -183,7 +185,9 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
     {
         return Err((
             "protocol",
-            format!("account name {name:?} may only contain letters, digits, '-', '_', '.', '@' (and not start with '.')"),
+            format!(
+                "account name {name:?} may only contain letters, digits, '-', '_', '.', '@' (and not start with '.')"
+            ),
         ));
     }
     if raw.host.trim().is_empty() {
@@ -211,7 +215,8 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         if !keep {
             return Err((
                 "delete_after_days",
-                "only makes sense with keep = true (keep = false deletes right after download)".into(),
+                "only makes sense with keep = true (keep = false deletes right after download)"
+                    .into(),
             ));
         }
         if days == 0 {
@@ -223,15 +228,24 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
     }
     if raw.protocol == Protocol::Pop3 {
         if raw.folders.is_some() {
-            return Err(("folders", "POP3 has only one mailbox; remove this key".into()));
+            return Err((
+                "folders",
+                "POP3 has only one mailbox; remove this key".into(),
+            ));
         }
         if raw.folder_prefix.is_some() {
-            return Err(("folder_prefix", "POP3 has no folders; remove this key".into()));
+            return Err((
+                "folder_prefix",
+                "POP3 has no folders; remove this key".into(),
+            ));
         }
     }
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
-        return Err(("folders", "must list at least one non-empty folder name or pattern".into()));
+        return Err((
+            "folders",
+            "must list at least one non-empty folder name or pattern".into(),
+        ));
     }
     let folder_prefix = match raw.folder_prefix.as_deref() {
         None | Some("auto") => FolderPrefix::Auto,
@@ -354,17 +368,25 @@ maildir = "Mail/home"
 
     #[test]
     fn wrong_type_names_line() {
-        let (line, msg) = config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\nport = \"x\""));
+        let (line, msg) =
+            config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\nport = \"x\""));
         assert_eq!(line, 6);
-        assert!(msg.contains("port") || msg.contains("invalid type"), "{msg}");
+        assert!(
+            msg.contains("port") || msg.contains("invalid type"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn plaintext_needs_opt_in() {
-        let (line, msg) = config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\ntls = \"none\""));
+        let (line, msg) =
+            config_error(&GOOD.replace("user = \"me\"", "user = \"me\"\ntls = \"none\""));
         assert_eq!(line, 6);
         assert!(msg.contains("accounts.home.tls"), "{msg}");
-        let ok = GOOD.replace("user = \"me\"", "tls = \"none\"\nallow_plaintext = true\nuser = \"me\"");
+        let ok = GOOD.replace(
+            "user = \"me\"",
+            "tls = \"none\"\nallow_plaintext = true\nuser = \"me\"",
+        );
         assert_eq!(parse_str(&ok).unwrap().accounts["home"].port, 143);
     }
 

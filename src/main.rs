@@ -22,7 +22,11 @@ fn main() {
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { error::exit::USAGE } else { 0 };
+            let code = if e.use_stderr() {
+                error::exit::USAGE
+            } else {
+                0
+            };
             let _ = e.print();
             std::process::exit(code);
         }

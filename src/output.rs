@@ -130,7 +130,10 @@ impl Progress {
     }
 
     pub fn advance(&self, bytes: u64) {
-        let total = self.bytes.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed) + bytes;
+        let total = self
+            .bytes
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed)
+            + bytes;
         if let Some(b) = &self.bar {
             b.inc(1);
             b.set_message(human_bytes(total));

@@ -101,7 +101,8 @@ async fn from_keyring(account: &str) -> std::result::Result<Option<Password>, St
     let account = account.to_string();
     tokio::task::spawn_blocking(move || {
         install_default_store()?;
-        let entry = keyring_core::Entry::new(KEYRING_SERVICE, &account).map_err(|e| e.to_string())?;
+        let entry =
+            keyring_core::Entry::new(KEYRING_SERVICE, &account).map_err(|e| e.to_string())?;
         match entry.get_password() {
             Ok(p) => Ok(Some(Password(p))),
             Err(keyring_core::Error::NoEntry) => Ok(None),

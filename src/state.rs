@@ -300,7 +300,11 @@ impl State {
 
     /// Forgets POP3 messages that are no longer on the server (their UIDL can't recur).
     pub fn forget_absent(&mut self, folder: &str, present: &dyn Fn(&str) -> bool) -> Result<usize> {
-        let ids: Vec<String> = self.known(folder, 0)?.into_keys().filter(|id| !present(id)).collect();
+        let ids: Vec<String> = self
+            .known(folder, 0)?
+            .into_keys()
+            .filter(|id| !present(id))
+            .collect();
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::State {
             path: path.clone(),
@@ -381,7 +385,13 @@ mod tests {
     fn pending_then_delivered() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = State::open(&dir.path().join("a.sqlite")).unwrap();
-        let rows = vec![NewRow { id: "u1".into(), uid: 1, file: "f1".into(), size: 10, fingerprint: 7 }];
+        let rows = vec![NewRow {
+            id: "u1".into(),
+            uid: 1,
+            file: "f1".into(),
+            size: 10,
+            fingerprint: 7,
+        }];
         s.record_pending("INBOX", &rows, 100).unwrap();
         assert!(s.known("INBOX", 0).unwrap().is_empty());
         assert_eq!(s.pending().unwrap().len(), 1);
@@ -398,14 +408,29 @@ mod tests {
     fn renumber_keeps_matched_only() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = State::open(&dir.path().join("a.sqlite")).unwrap();
-        let f = FolderState { local: String::new(), uidvalidity: Some(1), last_uid: 2 };
+        let f = FolderState {
+            local: String::new(),
+            uidvalidity: Some(1),
+            last_uid: 2,
+        };
         s.set_folder("INBOX", &f).unwrap();
         let rows: Vec<NewRow> = (1..=2)
-            .map(|i| NewRow { id: i.to_string(), uid: i, file: format!("f{i}"), size: 1, fingerprint: i as i64 })
+            .map(|i| NewRow {
+                id: i.to_string(),
+                uid: i,
+                file: format!("f{i}"),
+                size: 1,
+                fingerprint: i as i64,
+            })
             .collect();
         s.record_pending("INBOX", &rows, 5).unwrap();
-        s.mark_delivered("INBOX", &["1".into(), "2".into()], None).unwrap();
-        let nf = FolderState { local: String::new(), uidvalidity: Some(9), last_uid: 20 };
+        s.mark_delivered("INBOX", &["1".into(), "2".into()], None)
+            .unwrap();
+        let nf = FolderState {
+            local: String::new(),
+            uidvalidity: Some(9),
+            last_uid: 20,
+        };
         s.renumber("INBOX", &[("2".into(), 20)], &nf).unwrap();
         let known = s.known("INBOX", 0).unwrap();
         assert_eq!(known.len(), 1);

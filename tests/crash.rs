@@ -7,15 +7,27 @@ use common::*;
 
 const CRASHED: Option<i32> = None;
 
-fn crash_loop(dc: &Dovecot, c: &Client, expected: &dyn Fn() -> Vec<Vec<u8>>, check_mid: &dyn Fn(&Client)) -> usize {
+fn crash_loop(
+    dc: &Dovecot,
+    c: &Client,
+    expected: &dyn Fn() -> Vec<Vec<u8>>,
+    check_mid: &dyn Fn(&Client),
+) -> usize {
     let mut n = 1;
     loop {
-        let out = c.mailx_env(&["-q", "fetch"], &[("MAILX_TEST_CRASH_AFTER", &n.to_string())]);
+        let out = c.mailx_env(
+            &["-q", "fetch"],
+            &[("MAILX_TEST_CRASH_AFTER", &n.to_string())],
+        );
         let crashed = out.status.code() == CRASHED;
         check_mid(c);
         let rerun = c.mailx(&["fetch"]);
         assert_ok(&rerun);
-        assert_eq!(sorted(local_messages(&c.maildir("a"), "")), sorted(expected()), "after crash at step {n}");
+        assert_eq!(
+            sorted(local_messages(&c.maildir("a"), "")),
+            sorted(expected()),
+            "after crash at step {n}"
+        );
         if !crashed {
             assert_ok(&out);
             return n;

@@ -8,14 +8,23 @@ fn bad_password_exits_77_and_names_the_account() {
     let dc = Dovecot::start();
     dc.add_message(SLASH_USER, "", &message(1, "x"), "");
     let c = Client::new();
-    let config = account("p", &dc, "pop3", SLASH_USER, &c, "").replace("printf secret", "printf wrong")
+    let config = account("p", &dc, "pop3", SLASH_USER, &c, "")
+        .replace("printf secret", "printf wrong")
         + &account("i", &dc, "imap", SLASH_USER, &c, "").replace("printf secret", "printf wrong");
     c.write_config(&config);
     let out = c.mailx(&["fetch", "p"]);
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
-    assert!(stderr(&out).contains("p: authentication failed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("p: authentication failed"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("hint:"));
-    assert!(!stderr(&out).contains("wrong"), "password leaked: {}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("wrong"),
+        "password leaked: {}",
+        stderr(&out)
+    );
     let out = c.mailx(&["--json", "fetch", "i"]);
     assert_eq!(out.status.code(), Some(77));
     assert!(!stdout(&out).contains("wrong"));
@@ -30,14 +39,28 @@ fn starttls_required_but_not_offered_fails_without_sending_the_password() {
     let c = Client::new();
     for (proto, port) in [("pop3", dc.pop3), ("imap", dc.imap)] {
         let acc = account("a", &dc, proto, SLASH_USER, &c, "")
-            .replace(&format!("port = {}", if proto == "pop3" { dc.pop3s } else { dc.imaps }), &format!("port = {port}"))
+            .replace(
+                &format!(
+                    "port = {}",
+                    if proto == "pop3" { dc.pop3s } else { dc.imaps }
+                ),
+                &format!("port = {port}"),
+            )
             .replace("tls = \"implicit\"", "tls = \"starttls\"");
         c.write_config(&acc);
         let out = c.mailx(&["fetch"]);
         assert_eq!(out.status.code(), Some(69), "{proto}: {}", stderr(&out));
-        assert!(stderr(&out).contains("STARTTLS") || stderr(&out).contains("STLS"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("STARTTLS") || stderr(&out).contains("STLS"),
+            "{}",
+            stderr(&out)
+        );
     }
-    assert!(!dc.log().contains("Login:"), "a login happened: {}", dc.log());
+    assert!(
+        !dc.log().contains("Login:"),
+        "a login happened: {}",
+        dc.log()
+    );
     assert!(local_messages(&c.maildir("a"), "").is_empty());
 }
 
@@ -46,7 +69,11 @@ fn untrusted_certificate_is_refused() {
     let dc = Dovecot::start();
     let c = Client::new();
     let acc = account("i", &dc, "imap", SLASH_USER, &c, "");
-    let acc: String = acc.lines().filter(|l| !l.starts_with("ca_file")).map(|l| format!("{l}\n")).collect();
+    let acc: String = acc
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     c.write_config(&acc);
     let out = c.mailx(&["fetch"]);
     assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
@@ -64,7 +91,10 @@ fn malformed_config_names_file_line_and_key() {
     assert!(err.contains("colour"), "{err}");
     c.write_config("[accounts.home]\nprotocol = \"imap\"\nhost = \"h\"\nuser = \"u\"\nmaildir = \"m\"\ntls = \"none\"\n");
     let err = stderr(&c.mailx(&["fetch"]));
-    assert!(err.contains("config.toml:8") && err.contains("accounts.home.tls"), "{err}");
+    assert!(
+        err.contains("config.toml:8") && err.contains("accounts.home.tls"),
+        "{err}"
+    );
     c.write_config("[accounts.home\n");
     assert_eq!(c.mailx(&["fetch"]).status.code(), Some(78));
     let out = c.mailx(&["fetch", "nosuch"]);
@@ -74,7 +104,9 @@ fn malformed_config_names_file_line_and_key() {
 #[test]
 fn usage_errors_exit_64_and_unknown_account_is_named() {
     let c = Client::new();
-    c.write_config("[accounts.home]\nprotocol = \"imap\"\nhost = \"h\"\nuser = \"u\"\nmaildir = \"m\"\n");
+    c.write_config(
+        "[accounts.home]\nprotocol = \"imap\"\nhost = \"h\"\nuser = \"u\"\nmaildir = \"m\"\n",
+    );
     assert_eq!(c.mailx(&["--no-such-flag"]).status.code(), Some(64));
     let out = c.mailx(&["fetch", "nosuch"]);
     assert_eq!(out.status.code(), Some(64));
@@ -113,7 +145,10 @@ fn missing_password_names_the_three_sources() {
     let out = c.mailx(&["fetch"]);
     assert_eq!(out.status.code(), Some(77));
     let err = stderr(&out);
-    assert!(err.contains("password_command") && err.contains("password_env") && err.contains("keyring"), "{err}");
+    assert!(
+        err.contains("password_command") && err.contains("password_env") && err.contains("keyring"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -121,8 +156,11 @@ fn one_failing_account_does_not_stop_the_others() {
     let dc = Dovecot::start();
     dc.add_message(SLASH_USER, "", &message(1, "x"), "");
     let c = Client::new();
-    c.write_config(&(account("good", &dc, "pop3", SLASH_USER, &c, "")
-        + &account("bad", &dc, "imap", SLASH_USER, &c, "").replace("printf secret", "printf nope")));
+    c.write_config(
+        &(account("good", &dc, "pop3", SLASH_USER, &c, "")
+            + &account("bad", &dc, "imap", SLASH_USER, &c, "")
+                .replace("printf secret", "printf nope")),
+    );
     let out = c.mailx(&["--json", "fetch"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(json_of(&out, "good")["downloaded"], 1);

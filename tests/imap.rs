@@ -5,7 +5,12 @@ use common::*;
 
 /// Seeds INBOX, Sent, Archive/2024 and a non-ASCII folder; returns (local folder, bodies).
 fn seed_folders(dc: &Dovecot, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
-    let folders = [("", ""), (".Sent", ".Sent"), (".Archive.2024", ".Archive.2024"), (".Entw&APw-rfe", ".Entwürfe")];
+    let folders = [
+        ("", ""),
+        (".Sent", ".Sent"),
+        (".Archive.2024", ".Archive.2024"),
+        (".Entw&APw-rfe", ".Entwürfe"),
+    ];
     let mut out = Vec::new();
     for (k, (server_fs, local)) in folders.iter().enumerate() {
         let mut bodies = Vec::new();
@@ -29,15 +34,30 @@ fn all_folders_fetched(user: &str) {
     let j = json_of(&out, "i");
     assert_eq!(j["downloaded"], 10, "{j}");
     for (local, bodies) in &expected {
-        assert_eq!(sorted(local_messages(&c.maildir("i"), local)), sorted(bodies.clone()), "folder {local:?}");
+        assert_eq!(
+            sorted(local_messages(&c.maildir("i"), local)),
+            sorted(bodies.clone()),
+            "folder {local:?}"
+        );
         // \Seen became the S info flag; the others are unflagged in new/.
-        let dir = if local.is_empty() { c.maildir("i") } else { c.maildir("i").join(local) };
-        let seen = read_maildir(&dir).iter().filter(|(n, _)| n.ends_with(":2,S")).count();
+        let dir = if local.is_empty() {
+            c.maildir("i")
+        } else {
+            c.maildir("i").join(local)
+        };
+        let seen = read_maildir(&dir)
+            .iter()
+            .filter(|(n, _)| n.ends_with(":2,S"))
+            .count();
         assert_eq!(seen, 1, "{local:?}");
     }
     // Fetch is read-only on the server: no new \Seen flags.
     let flags = dc.server_flags(user, "");
-    assert_eq!(flags.iter().filter(|f| f.contains('S')).count(), 1, "{flags:?}");
+    assert_eq!(
+        flags.iter().filter(|f| f.contains('S')).count(),
+        1,
+        "{flags:?}"
+    );
 
     let out = c.mailx(&["--json", "fetch"]);
     assert_ok(&out);
@@ -64,11 +84,23 @@ fn folder_patterns_in_server_form_select_the_same_folders() {
     let dc = Dovecot::start();
     seed_folders(&dc, DOT_USER);
     let c = Client::new();
-    c.write_config(&account("i", &dc, "imap", DOT_USER, &c, "folders = [\"INBOX\", \"INBOX.Archive.*\"]"));
+    c.write_config(&account(
+        "i",
+        &dc,
+        "imap",
+        DOT_USER,
+        &c,
+        "folders = [\"INBOX\", \"INBOX.Archive.*\"]",
+    ));
     let out = c.mailx(&["--json", "fetch"]);
     assert_ok(&out);
     let j = json_of(&out, "i");
-    let names: Vec<&str> = j["folders"].as_array().unwrap().iter().map(|f| f["local"].as_str().unwrap()).collect();
+    let names: Vec<&str> = j["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["local"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["", ".Archive.2024"], "{j}");
     assert!(!c.maildir("i").join(".Sent").exists());
 }
@@ -83,7 +115,15 @@ fn uidvalidity_change_downloads_only_really_new_messages() {
     let c = Client::new();
     c.write_config(&account("i", &dc, "imap", SLASH_USER, &c, ""));
     assert_ok(&c.mailx(&["fetch"]));
-    dc.doveadm(&["mailbox", "update", "-u", SLASH_USER, "--uid-validity", "424242", "INBOX"]);
+    dc.doveadm(&[
+        "mailbox",
+        "update",
+        "-u",
+        SLASH_USER,
+        "--uid-validity",
+        "424242",
+        "INBOX",
+    ]);
     let extra = message(9, "after");
     dc.add_message(SLASH_USER, "", &extra, "");
     let out = c.mailx(&["--json", "fetch"]);
@@ -114,7 +154,10 @@ fn large_message_and_keep_false() {
     let out = c.mailx(&["--json", "fetch"]);
     assert_ok(&out);
     assert_eq!(json_of(&out, "i")["deleted_on_server"], 2);
-    assert_eq!(sorted(local_messages(&c.maildir("i"), "")), sorted(vec![big, small]));
+    assert_eq!(
+        sorted(local_messages(&c.maildir("i"), "")),
+        sorted(vec![big, small])
+    );
     assert!(dc.server_messages(SLASH_USER, "").is_empty());
 }
 
@@ -125,7 +168,10 @@ fn starttls_on_the_plain_port() {
     dc.add_message(SLASH_USER, "", &m, "");
     let c = Client::new();
     let acc = account("i", &dc, "imap", SLASH_USER, &c, "")
-        .replace(&format!("port = {}", dc.imaps), &format!("port = {}", dc.imap))
+        .replace(
+            &format!("port = {}", dc.imaps),
+            &format!("port = {}", dc.imap),
+        )
         .replace("tls = \"implicit\"", "tls = \"starttls\"");
     c.write_config(&acc);
     assert_ok(&c.mailx(&["fetch"]));

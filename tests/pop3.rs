@@ -24,7 +24,10 @@ fn keep_leaves_mail_on_server_and_second_run_downloads_nothing() {
     let j = json_of(&out, "p");
     assert_eq!(j["downloaded"], 3);
     assert_eq!(j["deleted_on_server"], 0);
-    assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(sent.clone()));
+    assert_eq!(
+        sorted(local_messages(&c.maildir("p"), "")),
+        sorted(sent.clone())
+    );
     assert_eq!(dc.server_messages(SLASH_USER, "").len(), 3);
 
     let out = c.mailx(&["--json", "fetch"]);
@@ -61,7 +64,14 @@ fn delete_after_days_uses_first_download_time() {
     let dc = Dovecot::start();
     let sent = seed(&dc, 2);
     let c = Client::new();
-    c.write_config(&account("p", &dc, "pop3", SLASH_USER, &c, "delete_after_days = 3"));
+    c.write_config(&account(
+        "p",
+        &dc,
+        "pop3",
+        SLASH_USER,
+        &c,
+        "delete_after_days = 3",
+    ));
     let day = 86_400i64;
     let t0 = 1_900_000_000i64;
     let at = |t: i64| t.to_string();
@@ -71,16 +81,25 @@ fn delete_after_days_uses_first_download_time() {
     // A third message arrives on day 2; on day 3 + 1 s only the first two are old enough.
     let late = message(7, "late");
     dc.add_message(SLASH_USER, "", &late, "");
-    let out = c.mailx_env(&["--json", "fetch"], &[("MAILX_TEST_NOW", &at(t0 + 2 * day))]);
+    let out = c.mailx_env(
+        &["--json", "fetch"],
+        &[("MAILX_TEST_NOW", &at(t0 + 2 * day))],
+    );
     assert_eq!(json_of(&out, "p")["downloaded"], 1);
     assert_eq!(json_of(&out, "p")["deleted_on_server"], 0);
-    let out = c.mailx_env(&["--json", "fetch"], &[("MAILX_TEST_NOW", &at(t0 + 3 * day + 1))]);
+    let out = c.mailx_env(
+        &["--json", "fetch"],
+        &[("MAILX_TEST_NOW", &at(t0 + 3 * day + 1))],
+    );
     assert_ok(&out);
     let j = json_of(&out, "p");
     assert_eq!(j["downloaded"], 0);
     assert_eq!(j["deleted_on_server"], 2);
     assert_eq!(dc.server_messages(SLASH_USER, ""), vec![late.clone()]);
-    let out = c.mailx_env(&["--json", "fetch"], &[("MAILX_TEST_NOW", &at(t0 + 6 * day))]);
+    let out = c.mailx_env(
+        &["--json", "fetch"],
+        &[("MAILX_TEST_NOW", &at(t0 + 6 * day))],
+    );
     assert_eq!(json_of(&out, "p")["deleted_on_server"], 1);
     assert!(dc.server_messages(SLASH_USER, "").is_empty());
     let mut all = sent;
@@ -91,19 +110,25 @@ fn delete_after_days_uses_first_download_time() {
 #[test]
 fn byte_stuffed_lines_and_large_message_arrive_intact() {
     let dc = Dovecot::start();
-    let stuffed = b"From: a@example.org\nSubject: dots\n\nline1\n.\n..\n.foo\n...\nlast line\n".to_vec();
+    let stuffed =
+        b"From: a@example.org\nSubject: dots\n\nline1\n.\n..\n.foo\n...\nlast line\n".to_vec();
     dc.add_message(SLASH_USER, "", &stuffed, "");
     let mut big = b"From: a@example.org\nSubject: big\n\n".to_vec();
     let mut i = 0u64;
     while big.len() < 8 * 1024 * 1024 {
-        big.extend_from_slice(format!(".{i} line of a large message with some padding text {i:020}\n").as_bytes());
+        big.extend_from_slice(
+            format!(".{i} line of a large message with some padding text {i:020}\n").as_bytes(),
+        );
         i += 1;
     }
     dc.add_message(SLASH_USER, "", &big, "");
     let c = Client::new();
     c.write_config(&account("p", &dc, "pop3", SLASH_USER, &c, ""));
     assert_ok(&c.mailx(&["fetch"]));
-    assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(vec![stuffed, big]));
+    assert_eq!(
+        sorted(local_messages(&c.maildir("p"), "")),
+        sorted(vec![stuffed, big])
+    );
 }
 
 #[test]
@@ -112,7 +137,10 @@ fn stls_on_the_plain_port() {
     let sent = seed(&dc, 2);
     let c = Client::new();
     let acc = account("p", &dc, "pop3", SLASH_USER, &c, "")
-        .replace(&format!("port = {}", dc.pop3s), &format!("port = {}", dc.pop3))
+        .replace(
+            &format!("port = {}", dc.pop3s),
+            &format!("port = {}", dc.pop3),
+        )
         .replace("tls = \"implicit\"", "tls = \"starttls\"");
     c.write_config(&acc);
     assert_ok(&c.mailx(&["fetch"]));

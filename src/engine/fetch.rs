@@ -51,7 +51,10 @@ pub fn recover(state: &mut State, maildir: &Path) -> Result<usize> {
             let folder = Folder::open(maildir, &p.local)?;
             by_folder.insert(p.local.clone(), folder.delivered_names()?);
         }
-        if by_folder.get(&p.local).is_some_and(|names| names.contains(&p.file)) {
+        if by_folder
+            .get(&p.local)
+            .is_some_and(|names| names.contains(&p.file))
+        {
             delivered.push(p);
         } else {
             lost.push(p);
@@ -108,7 +111,17 @@ pub async fn fetch_folders<R: Remote>(
             continue;
         }
         report.local = local.clone();
-        match fetch_folder(remote, state, settings, &folder, &local, progress, &mut report).await {
+        match fetch_folder(
+            remote,
+            state,
+            settings,
+            &folder,
+            &local,
+            progress,
+            &mut report,
+        )
+        .await
+        {
             Ok(deleted) => {
                 if !deleted.is_empty() {
                     deletions.push((folder.server_name.clone(), deleted));
@@ -125,7 +138,10 @@ pub async fn fetch_folders<R: Remote>(
 }
 
 /// Folders matching the patterns; a literal pattern that matches nothing is reported.
-fn select_folders(listed: Vec<RemoteFolder>, patterns: &[String]) -> (Vec<RemoteFolder>, Vec<FolderReport>) {
+fn select_folders(
+    listed: Vec<RemoteFolder>,
+    patterns: &[String],
+) -> (Vec<RemoteFolder>, Vec<FolderReport>) {
     let mut selected = Vec::new();
     let mut matched_patterns = HashSet::new();
     for f in listed {
@@ -187,13 +203,18 @@ async fn fetch_folder<R: Remote>(
     state.set_folder(key, &fstate)?;
 
     // Nothing above the last handled UID: one SELECT told us, no listing needed.
-    let nothing_new = !snap.lists_everything && snap.uidnext.is_some_and(|n| n <= fstate.last_uid + 1);
+    let nothing_new =
+        !snap.lists_everything && snap.uidnext.is_some_and(|n| n <= fstate.last_uid + 1);
     let listing = if nothing_new {
         Vec::new()
     } else {
         remote.list(fstate.last_uid + 1).await?
     };
-    let known_floor = if snap.lists_everything { 0 } else { fstate.last_uid + 1 };
+    let known_floor = if snap.lists_everything {
+        0
+    } else {
+        fstate.last_uid + 1
+    };
     let known = if snap.stable_ids {
         state.known(key, known_floor)?
     } else {
@@ -204,7 +225,19 @@ async fn fetch_folder<R: Remote>(
 
     let mut error = None;
     for batch in plan::batches(&new, BATCH_COUNT, BATCH_BYTES) {
-        if let Err(e) = download_batch(remote, state, &maildir, key, &mut fstate, batch, snap.stable_ids, progress, report).await {
+        if let Err(e) = download_batch(
+            remote,
+            state,
+            &maildir,
+            key,
+            &mut fstate,
+            batch,
+            snap.stable_ids,
+            progress,
+            report,
+        )
+        .await
+        {
             error = Some(e);
             break;
         }
@@ -266,7 +299,10 @@ async fn download_batch<R: Remote>(
             })?;
             progress.advance(d.body.len() as u64);
             // The body is on disk; keep only the metadata.
-            let d = Downloaded { body: Vec::new(), ..d };
+            let d = Downloaded {
+                body: Vec::new(),
+                ..d
+            };
             staged.push((d, s, fp));
             Ok(())
         })
@@ -278,14 +314,21 @@ async fn download_batch<R: Remote>(
         return Err(e);
     }
     let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
-    let missing: Vec<&RemoteMessage> = batch.iter().filter(|m| !received.contains(m.id.as_str())).collect();
+    let missing: Vec<&RemoteMessage> = batch
+        .iter()
+        .filter(|m| !received.contains(m.id.as_str()))
+        .collect();
 
     let sizes: HashMap<&str, u64> = batch.iter().map(|m| (m.id.as_str(), m.size)).collect();
     let rows: Vec<NewRow> = staged
         .iter()
         .map(|(d, s, fp)| NewRow {
             id: d.id.clone(),
-            uid: batch.iter().find(|m| m.id == d.id).map(|m| m.uid).unwrap_or(0),
+            uid: batch
+                .iter()
+                .find(|m| m.id == d.id)
+                .map(|m| m.uid)
+                .unwrap_or(0),
             file: s.unique.clone(),
             size: sizes.get(d.id.as_str()).copied().unwrap_or(s.size),
             fingerprint: *fp,

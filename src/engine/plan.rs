@@ -20,7 +20,10 @@ impl Retention {
 }
 
 /// Server messages not yet delivered, in server order.
-pub fn new_messages(listing: &[RemoteMessage], known: &HashMap<String, Known>) -> Vec<RemoteMessage> {
+pub fn new_messages(
+    listing: &[RemoteMessage],
+    known: &HashMap<String, Known>,
+) -> Vec<RemoteMessage> {
     listing
         .iter()
         .filter(|m| !known.contains_key(&m.id))
@@ -97,14 +100,26 @@ mod tests {
     use crate::store::maildir::Flags;
 
     fn msg(id: &str, uid: u32, size: u64) -> RemoteMessage {
-        RemoteMessage { id: id.into(), uid, size, flags: Flags::default() }
+        RemoteMessage {
+            id: id.into(),
+            uid,
+            size,
+            flags: Flags::default(),
+        }
     }
 
     fn known(entries: &[(&str, u32, i64, bool)]) -> HashMap<String, Known> {
         entries
             .iter()
             .map(|(id, uid, first_seen, deleted)| {
-                (id.to_string(), Known { uid: *uid, first_seen: *first_seen, deleted: *deleted })
+                (
+                    id.to_string(),
+                    Known {
+                        uid: *uid,
+                        first_seen: *first_seen,
+                        deleted: *deleted,
+                    },
+                )
             })
             .collect()
     }
@@ -113,20 +128,36 @@ mod tests {
     fn only_unknown_are_new() {
         let listing = vec![msg("a", 1, 10), msg("b", 2, 10), msg("c", 3, 10)];
         let k = known(&[("b", 2, 0, false)]);
-        let ids: Vec<_> = new_messages(&listing, &k).into_iter().map(|m| m.id).collect();
+        let ids: Vec<_> = new_messages(&listing, &k)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         assert_eq!(ids, ["a", "c"]);
     }
 
     #[test]
     fn retention_policies() {
         let day = 86_400;
-        let k = known(&[("old", 1, 0, false), ("young", 2, 9 * day, false), ("gone", 3, 0, true)]);
+        let k = known(&[
+            ("old", 1, 0, false),
+            ("young", 2, 9 * day, false),
+            ("gone", 3, 0, true),
+        ]);
         let now = 10 * day;
         assert!(expired(&k, None, Retention::Keep, now).is_empty());
         let ids = |v: Vec<(String, u32)>| v.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
-        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDays(3), now)), ["old"]);
-        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDays(1), now)), ["old", "young"]);
-        assert_eq!(ids(expired(&k, None, Retention::DeleteAfterDownload, now)), ["old", "young"]);
+        assert_eq!(
+            ids(expired(&k, None, Retention::DeleteAfterDays(3), now)),
+            ["old"]
+        );
+        assert_eq!(
+            ids(expired(&k, None, Retention::DeleteAfterDays(1), now)),
+            ["old", "young"]
+        );
+        assert_eq!(
+            ids(expired(&k, None, Retention::DeleteAfterDownload, now)),
+            ["old", "young"]
+        );
         // Only what the server still lists, at its current number.
         let present: HashMap<String, u32> = [("young".to_string(), 7)].into();
         assert_eq!(
@@ -141,7 +172,10 @@ mod tests {
         let b = batches(&msgs, 4, 1_000);
         assert_eq!(b.iter().map(|b| b.len()).collect::<Vec<_>>(), [4, 4, 2]);
         let b = batches(&msgs, 100, 250);
-        assert_eq!(b.iter().map(|b| b.len()).collect::<Vec<_>>(), [2, 2, 2, 2, 2]);
+        assert_eq!(
+            b.iter().map(|b| b.len()).collect::<Vec<_>>(),
+            [2, 2, 2, 2, 2]
+        );
         let big = vec![msg("x", 1, 5_000), msg("y", 2, 1)];
         assert_eq!(batches(&big, 10, 100).len(), 2);
         assert!(batches(&[], 10, 100).is_empty());
@@ -154,6 +188,9 @@ mod tests {
         let c = fingerprint(b"Message-ID: <2@x>\r\n\r\nbody one");
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_ne!(fingerprint(b"no separator at all"), fingerprint(b"no separator"));
+        assert_ne!(
+            fingerprint(b"no separator at all"),
+            fingerprint(b"no separator")
+        );
     }
 }

@@ -145,7 +145,9 @@ impl Imap {
                 for c in list {
                     let name = match c {
                         imap_proto::Capability::Imap4rev1 => "IMAP4REV1".to_string(),
-                        imap_proto::Capability::Auth(a) => format!("AUTH={}", a.to_ascii_uppercase()),
+                        imap_proto::Capability::Auth(a) => {
+                            format!("AUTH={}", a.to_ascii_uppercase())
+                        }
                         imap_proto::Capability::Atom(a) => a.to_ascii_uppercase(),
                     };
                     caps.insert(name);
@@ -174,7 +176,10 @@ impl Imap {
                 .write_all(format!("{TAG} NAMESPACE\r\n").as_bytes())
                 .await
                 .map_err(|e| Error::network(&ep.label, e))?;
-            stream.flush().await.map_err(|e| Error::network(&ep.label, e))?;
+            stream
+                .flush()
+                .await
+                .map_err(|e| Error::network(&ep.label, e))?;
             let mut found = None;
             loop {
                 let line = read_raw_line(stream, &ep).await?;
@@ -226,7 +231,11 @@ impl Imap {
     /// EXAMINE (read-only) or SELECT (when messages will be deleted).
     pub async fn open(&mut self, name: &str, writable: bool) -> Result<Selected> {
         let verb = if writable { "SELECT" } else { "EXAMINE" };
-        let condstore = if self.has("CONDSTORE") { " (CONDSTORE)" } else { "" };
+        let condstore = if self.has("CONDSTORE") {
+            " (CONDSTORE)"
+        } else {
+            ""
+        };
         let cmd = format!("{verb} {}{condstore}", quote(&self.ep, name)?);
         let mut sel = Selected::default();
         let mut validity = None;
@@ -245,7 +254,10 @@ impl Imap {
         })
         .await?;
         sel.uidvalidity = validity.ok_or_else(|| {
-            Error::protocol(&self.ep.label, format!("{verb} {name} returned no UIDVALIDITY"))
+            Error::protocol(
+                &self.ep.label,
+                format!("{verb} {name} returned no UIDVALIDITY"),
+            )
         })?;
         Ok(sel)
     }
@@ -263,7 +275,9 @@ impl Imap {
                     match a {
                         AttributeValue::Uid(u) => uid = Some(*u),
                         AttributeValue::Rfc822Size(s) => size = Some(u64::from(*s)),
-                        AttributeValue::Flags(f) => flags = f.iter().map(|x| x.to_string()).collect(),
+                        AttributeValue::Flags(f) => {
+                            flags = f.iter().map(|x| x.to_string()).collect()
+                        }
                         _ => {}
                     }
                 }
@@ -304,7 +318,9 @@ impl Imap {
                 for a in attrs {
                     match a {
                         AttributeValue::Uid(u) => uid = Some(*u),
-                        AttributeValue::Flags(f) => flags = f.iter().map(|x| x.to_string()).collect(),
+                        AttributeValue::Flags(f) => {
+                            flags = f.iter().map(|x| x.to_string()).collect()
+                        }
                         AttributeValue::InternalDate(d) => date = parse_internal_date(d),
                         AttributeValue::BodySection { data, .. } => {
                             body = Some(data.as_deref().unwrap_or_default().to_vec())
@@ -366,10 +382,14 @@ impl Imap {
         }
         for chunk in uids.chunks(500) {
             let set = uid_set(chunk);
-            self.command(&format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"), |_| Ok(()))
-                .await?;
+            self.command(
+                &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"),
+                |_| Ok(()),
+            )
+            .await?;
             if self.has("UIDPLUS") {
-                self.command(&format!("UID EXPUNGE {set}"), |_| Ok(())).await?;
+                self.command(&format!("UID EXPUNGE {set}"), |_| Ok(()))
+                    .await?;
             }
         }
         Ok(self.has("UIDPLUS"))
@@ -396,9 +416,7 @@ impl Imap {
             let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
                 .await
                 .map_err(|_| timeout(&ep, &verb))?
-                .map_err(|e| {
-                    Error::protocol(&ep.label, format!("bad response to {verb}: {e}"))
-                })?
+                .map_err(|e| Error::protocol(&ep.label, format!("bad response to {verb}: {e}")))?
                 .ok_or_else(|| {
                     Error::network(
                         format!("{}: during {verb}", ep.label),
@@ -558,9 +576,15 @@ fn unescape(s: &str) -> String {
 
 pub fn quote(ep: &Endpoint, s: &str) -> Result<String> {
     if s.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(Error::protocol(&ep.label, format!("mailbox name {s:?} contains a line break")));
+        return Err(Error::protocol(
+            &ep.label,
+            format!("mailbox name {s:?} contains a line break"),
+        ));
     }
-    Ok(format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+    Ok(format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
 }
 
 /// Compact UID set: `1:3,7,9:12`.
@@ -611,19 +635,34 @@ mod tests {
     fn namespaces() {
         assert_eq!(
             parse_namespace("((\"INBOX.\" \".\")) NIL NIL"),
-            Some(Namespace { prefix: "INBOX.".into(), delimiter: Some('.') })
+            Some(Namespace {
+                prefix: "INBOX.".into(),
+                delimiter: Some('.')
+            })
         );
         assert_eq!(
             parse_namespace("((\"\" \"/\")) NIL ((\"#shared/\" \"/\"))"),
-            Some(Namespace { prefix: "".into(), delimiter: Some('/') })
+            Some(Namespace {
+                prefix: "".into(),
+                delimiter: Some('/')
+            })
         );
         assert_eq!(parse_namespace("NIL NIL NIL"), None);
-        assert_eq!(parse_namespace("((\"x\\\"y\" NIL))"), Some(Namespace { prefix: "x\"y".into(), delimiter: None }));
+        assert_eq!(
+            parse_namespace("((\"x\\\"y\" NIL))"),
+            Some(Namespace {
+                prefix: "x\"y".into(),
+                delimiter: None
+            })
+        );
     }
 
     #[test]
     fn internal_dates() {
-        assert_eq!(parse_internal_date("17-Jul-1996 02:44:25 -0700"), Some(837596665));
-        assert_eq!(parse_internal_date(" 7-Jul-1996 02:44:25 +0000").is_some(), true);
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837596665)
+        );
+        assert!(parse_internal_date(" 7-Jul-1996 02:44:25 +0000").is_some());
     }
 }

@@ -99,8 +99,14 @@ mod tests {
 
     #[test]
     fn rfc_examples() {
-        assert_eq!(encode("~peter/mail/日本語/台北"), "~peter/mail/&ZeVnLIqe-/&U,BTFw-");
-        assert_eq!(decode("~peter/mail/&ZeVnLIqe-/&U,BTFw-").unwrap(), "~peter/mail/日本語/台北");
+        assert_eq!(
+            encode("~peter/mail/日本語/台北"),
+            "~peter/mail/&ZeVnLIqe-/&U,BTFw-"
+        );
+        assert_eq!(
+            decode("~peter/mail/&ZeVnLIqe-/&U,BTFw-").unwrap(),
+            "~peter/mail/日本語/台北"
+        );
         assert_eq!(encode("Entwürfe"), "Entw&APw-rfe");
         assert_eq!(decode("Entw&APw-rfe").unwrap(), "Entwürfe");
         assert_eq!(encode("A&B"), "A&-B");

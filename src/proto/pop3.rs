@@ -114,7 +114,8 @@ impl Pop3 {
         };
         let result = if self.sasl.iter().any(|m| m == "PLAIN") {
             let token = base64_encode(format!("\0{user}\0{}", password.expose()).as_bytes());
-            self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}")).await?;
+            self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}"))
+                .await?;
             self.status_line("AUTH PLAIN").await
         } else {
             self.send(&format!("USER {user}")).await?;
@@ -190,7 +191,11 @@ impl Pop3 {
     where
         F: FnMut(u32, Vec<u8>) -> Result<()>,
     {
-        let window = if self.pipelining() { PIPELINE_WINDOW } else { 1 };
+        let window = if self.pipelining() {
+            PIPELINE_WINDOW
+        } else {
+            1
+        };
         let mut pending: VecDeque<u32> = VecDeque::new();
         let mut next = numbers.iter().copied();
         loop {
@@ -228,7 +233,9 @@ impl Pop3 {
     /// A command whose -ERR is a failure of the session, not an answer to branch on.
     async fn command(&mut self, cmd: &str) -> Result<String> {
         self.send(cmd).await?;
-        self.status_line(cmd).await.map_err(|e| self.refusal_is_fatal(cmd, e))
+        self.status_line(cmd)
+            .await
+            .map_err(|e| self.refusal_is_fatal(cmd, e))
     }
 
     fn refusal_is_fatal(&self, what: &str, e: Error) -> Error {
@@ -268,9 +275,10 @@ impl Pop3 {
         buf.clear();
         let ep = self.ep.clone();
         let n = net::with_timeout(&ep, what, async {
-            self.conn.read_until(b'\n', buf).await.map_err(|e| {
-                Error::network(format!("{}: reading answer to {what}", ep.label), e)
-            })
+            self.conn
+                .read_until(b'\n', buf)
+                .await
+                .map_err(|e| Error::network(format!("{}: reading answer to {what}", ep.label), e))
         })
         .await?;
         if n == 0 || buf.last() != Some(&b'\n') {
@@ -298,7 +306,10 @@ impl Pop3 {
         } else {
             Err(Error::protocol(
                 &self.ep.label,
-                format!("expected +OK or -ERR after {what}, got {:?}", truncate(&line)),
+                format!(
+                    "expected +OK or -ERR after {what}, got {:?}",
+                    truncate(&line)
+                ),
             ))
         }
     }

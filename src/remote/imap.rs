@@ -44,7 +44,8 @@ impl ImapRemote {
     async fn session(&mut self) -> Result<&mut Imap> {
         if self.conn.is_none() {
             let l = &self.login;
-            let mut imap = Imap::connect(&l.ep, l.tls, &l.connector, &l.account, &l.user, &l.password).await?;
+            let mut imap =
+                Imap::connect(&l.ep, l.tls, &l.connector, &l.account, &l.user, &l.password).await?;
             // NAMESPACE first: see `Imap::namespace`.
             let ns = imap.namespace().await?;
             if self.namespace.is_none() {
@@ -97,11 +98,15 @@ impl Remote for ImapRemote {
         let mut out = Vec::new();
         for m in listed.into_iter().filter(|m| m.selectable) {
             let decoded = mutf7::decode(&m.name).unwrap_or_else(|| {
-                tracing::warn!("folder name {:?} is not valid modified UTF-7; using it as is", m.name);
+                tracing::warn!(
+                    "folder name {:?} is not valid modified UTF-7; using it as is",
+                    m.name
+                );
                 m.name.clone()
             });
             let decoded_prefix = mutf7::decode(&prefix).unwrap_or_else(|| prefix.clone());
-            let path = names::split_server_name(&decoded, &decoded_prefix, m.delimiter.or(ns_delim));
+            let path =
+                names::split_server_name(&decoded, &decoded_prefix, m.delimiter.or(ns_delim));
             out.push(RemoteFolder {
                 server_name: m.name,
                 path,
@@ -167,7 +172,9 @@ impl Remote for ImapRemote {
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
         let uids: Vec<u32> = msgs.iter().map(|(_, u)| *u).collect();
         if !matches!(self.open, Some((_, true))) {
-            return Err(Error::Internal("delete on a folder opened read-only".into()));
+            return Err(Error::Internal(
+                "delete on a folder opened read-only".into(),
+            ));
         }
         let s = self.selected()?;
         let r = s.delete(&uids).await;

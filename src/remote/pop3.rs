@@ -60,7 +60,11 @@ impl Remote for Pop3Remote {
                     // is mistaken for the other.
                     let n = seen.entry(l.value.clone()).or_insert(0);
                     *n += 1;
-                    let id = if *n == 1 { l.value } else { format!("{}#{}", l.value, n) };
+                    let id = if *n == 1 {
+                        l.value
+                    } else {
+                        format!("{}#{}", l.value, n)
+                    };
                     (l.number, id)
                 })
                 .collect()
@@ -114,7 +118,10 @@ impl Remote for Pop3Remote {
     }
 
     async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
-        Err(Error::protocol(&self.label, "POP3 folders have no UIDVALIDITY"))
+        Err(Error::protocol(
+            &self.label,
+            "POP3 folders have no UIDVALIDITY",
+        ))
     }
 
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {

@@ -176,7 +176,9 @@ impl Folder {
     /// crashed deliveries, by mailx or anyone else.
     pub fn clean_tmp(&self) {
         let d = self.path.join("tmp");
-        let Ok(entries) = fs::read_dir(&d) else { return };
+        let Ok(entries) = fs::read_dir(&d) else {
+            return;
+        };
         let cutoff = SystemTime::now() - Duration::from_secs(36 * 3600);
         for entry in entries.flatten() {
             if let Ok(meta) = entry.metadata()
@@ -252,7 +254,14 @@ mod tests {
 
     #[test]
     fn flags_info_order() {
-        let f = Flags::from_imap(&["\\Seen", "\\Flagged", "\\Draft", "\\Answered", "\\Deleted", "$Junk"]);
+        let f = Flags::from_imap(&[
+            "\\Seen",
+            "\\Flagged",
+            "\\Draft",
+            "\\Answered",
+            "\\Deleted",
+            "$Junk",
+        ]);
         assert_eq!(f.info(), "DFRST");
         assert!(Flags::from_imap::<&str>(&[]).is_empty());
     }
@@ -263,7 +272,14 @@ mod tests {
         let folder = Folder::open(dir.path(), ".Sent").unwrap();
         let s = folder.stage(b"Subject: x\r\n\r\nbody\r\n").unwrap();
         let p = folder
-            .deliver(&s, Flags { seen: true, ..Default::default() }, Some(1_000_000_000))
+            .deliver(
+                &s,
+                Flags {
+                    seen: true,
+                    ..Default::default()
+                },
+                Some(1_000_000_000),
+            )
             .unwrap();
         assert!(p.to_string_lossy().ends_with(":2,S"));
         assert_eq!(fs::read(&p).unwrap(), b"Subject: x\n\nbody\n");

@@ -45,11 +45,12 @@ pub fn split_server_name(name: &str, prefix: &str, delimiter: Option<char>) -> V
     if name.eq_ignore_ascii_case("INBOX") {
         return Vec::new();
     }
-    let stripped = if !prefix.is_empty() && name.len() > prefix.len() && starts_with_ci_inbox(name, prefix) {
-        &name[prefix.len()..]
-    } else {
-        name
-    };
+    let stripped =
+        if !prefix.is_empty() && name.len() > prefix.len() && starts_with_ci_inbox(name, prefix) {
+            &name[prefix.len()..]
+        } else {
+            name
+        };
     match delimiter {
         Some(d) => stripped.split(d).map(str::to_string).collect(),
         None => vec![stripped.to_string()],
@@ -63,8 +64,12 @@ fn starts_with_ci_inbox(name: &str, prefix: &str) -> bool {
     }
     let n = "INBOX".len();
     prefix.len() > n
-        && prefix.get(..n).is_some_and(|p| p.eq_ignore_ascii_case("INBOX"))
-        && name.get(..n).is_some_and(|p| p.eq_ignore_ascii_case("INBOX"))
+        && prefix
+            .get(..n)
+            .is_some_and(|p| p.eq_ignore_ascii_case("INBOX"))
+        && name
+            .get(..n)
+            .is_some_and(|p| p.eq_ignore_ascii_case("INBOX"))
         && name.get(n..prefix.len()) == prefix.get(n..)
 }
 
@@ -120,15 +125,35 @@ mod tests {
         let slash = split_server_name("Archive/2024", "", Some('/'));
         assert_eq!(dot, slash);
         assert_eq!(maildir_name(&dot).unwrap(), ".Archive.2024");
-        assert_eq!(maildir_name(&split_server_name("INBOX.Sent", "INBOX.", Some('.'))).unwrap(), ".Sent");
-        assert_eq!(maildir_name(&split_server_name("Sent", "", Some('/'))).unwrap(), ".Sent");
-        assert_eq!(maildir_name(&split_server_name("INBOX", "INBOX.", Some('.'))).unwrap(), "");
-        assert_eq!(maildir_name(&split_server_name("inbox", "", Some('/'))).unwrap(), "");
+        assert_eq!(
+            maildir_name(&split_server_name("INBOX.Sent", "INBOX.", Some('.'))).unwrap(),
+            ".Sent"
+        );
+        assert_eq!(
+            maildir_name(&split_server_name("Sent", "", Some('/'))).unwrap(),
+            ".Sent"
+        );
+        assert_eq!(
+            maildir_name(&split_server_name("INBOX", "INBOX.", Some('.'))).unwrap(),
+            ""
+        );
+        assert_eq!(
+            maildir_name(&split_server_name("inbox", "", Some('/'))).unwrap(),
+            ""
+        );
     }
 
     #[test]
     fn hostile_names_stay_inside() {
-        for name in ["..", "../../etc", ".hidden", "a/../../b", "x\u{0}y", "a\nb", "/abs"] {
+        for name in [
+            "..",
+            "../../etc",
+            ".hidden",
+            "a/../../b",
+            "x\u{0}y",
+            "a\nb",
+            "/abs",
+        ] {
             let local = maildir_name(&split_server_name(name, "", None)).unwrap();
             assert!(local.starts_with('.'));
             assert!(!local.contains('/'), "{local}");
@@ -157,7 +182,10 @@ mod tests {
         assert!(matches("%", "Sent"));
         assert!(matches("inbox", "INBOX"));
         assert!(!matches("Sent", "Sent/x"));
-        assert_eq!(normalize_pattern("INBOX.Archive.*", "INBOX.", Some('.')), "Archive/*");
+        assert_eq!(
+            normalize_pattern("INBOX.Archive.*", "INBOX.", Some('.')),
+            "Archive/*"
+        );
         assert_eq!(normalize_pattern("INBOX", "INBOX.", Some('.')), "INBOX");
         assert_eq!(normalize_pattern("Sent", "", Some('/')), "Sent");
     }

@@ -88,7 +88,10 @@ impl Dovecot {
 
     pub fn start_with(opts: Options) -> Self {
         let bin = dovecot_bin();
-        let dir = tempfile::Builder::new().prefix("mailx-dovecot-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("mailx-dovecot-")
+            .tempdir()
+            .expect("tempdir");
         let d = dir.path();
         let root = is_root();
         // Mail processes run unprivileged and must reach their home below the temp dir.
@@ -97,7 +100,17 @@ impl Dovecot {
             fs::create_dir_all(d.join(sub)).expect("mkdir");
         }
         let status = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+            ])
             .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
             .arg("-keyout")
             .arg(d.join("key.pem"))
@@ -105,9 +118,17 @@ impl Dovecot {
             .arg(d.join("cert.pem"))
             .output()
             .expect("openssl must be installed");
-        assert!(status.status.success(), "openssl failed: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "openssl failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         set_mode(&d.join("key.pem"), 0o600);
-        let (mail_user, mail_group) = if root { ("nobody".to_string(), "nogroup".to_string()) } else { (current_user(), current_user()) };
+        let (mail_user, mail_group) = if root {
+            ("nobody".to_string(), "nogroup".to_string())
+        } else {
+            (current_user(), current_user())
+        };
         if root {
             chown_nobody(&d.join("mail"));
         }
@@ -123,13 +144,17 @@ impl Dovecot {
         let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
         let d_s = d.display();
         let ssl = if opts.ssl {
-            format!("ssl = yes\nssl_cert = <{d_s}/cert.pem\nssl_key = <{d_s}/key.pem\nssl_min_protocol = TLSv1.2\n")
+            format!(
+                "ssl = yes\nssl_cert = <{d_s}/cert.pem\nssl_key = <{d_s}/key.pem\nssl_min_protocol = TLSv1.2\n"
+            )
         } else {
             "ssl = no\n".to_string()
         };
         let tls_listeners = |name: &str, port: u16| {
             if opts.ssl {
-                format!("  inet_listener {name} {{\n    address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n")
+                format!(
+                    "  inet_listener {name} {{\n    address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n"
+                )
             } else {
                 String::new()
             }
@@ -137,7 +162,9 @@ impl Dovecot {
         let unprivileged = if root {
             String::new()
         } else {
-            format!("default_internal_user = {mail_user}\ndefault_internal_group = {mail_group}\ndefault_login_user = {mail_user}\n")
+            format!(
+                "default_internal_user = {mail_user}\ndefault_internal_group = {mail_group}\ndefault_login_user = {mail_user}\n"
+            )
         };
         let conf = format!(
             "instance_name = mailx-test-{pid}-{n}
@@ -201,7 +228,15 @@ service pop3-login {{
             fs::read_to_string(d.join("log/start.err")).unwrap_or_default(),
             fs::read_to_string(d.join("log/dovecot.log")).unwrap_or_default()
         );
-        let mut dc = Dovecot { imap, imaps, pop3, pop3s, conf: conf_path, pid: None, dir };
+        let mut dc = Dovecot {
+            imap,
+            imaps,
+            pop3,
+            pop3s,
+            conf: conf_path,
+            pid: None,
+            dir,
+        };
         dc.wait_ready();
         for user in [SLASH_USER, DOT_USER] {
             dc.create_folder(user, "");
@@ -216,10 +251,17 @@ service pop3-login {{
             if let Ok(p) = fs::read_to_string(&pidfile) {
                 self.pid = p.trim().parse().ok();
             }
-            if self.pid.is_some() && TcpStream::connect(("127.0.0.1", self.imap)).is_ok() && TcpStream::connect(("127.0.0.1", self.pop3)).is_ok() {
+            if self.pid.is_some()
+                && TcpStream::connect(("127.0.0.1", self.imap)).is_ok()
+                && TcpStream::connect(("127.0.0.1", self.pop3)).is_ok()
+            {
                 return;
             }
-            assert!(Instant::now() < deadline, "dovecot did not open its ports: {}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "dovecot did not open its ports: {}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -240,7 +282,11 @@ service pop3-login {{
     /// ".Sent", ".Archive.2024", ".Entw&APw-rfe").
     pub fn folder_dir(&self, user: &str, fs_name: &str) -> PathBuf {
         let base = self.dir.path().join("mail").join(user).join("Maildir");
-        if fs_name.is_empty() { base } else { base.join(fs_name) }
+        if fs_name.is_empty() {
+            base
+        } else {
+            base.join(fs_name)
+        }
     }
 
     pub fn create_folder(&self, user: &str, fs_name: &str) {
@@ -260,7 +306,12 @@ service pop3-login {{
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let n = SEQ.fetch_add(1, Ordering::SeqCst);
         let crlf_size = body.len() + body.iter().filter(|&&b| b == b'\n').count();
-        let name = format!("{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}", 1_700_000_000 + n, std::process::id(), body.len());
+        let name = format!(
+            "{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}",
+            1_700_000_000 + n,
+            std::process::id(),
+            body.len()
+        );
         let dir = self.folder_dir(user, fs_name);
         let tmp = dir.join("tmp").join(&name);
         fs::write(&tmp, body).expect("write message");
@@ -270,21 +321,37 @@ service pop3-login {{
 
     /// Bodies of the messages currently in a server folder (files in cur/ and new/).
     pub fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
-        read_maildir(&self.folder_dir(user, fs_name)).into_iter().map(|(_, b)| b).collect()
+        read_maildir(&self.folder_dir(user, fs_name))
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect()
     }
 
     /// Info flags of every server message file, e.g. ["S", ""].
     pub fn server_flags(&self, user: &str, fs_name: &str) -> Vec<String> {
         read_maildir(&self.folder_dir(user, fs_name))
             .into_iter()
-            .map(|(name, _)| name.split_once(":2,").map(|(_, f)| f.to_string()).unwrap_or_default())
+            .map(|(name, _)| {
+                name.split_once(":2,")
+                    .map(|(_, f)| f.to_string())
+                    .unwrap_or_default()
+            })
             .collect()
     }
 
     pub fn doveadm(&self, args: &[&str]) -> Output {
         let bin = find_binary("doveadm").expect("doveadm");
-        let out = Command::new(bin).arg("-c").arg(&self.conf).args(args).output().expect("doveadm");
-        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(bin)
+            .arg("-c")
+            .arg(&self.conf)
+            .args(args)
+            .output()
+            .expect("doveadm");
+        assert!(
+            out.status.success(),
+            "doveadm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out
     }
 
@@ -313,14 +380,19 @@ fn set_mode(p: &Path, mode: u32) {
 }
 
 fn chown_nobody(p: &Path) {
-    let _ = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(p).status();
+    let _ = Command::new("chown")
+        .args(["-R", "nobody:nogroup"])
+        .arg(p)
+        .status();
 }
 
 /// (file name, bytes) of every message in a Maildir folder's cur/ and new/, sorted by bytes.
 pub fn read_maildir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for sub in ["cur", "new"] {
-        let Ok(entries) = fs::read_dir(dir.join(sub)) else { continue };
+        let Ok(entries) = fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             out.push((name, fs::read(e.path()).expect("read message")));
@@ -331,7 +403,11 @@ pub fn read_maildir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 pub fn local_messages(maildir: &Path, folder: &str) -> Vec<Vec<u8>> {
-    let dir = if folder.is_empty() { maildir.to_path_buf() } else { maildir.join(folder) };
+    let dir = if folder.is_empty() {
+        maildir.to_path_buf()
+    } else {
+        maildir.join(folder)
+    };
     read_maildir(&dir).into_iter().map(|(_, b)| b).collect()
 }
 
@@ -355,7 +431,12 @@ pub struct Client {
 
 impl Client {
     pub fn new() -> Self {
-        Client { dir: tempfile::Builder::new().prefix("mailx-client-").tempdir().expect("tempdir") }
+        Client {
+            dir: tempfile::Builder::new()
+                .prefix("mailx-client-")
+                .tempdir()
+                .expect("tempdir"),
+        }
     }
 
     pub fn maildir(&self, account: &str) -> PathBuf {
@@ -368,7 +449,10 @@ impl Client {
 
     /// Writes the config: `accounts` is the TOML of the [accounts.*] tables.
     pub fn write_config(&self, accounts: &str) {
-        let text = format!("state_dir = \"{}\"\n\n{accounts}", self.dir.path().join("state").display());
+        let text = format!(
+            "state_dir = \"{}\"\n\n{accounts}",
+            self.dir.path().join("state").display()
+        );
         fs::write(self.config_path(), text).expect("config");
     }
 
@@ -378,8 +462,14 @@ impl Client {
 
     pub fn mailx_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
-        cmd.arg("--config").arg(self.config_path()).arg("--timeout").arg("20").args(args);
-        cmd.env_remove("MAILX_CONFIG").env("HOME", self.dir.path()).env("XDG_CONFIG_HOME", self.dir.path().join("xdg"));
+        cmd.arg("--config")
+            .arg(self.config_path())
+            .arg("--timeout")
+            .arg("20")
+            .args(args);
+        cmd.env_remove("MAILX_CONFIG")
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -389,7 +479,14 @@ impl Client {
 }
 
 /// TOML for an account on the test server.
-pub fn account(name: &str, dc: &Dovecot, protocol: &str, user: &str, client: &Client, extra: &str) -> String {
+pub fn account(
+    name: &str,
+    dc: &Dovecot,
+    protocol: &str,
+    user: &str,
+    client: &Client,
+    extra: &str,
+) -> String {
     let (port, tls) = match protocol {
         "imap" => (dc.imaps, "implicit"),
         _ => (dc.pop3s, "implicit"),
@@ -411,7 +508,13 @@ pub fn stderr(o: &Output) -> String {
 
 #[track_caller]
 pub fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "mailx failed ({:?})\nstdout: {}\nstderr: {}", o.status, stdout(o), stderr(o));
+    assert!(
+        o.status.success(),
+        "mailx failed ({:?})\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
 }
 
 /// The JSON summary line of one account.
@@ -420,5 +523,11 @@ pub fn json_of(o: &Output, account: &str) -> serde_json::Value {
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v["account"] == account)
-        .unwrap_or_else(|| panic!("no JSON for {account} in {}\nstderr: {}", stdout(o), stderr(o)))
+        .unwrap_or_else(|| {
+            panic!(
+                "no JSON for {account} in {}\nstderr: {}",
+                stdout(o),
+                stderr(o)
+            )
+        })
 }
