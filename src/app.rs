@@ -243,7 +243,7 @@ async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i
         }
         if printer.json {
             printer.json_line(&run.to_json());
-        } else if printer.wants_summary() {
+        } else if printer.wants_summary() && run.error.is_none() {
             printer.line(&run.summary());
         }
         codes.push(run.exit_code());

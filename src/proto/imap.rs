@@ -114,12 +114,20 @@ impl Imap {
             Ok(Ok(s)) => s,
             Ok(Err((async_imap::error::Error::No(text), _)))
             | Ok(Err((async_imap::error::Error::Bad(text), _))) => {
+                let text = server_text(&text);
+                // RFC 5530: UNAVAILABLE is the server's problem, not the credentials'.
+                if text.contains("[UNAVAILABLE]") {
+                    return Err(Error::protocol(
+                        &ep.label,
+                        format!("temporary server failure at login, try again later: {text}"),
+                    ));
+                }
                 return Err(Error::Auth {
                     account: account.to_string(),
-                    detail: if text.trim().is_empty() {
+                    detail: if text.is_empty() {
                         "the server rejected the user name or password".into()
                     } else {
-                        format!("the server said: {}", text.trim())
+                        format!("the server said: {text}")
                     },
                 });
             }
@@ -487,6 +495,17 @@ async fn read_greeting(ep: &Endpoint, c: &mut Client<Stream>) -> Result<()> {
     }
 }
 
+/// async-imap renders a NO as `code: None, info: Some("...")`; keep the server's words.
+fn server_text(raw: &str) -> String {
+    match raw.split_once("info: Some(\"") {
+        Some((_, rest)) => rest
+            .trim_end_matches(")")
+            .trim_end_matches('"')
+            .replace("\\\"", "\""),
+        None => raw.trim().to_string(),
+    }
+}
+
 fn timeout(ep: &Endpoint, what: &str) -> Error {
     Error::Timeout {
         context: ep.label.clone(),
@@ -623,6 +642,17 @@ fn parse_internal_date(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_is_unwrapped() {
+        assert_eq!(
+            server_text(
+                "code: None, info: Some(\"[AUTHENTICATIONFAILED] Authentication failed.\")"
+            ),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        assert_eq!(server_text(" plain "), "plain");
+    }
 
     #[test]
     fn uid_sets() {

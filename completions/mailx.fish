@@ -1,0 +1,127 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mailx_global_optspecs
+    string join \n config= q/quiet v/verbose json color= timeout= h/help V/version
+end
+
+function __fish_mailx_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mailx_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mailx_using_subcommand
+    set -l cmd (__fish_mailx_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mailx -n "__fish_mailx_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_needs_command" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_needs_command" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_needs_command" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_needs_command" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_needs_command" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_needs_command" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_needs_command" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "account" -d 'Show and test configured accounts'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -f -a "list" -d 'List configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -f -a "show" -d 'Show one account\'s settings (never its password)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -f -a "test" -d 'Connect and log in, changing nothing'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account\'s settings (never its password)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "test" -d 'Connect and log in, changing nothing'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand man" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch account completions man help" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch account completions man help" -f -a "account" -d 'Show and test configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch account completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch account completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account\'s settings (never its password)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "test" -d 'Connect and log in, changing nothing'

@@ -1,0 +1,405 @@
+#compdef mailx
+
+autoload -U is-at-least
+
+_mailx() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_mailx_commands" \
+"*::: :->mailx" \
+&& ret=0
+    case $state in
+    (mailx)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mailx-command-$line[1]:"
+        case $line[1] in
+            (fetch)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to fetch (default\: all):_default' \
+&& ret=0
+;;
+(account)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_mailx__subcmd__account_commands" \
+"*::: :->account" \
+&& ret=0
+
+    case $state in
+    (account)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mailx-account-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':account:_default' \
+&& ret=0
+;;
+(test)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_mailx__subcmd__account__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mailx-account-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(test)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_mailx__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mailx-help-command-$line[1]:"
+        case $line[1] in
+            (fetch)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(account)
+_arguments "${_arguments_options[@]}" : \
+":: :_mailx__subcmd__help__subcmd__account_commands" \
+"*::: :->account" \
+&& ret=0
+
+    case $state in
+    (account)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:mailx-help-account-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(test)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_mailx_commands] )) ||
+_mailx_commands() {
+    local commands; commands=(
+'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
+'account:Show and test configured accounts' \
+'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mailx commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account_commands] )) ||
+_mailx__subcmd__account_commands() {
+    local commands; commands=(
+'list:List configured accounts' \
+'show:Show one account'\''s settings (never its password)' \
+'test:Connect and log in, changing nothing' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mailx account commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help_commands] )) ||
+_mailx__subcmd__account__subcmd__help_commands() {
+    local commands; commands=(
+'list:List configured accounts' \
+'show:Show one account'\''s settings (never its password)' \
+'test:Connect and log in, changing nothing' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mailx account help commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__help_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help help commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__list_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__show_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help show commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__test_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help test commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__list_commands] )) ||
+_mailx__subcmd__account__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__show_commands] )) ||
+_mailx__subcmd__account__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account show commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__test_commands] )) ||
+_mailx__subcmd__account__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account test commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__completions_commands] )) ||
+_mailx__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx completions commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__fetch_commands] )) ||
+_mailx__subcmd__fetch_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx fetch commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help_commands] )) ||
+_mailx__subcmd__help_commands() {
+    local commands; commands=(
+'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
+'account:Show and test configured accounts' \
+'completions:Print a shell completion script' \
+'man:Print the man page (roff)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'mailx help commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account_commands] )) ||
+_mailx__subcmd__help__subcmd__account_commands() {
+    local commands; commands=(
+'list:List configured accounts' \
+'show:Show one account'\''s settings (never its password)' \
+'test:Connect and log in, changing nothing' \
+    )
+    _describe -t commands 'mailx help account commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__list_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__show_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account show commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__test_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__test_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account test commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__completions_commands] )) ||
+_mailx__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help completions commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__fetch_commands] )) ||
+_mailx__subcmd__help__subcmd__fetch_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help fetch commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__help_commands] )) ||
+_mailx__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help help commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__man_commands] )) ||
+_mailx__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help man commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__man_commands] )) ||
+_mailx__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx man commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_mailx" ]; then
+    _mailx "$@"
+else
+    compdef _mailx mailx
+fi
