@@ -59,9 +59,9 @@ impl State {
             path: path.to_path_buf(),
             detail: e.to_string(),
         };
-        let conn = Connection::open(path).map_err(err)?;
+        let conn = Connection::open(path).map_err(&err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(err)?;
+            .map_err(&err)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -86,7 +86,7 @@ impl State {
              );
              CREATE INDEX IF NOT EXISTS messages_uid ON messages (folder, uid);",
         )
-        .map_err(err)?;
+        .map_err(&err)?;
         Ok(State {
             conn,
             path: path.to_path_buf(),
@@ -94,10 +94,7 @@ impl State {
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
-        Error::State {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        }
+        db_err(self.path.clone())(e)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
@@ -167,12 +164,8 @@ impl State {
 
     /// Step 1 of delivery: remember what is about to appear in the Maildir.
     pub fn record_pending(&mut self, folder: &str, rows: &[NewRow], now: i64) -> Result<()> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         {
             let mut stmt = tx
                 .prepare_cached(
@@ -182,7 +175,7 @@ impl State {
                          size = excluded.size, fingerprint = excluded.fingerprint,
                          first_seen = excluded.first_seen, status = excluded.status, deleted = 0",
                 )
-                .map_err(err)?;
+                .map_err(&err)?;
             for r in rows {
                 stmt.execute(params![
                     folder,
@@ -194,10 +187,10 @@ impl State {
                     now,
                     PENDING
                 ])
-                .map_err(err)?;
+                .map_err(&err)?;
             }
         }
-        tx.commit().map_err(err)
+        tx.commit().map_err(&err)
     }
 
     /// Step 2 of delivery: the files are durable in the Maildir.
@@ -207,18 +200,14 @@ impl State {
         ids: &[String],
         folder_state: Option<&FolderState>,
     ) -> Result<()> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         {
             let mut stmt = tx
                 .prepare_cached("UPDATE messages SET status = ?1 WHERE folder = ?2 AND id = ?3")
-                .map_err(err)?;
+                .map_err(&err)?;
             for id in ids {
-                stmt.execute(params![DELIVERED, folder, id]).map_err(err)?;
+                stmt.execute(params![DELIVERED, folder, id]).map_err(&err)?;
             }
             if let Some(f) = folder_state {
                 tx.execute(
@@ -227,10 +216,10 @@ impl State {
                          uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
                     params![folder, f.local, f.uidvalidity, f.last_uid],
                 )
-                .map_err(err)?;
+                .map_err(&err)?;
             }
         }
-        tx.commit().map_err(err)
+        tx.commit().map_err(&err)
     }
 
     pub fn pending(&self) -> Result<Vec<Pending>> {
@@ -258,44 +247,36 @@ impl State {
     /// Resolves pending rows after a crash: delivered if the file made it, forgotten if not
     /// (the message is still on the server and will be downloaded again).
     pub fn resolve_pending(&mut self, delivered: &[Pending], lost: &[Pending]) -> Result<()> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         for p in delivered {
             tx.execute(
                 "UPDATE messages SET status = ?1 WHERE folder = ?2 AND id = ?3",
                 params![DELIVERED, p.folder, p.id],
             )
-            .map_err(err)?;
+            .map_err(&err)?;
         }
         for p in lost {
             tx.execute(
                 "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
                 params![p.folder, p.id, PENDING],
             )
-            .map_err(err)?;
+            .map_err(&err)?;
         }
-        tx.commit().map_err(err)
+        tx.commit().map_err(&err)
     }
 
     pub fn mark_deleted(&mut self, folder: &str, ids: &[String]) -> Result<()> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         for id in ids {
             tx.execute(
                 "UPDATE messages SET deleted = 1 WHERE folder = ?1 AND id = ?2",
                 params![folder, id],
             )
-            .map_err(err)?;
+            .map_err(&err)?;
         }
-        tx.commit().map_err(err)
+        tx.commit().map_err(&err)
     }
 
     /// Forgets POP3 messages that are no longer on the server (their UIDL can't recur).
@@ -305,20 +286,16 @@ impl State {
             .into_keys()
             .filter(|id| !present(id))
             .collect();
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         for id in &ids {
             tx.execute(
                 "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
                 params![folder, id, DELIVERED],
             )
-            .map_err(err)?;
+            .map_err(&err)?;
         }
-        tx.commit().map_err(err)?;
+        tx.commit().map_err(&err)?;
         Ok(ids.len())
     }
 
@@ -345,35 +322,38 @@ impl State {
         mapping: &[(String, u32)],
         new_state: &FolderState,
     ) -> Result<()> {
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| Error::State {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
         tx.execute(
             "UPDATE messages SET id = 'old:' || id WHERE folder = ?1",
             [folder],
         )
-        .map_err(err)?;
+        .map_err(&err)?;
         for (old, uid) in mapping {
             tx.execute(
                 "UPDATE messages SET id = ?1, uid = ?2 WHERE folder = ?3 AND id = 'old:' || ?4",
                 params![uid.to_string(), uid, folder, old],
             )
-            .map_err(err)?;
+            .map_err(&err)?;
         }
         tx.execute(
             "DELETE FROM messages WHERE folder = ?1 AND id LIKE 'old:%'",
             [folder],
         )
-        .map_err(err)?;
+        .map_err(&err)?;
         tx.execute(
             "UPDATE folders SET uidvalidity = ?1, last_uid = ?2 WHERE remote = ?3",
             params![new_state.uidvalidity, new_state.last_uid, folder],
         )
-        .map_err(err)?;
-        tx.commit().map_err(err)
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+}
+
+fn db_err(path: PathBuf) -> impl Fn(rusqlite::Error) -> Error {
+    move |e| Error::State {
+        path: path.clone(),
+        detail: e.to_string(),
     }
 }
 

@@ -31,17 +31,7 @@ fn flush(units: &mut Vec<u16>, out: &mut String) {
     }
     let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
     out.push('&');
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
+    out.push_str(&super::base64(&bytes, ALPHABET, false));
     out.push('-');
     units.clear();
 }
