@@ -290,13 +290,10 @@ async fn download_batch<R: Remote>(
     report: &mut FolderReport,
 ) -> Result<()> {
     let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
-    let mut stage_error = None;
     let result = remote
         .download(batch, &mut |d: Downloaded| {
             let fp = plan::fingerprint(&d.body);
-            let s = maildir.stage(&d.body).inspect_err(|e| {
-                stage_error = Some(e.to_string());
-            })?;
+            let s = maildir.stage(&d.body)?;
             progress.advance(d.body.len() as u64);
             // The body is on disk; keep only the metadata.
             let d = Downloaded {
@@ -319,19 +316,19 @@ async fn download_batch<R: Remote>(
         .filter(|m| !received.contains(m.id.as_str()))
         .collect();
 
-    let sizes: HashMap<&str, u64> = batch.iter().map(|m| (m.id.as_str(), m.size)).collect();
+    let requested: HashMap<&str, &RemoteMessage> =
+        batch.iter().map(|m| (m.id.as_str(), m)).collect();
     let rows: Vec<NewRow> = staged
         .iter()
-        .map(|(d, s, fp)| NewRow {
-            id: d.id.clone(),
-            uid: batch
-                .iter()
-                .find(|m| m.id == d.id)
-                .map(|m| m.uid)
-                .unwrap_or(0),
-            file: s.unique.clone(),
-            size: sizes.get(d.id.as_str()).copied().unwrap_or(s.size),
-            fingerprint: *fp,
+        .map(|(d, s, fp)| {
+            let listed = requested.get(d.id.as_str());
+            NewRow {
+                id: d.id.clone(),
+                uid: listed.map(|m| m.uid).unwrap_or(0),
+                file: s.unique.clone(),
+                size: listed.map(|m| m.size).unwrap_or(s.size),
+                fingerprint: *fp,
+            }
         })
         .collect();
     let now = testhook::now();
