@@ -12,6 +12,7 @@ Exit codes:
   1   `check`: no new mail
   2   partial failure: some accounts or folders failed, others succeeded
   64  usage error (bad command line)
+  65  `sync` stopped a folder to protect mail (it vanished on one side); nothing deleted
   69  network or TLS failure (server unreachable, certificate not trusted, timeout)
   70  internal error (a bug)
   74  local I/O error (disk full, permissions)
@@ -24,7 +25,7 @@ Exit codes:
 #[command(
     name = "mailx",
     version,
-    about = "Fetch mail over POP3 and IMAP into local Maildir folders",
+    about = "Fetch and sync mail over POP3 and IMAP with local Maildir folders",
     after_help = EXIT_CODES_HELP,
     propagate_version = true
 )]
@@ -63,6 +64,19 @@ pub enum Command {
     Fetch {
         /// Accounts to fetch (default: all)
         accounts: Vec<String>,
+    },
+    /// Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and
+    /// folders travel both ways
+    Sync {
+        /// Accounts to sync (default: all IMAP accounts)
+        accounts: Vec<String>,
+        /// Print what would be done, change nothing (server and local)
+        #[arg(long)]
+        dry_run: bool,
+        /// Ignore the saved state of the selected folders and pair messages by content
+        /// (after a folder vanished on one side, or to rebuild lost state); never deletes
+        #[arg(long)]
+        reconcile: bool,
     },
     /// Show and test configured accounts
     #[command(subcommand)]

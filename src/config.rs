@@ -56,6 +56,38 @@ struct RawAccount {
     folders: Option<Vec<String>>,
     folder_prefix: Option<String>,
     allow_plaintext: Option<bool>,
+    expunge: Option<bool>,
+    create: Option<Create>,
+}
+
+/// Which side `sync` creates a folder on when it exists only on the other (mbsync's
+/// `Create`): "local" creates server folders locally, "remote" local folders on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Create {
+    Both,
+    Local,
+    Remote,
+    None,
+}
+
+impl Create {
+    pub fn local(self) -> bool {
+        matches!(self, Create::Both | Create::Local)
+    }
+
+    pub fn remote(self) -> bool {
+        matches!(self, Create::Both | Create::Remote)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Create::Both => "both",
+            Create::Local => "local",
+            Create::Remote => "remote",
+            Create::None => "none",
+        }
+    }
 }
 
 /// Where the prefix of personal folders comes from.
@@ -82,6 +114,9 @@ pub struct Account {
     pub delete_after_days: Option<u32>,
     pub folders: Vec<String>,
     pub folder_prefix: FolderPrefix,
+    /// sync: expunge messages deleted on either side (default: only flag \Deleted).
+    pub expunge: bool,
+    pub create: Create,
 }
 
 impl Account {
@@ -239,6 +274,16 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
                 "POP3 has no folders; remove this key".into(),
             ));
         }
+        if raw.expunge.is_some() {
+            return Err((
+                "expunge",
+                "only for IMAP accounts kept in sync (`mailx sync`); POP3 deletion is `keep`"
+                    .into(),
+            ));
+        }
+        if raw.create.is_some() {
+            return Err(("create", "POP3 has no folders; remove this key".into()));
+        }
     }
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
@@ -278,6 +323,8 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         delete_after_days: raw.delete_after_days,
         folders,
         folder_prefix,
+        expunge: raw.expunge.unwrap_or(false),
+        create: raw.create.unwrap_or(Create::Both),
     })
 }
 

@@ -9,6 +9,8 @@ pub mod exit {
     /// Some accounts or folders failed, others succeeded.
     pub const PARTIAL: i32 = 2;
     pub const USAGE: i32 = 64;
+    /// A folder's state and its mail disagree (e.g. a folder vanished): nothing was done.
+    pub const DATA: i32 = 65;
     pub const INTERNAL: i32 = 70;
     pub const LOCAL_IO: i32 = 74;
     pub const LOCKED: i32 = 75;
@@ -43,6 +45,16 @@ pub enum Error {
     Tls { context: String, detail: String },
     #[error("{context}: {detail}")]
     Protocol { context: String, detail: String },
+    /// The server answered NO or BAD to a command: the session itself is still fine.
+    #[error("{context}: {detail}")]
+    Rejected { context: String, detail: String },
+    /// The state and the mail disagree in a way mailx will not resolve by itself.
+    #[error("{context}: {detail}")]
+    Guard {
+        context: String,
+        detail: String,
+        hint: String,
+    },
     #[error("{context}: {detail}")]
     Timeout { context: String, detail: String },
     #[error("{path}: {source}")]
@@ -78,7 +90,10 @@ impl Error {
             Error::Usage(_) => exit::USAGE,
             Error::Auth { .. } | Error::NoPassword { .. } => exit::AUTH,
             Error::Network { .. } | Error::Tls { .. } | Error::Timeout { .. } => exit::NETWORK,
-            Error::Protocol { .. } | Error::UidValidity { .. } => exit::PROTOCOL,
+            Error::Protocol { .. } | Error::Rejected { .. } | Error::UidValidity { .. } => {
+                exit::PROTOCOL
+            }
+            Error::Guard { .. } => exit::DATA,
             Error::LocalIo { .. } | Error::State { .. } => exit::LOCAL_IO,
             Error::Locked { .. } => exit::LOCKED,
             Error::Internal(_) => exit::INTERNAL,
@@ -108,6 +123,10 @@ impl Error {
             Error::Protocol { .. } => {
                 "the server sent something mailx does not understand; rerun with -vv to see the exchange and report it".into()
             }
+            Error::Rejected { .. } => {
+                "the server refused this (its words are above); check the folder or message it names, then rerun".into()
+            }
+            Error::Guard { hint, .. } => hint.clone(),
             Error::LocalIo { .. } => {
                 "check free disk space and permissions of that path; nothing was deleted on the server for messages not written".into()
             }

@@ -2,6 +2,9 @@
 //! returns). A message row is written `pending` before its file is renamed into the
 //! Maildir and `delivered` after, so a crash between the two is resolved by looking for
 //! the file instead of downloading the message again.
+//!
+//! `mailx sync` uses the same rows as pairs: a row links a server UID to a local file and
+//! remembers the flags both sides agreed on last time (the baseline of the flag merge).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
+use crate::store::maildir::Flags;
 
 pub struct State {
     conn: Connection,
@@ -37,6 +41,43 @@ pub struct NewRow {
     pub file: String,
     pub size: u64,
     pub fingerprint: i64,
+    /// Flags both copies carry now (sync baseline).
+    pub flags: Flags,
+}
+
+/// A server message linked to a local file (sync).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub uid: u32,
+    pub file: String,
+    /// Flags both sides had after the last sync; `None` for rows written by an older
+    /// mailx, which merge as a union.
+    pub flags: Option<Flags>,
+    /// The local file was deleted and the server copy flagged \Deleted (not expunged).
+    pub local_deleted: bool,
+    /// Deleted from the server by `fetch`'s retention policy: the local copy is all there is.
+    pub server_deleted: bool,
+    /// Size with CRLF line ends and header fingerprint, to find the message by content.
+    pub size: u64,
+    pub fingerprint: i64,
+}
+
+/// A change to pairs, applied with others in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairChange {
+    Flags(u32, Flags),
+    /// The local copy is gone and the server copy now carries these flags (with \Deleted).
+    LocalDeleted(u32, Flags),
+    Forget(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingUpload {
+    pub file: String,
+    /// The folder's UIDNEXT before the APPEND: the copy, if it arrived, is at or above it.
+    pub uid_floor: u32,
+    pub size: u64,
+    pub fingerprint: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +90,9 @@ pub struct Pending {
 
 const PENDING: i64 = 0;
 const DELIVERED: i64 = 1;
+const UPLOADING: i64 = 2;
+const LOCAL_DELETED: i64 = 3;
+const SCHEMA_VERSION: i64 = 2;
 
 impl State {
     pub fn open(path: &Path) -> Result<Self> {
@@ -87,6 +131,33 @@ impl State {
              CREATE INDEX IF NOT EXISTS messages_uid ON messages (folder, uid);",
         )
         .map_err(&err)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(&err)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::State {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "written by a newer mailx (schema {version}, this one knows {SCHEMA_VERSION}); upgrade mailx"
+                ),
+            });
+        }
+        if version < 2 {
+            // 2: sync baselines (message flags, folder modseq).
+            let has_flags: bool = conn
+                .prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'flags'")
+                .and_then(|mut st| st.exists([]))
+                .map_err(&err)?;
+            let mut sql = String::from("BEGIN;");
+            if !has_flags {
+                sql.push_str(
+                    "ALTER TABLE messages ADD COLUMN flags TEXT;
+                     ALTER TABLE folders ADD COLUMN modseq INTEGER;",
+                );
+            }
+            sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
+            conn.execute_batch(&sql).map_err(&err)?;
+        }
         Ok(State {
             conn,
             path: path.to_path_buf(),
@@ -143,11 +214,11 @@ impl State {
             .conn
             .prepare_cached(
                 "SELECT id, uid, first_seen, deleted FROM messages
-                 WHERE folder = ?1 AND uid >= ?2 AND status = ?3",
+                 WHERE folder = ?1 AND uid >= ?2 AND status IN (?3, ?4)",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![folder, min_uid, DELIVERED], |r| {
+            .query_map(params![folder, min_uid, DELIVERED, LOCAL_DELETED], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     Known {
@@ -169,11 +240,12 @@ impl State {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid, file = excluded.file,
                          size = excluded.size, fingerprint = excluded.fingerprint,
-                         first_seen = excluded.first_seen, status = excluded.status, deleted = 0",
+                         first_seen = excluded.first_seen, status = excluded.status, deleted = 0,
+                         flags = excluded.flags",
                 )
                 .map_err(&err)?;
             for r in rows {
@@ -185,7 +257,8 @@ impl State {
                     r.size as i64,
                     r.fingerprint,
                     now,
-                    PENDING
+                    PENDING,
+                    r.flags.info()
                 ])
                 .map_err(&err)?;
             }
@@ -314,6 +387,237 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
+    /// The folder's HIGHESTMODSEQ as of the last complete sync.
+    pub fn modseq(&self, folder: &str) -> Result<Option<u64>> {
+        self.conn
+            .query_row(
+                "SELECT modseq FROM folders WHERE remote = ?1",
+                [folder],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .optional()
+            .map(|v| v.flatten().map(|m| m as u64))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Ends a complete sync of a folder: its high-water marks move together.
+    pub fn finish_folder_sync(
+        &mut self,
+        folder: &str,
+        f: &FolderState,
+        modseq: Option<u64>,
+    ) -> Result<()> {
+        let err = db_err(self.path.clone());
+        self.conn
+            .execute(
+                "INSERT INTO folders (remote, local, uidvalidity, last_uid, modseq) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
+                     uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
+                     modseq = excluded.modseq",
+                params![folder, f.local, f.uidvalidity, f.last_uid, modseq.map(|m| m as i64)],
+            )
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// Folders this account has state for (server name → local name).
+    pub fn folders(&self) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT remote, local FROM folders")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Drops everything known about a folder (its files and server messages stay).
+    pub fn forget_folder(&mut self, folder: &str) -> Result<()> {
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        tx.execute("DELETE FROM messages WHERE folder = ?1", [folder])
+            .map_err(&err)?;
+        tx.execute("DELETE FROM folders WHERE remote = ?1", [folder])
+            .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// Every pair of a folder, by UID.
+    pub fn pairs(&self, folder: &str) -> Result<Vec<Pair>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT uid, file, flags, status, deleted, size, fingerprint FROM messages
+                 WHERE folder = ?1 AND status IN (?2, ?3) ORDER BY uid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![folder, DELIVERED, LOCAL_DELETED], |r| {
+                Ok(Pair {
+                    uid: r.get(0)?,
+                    file: r.get(1)?,
+                    flags: r.get::<_, Option<String>>(2)?.map(|f| Flags::from_info(&f)),
+                    local_deleted: r.get::<_, i64>(3)? == LOCAL_DELETED,
+                    server_deleted: r.get::<_, i64>(4)? != 0,
+                    size: r.get::<_, i64>(5)? as u64,
+                    fingerprint: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Applies pair changes in one transaction.
+    pub fn change_pairs(&mut self, folder: &str, changes: &[PairChange]) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        for c in changes {
+            match c {
+                PairChange::Flags(uid, f) => tx.execute(
+                    "UPDATE messages SET flags = ?1 WHERE folder = ?2 AND uid = ?3 AND status IN (?4, ?5)",
+                    params![f.info(), folder, uid, DELIVERED, LOCAL_DELETED],
+                ),
+                PairChange::LocalDeleted(uid, f) => tx.execute(
+                    "UPDATE messages SET status = ?1, flags = ?2 WHERE folder = ?3 AND uid = ?4 AND status IN (?5, ?6)",
+                    params![LOCAL_DELETED, f.info(), folder, uid, DELIVERED, LOCAL_DELETED],
+                ),
+                PairChange::Forget(uid) => tx.execute(
+                    "DELETE FROM messages WHERE folder = ?1 AND uid = ?2 AND status IN (?3, ?4)",
+                    params![folder, uid, DELIVERED, LOCAL_DELETED],
+                ),
+            }
+            .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
+    }
+
+    /// Before an APPEND: remember it, so a crash before its UID is recorded can be resolved
+    /// by finding the copy on the server instead of uploading it twice.
+    pub fn record_upload(&mut self, folder: &str, up: &PendingUpload, now: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid",
+                params![
+                    folder,
+                    format!("up:{}", up.file),
+                    up.uid_floor,
+                    up.file,
+                    up.size as i64,
+                    up.fingerprint,
+                    now,
+                    UPLOADING
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn pending_uploads(&self, folder: &str) -> Result<Vec<PendingUpload>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT file, uid, size, fingerprint FROM messages WHERE folder = ?1 AND status = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![folder, UPLOADING], |r| {
+                Ok(PendingUpload {
+                    file: r.get(0)?,
+                    uid_floor: r.get(1)?,
+                    size: r.get::<_, i64>(2)? as u64,
+                    fingerprint: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// After an APPEND (or after finding a crashed one's copy): the upload becomes a pair;
+    /// with `uid` = None the upload is forgotten (the file will be uploaded again).
+    pub fn finish_upload(
+        &mut self,
+        folder: &str,
+        file: &str,
+        uid: Option<u32>,
+        flags: Flags,
+    ) -> Result<()> {
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        let up_id = format!("up:{file}");
+        if let Some(uid) = uid {
+            tx.execute(
+                "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
+                 SELECT folder, ?1, ?2, file, size, fingerprint, first_seen, ?3, ?4 FROM messages
+                 WHERE folder = ?5 AND id = ?6
+                 ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid, file = excluded.file,
+                     status = excluded.status, flags = excluded.flags, deleted = 0",
+                params![uid.to_string(), uid, DELIVERED, flags.info(), folder, up_id],
+            )
+            .map_err(&err)?;
+        }
+        tx.execute(
+            "DELETE FROM messages WHERE folder = ?1 AND id = ?2",
+            params![folder, up_id],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// Replaces every row of a folder by `pairs` found by matching content (no state, or
+    /// the server renumbered the folder), in one transaction.
+    pub fn replace_pairs(
+        &mut self,
+        folder: &str,
+        pairs: &[Pair],
+        f: &FolderState,
+        now: i64,
+    ) -> Result<()> {
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        tx.execute("DELETE FROM messages WHERE folder = ?1", [folder])
+            .map_err(&err)?;
+        for p in pairs {
+            let status = if p.local_deleted {
+                LOCAL_DELETED
+            } else {
+                DELIVERED
+            };
+            tx.execute(
+                "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    folder,
+                    p.uid.to_string(),
+                    p.uid,
+                    p.file,
+                    p.size as i64,
+                    p.fingerprint,
+                    now,
+                    status,
+                    p.flags.map(|f| f.info())
+                ],
+            )
+            .map_err(&err)?;
+        }
+        tx.execute(
+            "INSERT INTO folders (remote, local, uidvalidity, last_uid, modseq) VALUES (?1, ?2, ?3, ?4, NULL)
+             ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
+                 uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, modseq = NULL",
+            params![folder, f.local, f.uidvalidity, f.last_uid],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
     /// After a UIDVALIDITY change: moves matched rows to their new UIDs and forgets the
     /// rest (their files stay in the Maildir), all in one transaction.
     pub fn renumber(
@@ -371,6 +675,7 @@ mod tests {
             file: "f1".into(),
             size: 10,
             fingerprint: 7,
+            flags: Flags::default(),
         }];
         s.record_pending("INBOX", &rows, 100).unwrap();
         assert!(s.known("INBOX", 0).unwrap().is_empty());
@@ -401,6 +706,7 @@ mod tests {
                 file: format!("f{i}"),
                 size: 1,
                 fingerprint: i as i64,
+                flags: Flags::default(),
             })
             .collect();
         s.record_pending("INBOX", &rows, 5).unwrap();

@@ -15,8 +15,8 @@ use crate::store::maildir::{Folder, Staged};
 use crate::store::names;
 use crate::testhook;
 
-const BATCH_COUNT: usize = 500;
-const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+pub const BATCH_COUNT: usize = 500;
+pub const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, Default, Serialize)]
 pub struct FolderReport {
@@ -223,6 +223,7 @@ async fn fetch_folder<R: Remote>(
     let new = plan::new_messages(&listing, &known);
     progress.add_work(new.len() as u64, new.iter().map(|m| m.size).sum());
 
+    let mut tally = Tally::default();
     let mut error = None;
     for batch in plan::batches(&new, BATCH_COUNT, BATCH_BYTES) {
         if let Err(e) = download_batch(
@@ -234,7 +235,7 @@ async fn fetch_folder<R: Remote>(
             batch,
             snap.stable_ids,
             progress,
-            report,
+            &mut tally,
         )
         .await
         {
@@ -242,6 +243,8 @@ async fn fetch_folder<R: Remote>(
             break;
         }
     }
+    report.downloaded = tally.messages;
+    report.bytes = tally.bytes;
     if let Some(e) = error {
         return Err(e);
     }
@@ -277,8 +280,17 @@ fn report_delivered_ids(report: &FolderReport, new: &[RemoteMessage]) -> Vec<(St
     new.iter().map(|m| (m.id.clone(), m.uid)).collect()
 }
 
+/// Messages and bytes delivered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub messages: u64,
+    pub bytes: u64,
+}
+
+/// Downloads one batch: stage in tmp/ (fsynced) → rows pending → rename into new/ or cur/
+/// → fsync the directories → rows delivered, with the folder's gap-free high-water mark.
 #[allow(clippy::too_many_arguments)]
-async fn download_batch<R: Remote>(
+pub async fn download_batch<R: Remote>(
     remote: &mut R,
     state: &mut State,
     maildir: &Folder,
@@ -287,7 +299,7 @@ async fn download_batch<R: Remote>(
     batch: &[RemoteMessage],
     record: bool,
     progress: &Progress,
-    report: &mut FolderReport,
+    tally: &mut Tally,
 ) -> Result<()> {
     let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
     let result = remote
@@ -328,6 +340,7 @@ async fn download_batch<R: Remote>(
                 file: s.unique.clone(),
                 size: listed.map(|m| m.size).unwrap_or(s.size),
                 fingerprint: *fp,
+                flags: d.flags,
             }
         })
         .collect();
@@ -338,8 +351,8 @@ async fn download_batch<R: Remote>(
     }
     for (d, s, _) in &staged {
         maildir.deliver(s, d.flags, d.internal_date)?;
-        report.downloaded += 1;
-        report.bytes += s.size;
+        tally.messages += 1;
+        tally.bytes += s.size;
         testhook::step("deliver");
     }
     maildir.sync_dirs()?;
@@ -357,8 +370,7 @@ async fn download_batch<R: Remote>(
     }
     if !missing.is_empty() {
         tracing::warn!(
-            "{}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
-            report.name,
+            "{key}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
             missing.len()
         );
     }
@@ -378,7 +390,7 @@ async fn recover_renumbered<R: Remote>(
     new_validity: u32,
 ) -> Result<FolderState> {
     let old = prev.uidvalidity.unwrap_or(0);
-    let server = remote.headers().await.map_err(|e| Error::UidValidity {
+    let server = remote.headers(1).await.map_err(|e| Error::UidValidity {
         folder: key.to_string(),
         old,
         new: new_validity,

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 
 use async_imap::{Client, Session};
+use futures::TryFutureExt;
 use imap_proto::{AttributeValue, MailboxDatum, NameAttribute, Response, ResponseCode, Status};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -44,6 +45,10 @@ pub struct Selected {
     pub uidnext: Option<u32>,
     pub exists: u32,
     pub highestmodseq: Option<u64>,
+    /// QRESYNC: UIDs expunged since the given modseq.
+    pub vanished: Vec<u32>,
+    /// QRESYNC: (uid, flags) of messages changed since the given modseq.
+    pub changed: Vec<(u32, Vec<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,19 +241,45 @@ impl Imap {
         Ok(out)
     }
 
-    /// EXAMINE (read-only) or SELECT (when messages will be deleted).
-    pub async fn open(&mut self, name: &str, writable: bool) -> Result<Selected> {
+    /// ENABLE QRESYNC (RFC 7162); false when the server does not offer it.
+    pub async fn enable_qresync(&mut self) -> Result<bool> {
+        if !self.has("QRESYNC") {
+            return Ok(false);
+        }
+        self.command("ENABLE QRESYNC", |_| Ok(())).await?;
+        Ok(true)
+    }
+
+    /// EXAMINE (read-only) or SELECT (when messages will be changed). With `qresync` =
+    /// (uidvalidity, modseq) after `enable_qresync`, the answer also lists what vanished
+    /// and what changed since that modseq.
+    pub async fn open(
+        &mut self,
+        name: &str,
+        writable: bool,
+        qresync: Option<(u32, u64)>,
+    ) -> Result<Selected> {
         let verb = if writable { "SELECT" } else { "EXAMINE" };
-        let condstore = if self.has("CONDSTORE") {
-            " (CONDSTORE)"
-        } else {
-            ""
+        let modifier = match qresync {
+            Some((v, m)) => format!(" (QRESYNC ({v} {m}))"),
+            None if self.has("CONDSTORE") => " (CONDSTORE)".into(),
+            None => String::new(),
         };
-        let cmd = format!("{verb} {}{condstore}", quote(&self.ep, name)?);
+        let cmd = format!("{verb} {}{modifier}", quote(&self.ep, name)?);
         let mut sel = Selected::default();
         let mut validity = None;
         self.command(&cmd, |r| {
             match r {
+                Response::Vanished { uids, .. } => {
+                    for range in uids {
+                        sel.vanished.extend(range.clone());
+                    }
+                }
+                Response::Fetch(_, attrs) => {
+                    if let (Some(uid), Some(flags)) = (fetch_uid(attrs), fetch_flags(attrs)) {
+                        sel.changed.push((uid, flags));
+                    }
+                }
                 Response::MailboxData(MailboxDatum::Exists(n)) => sel.exists = *n,
                 Response::Data { outcome, .. } => match outcome.code {
                     Some(ResponseCode::UidValidity(v)) => validity = Some(v),
@@ -304,6 +335,151 @@ impl Imap {
         Ok(out)
     }
 
+    /// (uid, flags) of messages up to `last_uid` whose flags changed after `modseq`
+    /// (CONDSTORE CHANGEDSINCE), or of all of them when `modseq` is `None`.
+    pub async fn list_flags(
+        &mut self,
+        last_uid: u32,
+        modseq: Option<u64>,
+    ) -> Result<Vec<(u32, Vec<String>)>> {
+        if last_uid == 0 {
+            return Ok(Vec::new());
+        }
+        let since = modseq
+            .map(|m| format!(" (CHANGEDSINCE {m})"))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        self.command(&format!("UID FETCH 1:{last_uid} (UID FLAGS){since}"), |r| {
+            if let Response::Fetch(_, attrs) = r
+                && let (Some(uid), Some(flags)) = (fetch_uid(attrs), fetch_flags(attrs))
+                && uid <= last_uid
+            {
+                out.push((uid, flags));
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Adds (`add`) or removes flags on `uids`, silently.
+    pub async fn store_flags(&mut self, uids: &[u32], add: bool, flags: &[&str]) -> Result<()> {
+        if uids.is_empty() || flags.is_empty() {
+            return Ok(());
+        }
+        let op = if add { '+' } else { '-' };
+        for chunk in uids.chunks(1000) {
+            self.command(
+                &format!(
+                    "UID STORE {} {op}FLAGS.SILENT ({})",
+                    uid_set(chunk),
+                    flags.join(" ")
+                ),
+                |_| Ok(()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// UID EXPUNGE of exactly `uids`; false (nothing done) without UIDPLUS, since a plain
+    /// EXPUNGE would also remove what other clients flagged.
+    pub async fn expunge(&mut self, uids: &[u32]) -> Result<bool> {
+        if !self.has("UIDPLUS") {
+            return Ok(false);
+        }
+        for chunk in uids.chunks(1000) {
+            self.command(&format!("UID EXPUNGE {}", uid_set(chunk)), |_| Ok(()))
+                .await?;
+        }
+        Ok(true)
+    }
+
+    /// CREATE; a mailbox that already exists is not an error.
+    pub async fn create(&mut self, name: &str) -> Result<()> {
+        let cmd = format!("CREATE {}", quote(&self.ep, name)?);
+        match self.command(&cmd, |_| Ok(())).await {
+            Err(Error::Rejected { detail, .. }) if detail.contains("ALREADYEXISTS") => Ok(()),
+            other => other,
+        }
+    }
+
+    /// APPENDs a message (CRLF line ends) with its flags and arrival time; returns the new
+    /// UID when the server reports it (UIDPLUS APPENDUID) for this folder's `validity`.
+    pub async fn append(
+        &mut self,
+        mailbox: &str,
+        flags: &[&str],
+        date: Option<i64>,
+        body: &[u8],
+    ) -> Result<Option<u32>> {
+        let ep = self.ep.clone();
+        let date = date
+            .and_then(|d| chrono::DateTime::from_timestamp(d, 0))
+            .map(|d| format!(" \"{}\"", d.format("%d-%b-%Y %H:%M:%S +0000")))
+            .unwrap_or_default();
+        // LITERAL+ saves a round trip per message; otherwise wait for the continuation.
+        let plus = if self.has("LITERAL+") { "+" } else { "" };
+        let cmd = format!(
+            "APPEND {} ({}){date} {{{}{plus}}}",
+            quote(&ep, mailbox)?,
+            flags.join(" "),
+            body.len()
+        );
+        tracing::trace!(target: "mailx::imap", "C: {cmd} <{} bytes>", body.len());
+        let tag = tokio::time::timeout(ep.timeout, self.session.run_command(&cmd))
+            .await
+            .map_err(|_| timeout(&ep, "APPEND"))?
+            .map_err(|e| imap_err(&ep, "APPEND", e))?;
+        if plus.is_empty() {
+            loop {
+                let step = self
+                    .next_response("APPEND", |resp| match resp {
+                        Response::Continue(_) => Some(Ok(())),
+                        Response::Done {
+                            tag: t,
+                            status,
+                            outcome,
+                        } if *t == tag => Some(Err(Error::Rejected {
+                            context: ep.label.clone(),
+                            detail: format!(
+                                "APPEND refused: {status:?} {}",
+                                outcome.information.as_deref().unwrap_or("")
+                            ),
+                        })),
+                        _ => None,
+                    })
+                    .await?;
+                if let Some(r) = step {
+                    r?;
+                    break;
+                }
+            }
+        }
+        net::with_timeout(
+            &ep,
+            "APPEND",
+            async {
+                let stream = self.session.get_mut();
+                stream.write_all(body).await?;
+                stream.write_all(b"\r\n").await?;
+                stream.flush().await
+            }
+            .map_err(|e: std::io::Error| Error::network(&ep.label, e)),
+        )
+        .await?;
+        let mut uid = None;
+        self.wait_tagged(&tag, "APPEND", false, &mut |_| Ok(()), &mut |code| {
+            if let ResponseCode::AppendUid(_, members) = code
+                && let [imap_proto::rfc4315::UidSetMember::Uid(u)] = members.as_slice()
+            {
+                uid = Some(*u);
+            }
+        })
+        .await?;
+        Ok(uid)
+    }
+
     /// Bodies of `uids` (BODY.PEEK: \Seen is not set), each handed to `sink` as it arrives.
     pub async fn fetch_bodies<F>(&mut self, uids: &[u32], mut sink: F) -> Result<()>
     where
@@ -353,10 +529,15 @@ impl Imap {
         .await
     }
 
-    /// Header block and size of every message, for matching after a UIDVALIDITY change.
-    pub async fn fetch_headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    /// Header block and size of every message with UID >= `from`, for matching messages
+    /// by content (after a UIDVALIDITY change, or to find an upload a crash interrupted).
+    pub async fn fetch_headers(&mut self, from: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
         let mut out = Vec::new();
-        self.command("UID FETCH 1:* (UID RFC822.SIZE BODY.PEEK[HEADER])", |r| {
+        let cmd = format!(
+            "UID FETCH {}:* (UID RFC822.SIZE BODY.PEEK[HEADER])",
+            from.max(1)
+        );
+        self.command(&cmd, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut size = None;
@@ -371,7 +552,9 @@ impl Imap {
                         _ => {}
                     }
                 }
-                if let (Some(uid), Some(size), Some(header)) = (uid, size, header) {
+                if let (Some(uid), Some(size), Some(header)) = (uid, size, header)
+                    && uid >= from
+                {
                     out.push((uid, size, header));
                 }
             }
@@ -420,53 +603,117 @@ impl Imap {
             .map_err(|_| timeout(&ep, cmd))?
             .map_err(|e| imap_err(&ep, cmd, e))?;
         let verb = cmd.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let logout = cmd.eq_ignore_ascii_case("LOGOUT");
+        self.wait_tagged(&tag, &verb, logout, &mut on, &mut |_| {})
+            .await
+    }
+
+    /// Reads one response and hands it to `f` (async-imap's response type cannot be named
+    /// outside the crate, so it never leaves this function).
+    async fn next_response<T>(
+        &mut self,
+        verb: &str,
+        f: impl FnOnce(&Response<'_>) -> T,
+    ) -> Result<T> {
+        let ep = &self.ep;
+        let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
+            .await
+            .map_err(|_| timeout(ep, verb))?
+            .map_err(|e| Error::protocol(&ep.label, format!("bad response to {verb}: {e}")))?
+            .ok_or_else(|| {
+                Error::network(
+                    format!("{}: during {verb}", ep.label),
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "server closed the connection",
+                    ),
+                )
+            })?;
+        Ok(f(resp.parsed()))
+    }
+
+    /// Reads responses up to the tagged completion of `tag`: untagged ones go to `on`, the
+    /// tagged OK's response code to `on_code`; NO/BAD and BYE become errors.
+    async fn wait_tagged(
+        &mut self,
+        tag: &imap_proto::RequestId,
+        verb: &str,
+        logout: bool,
+        on: &mut dyn FnMut(&Response<'_>) -> Result<()>,
+        on_code: &mut dyn FnMut(&ResponseCode<'_>),
+    ) -> Result<()> {
+        let ep = self.ep.clone();
         loop {
-            let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
-                .await
-                .map_err(|_| timeout(&ep, &verb))?
-                .map_err(|e| Error::protocol(&ep.label, format!("bad response to {verb}: {e}")))?
-                .ok_or_else(|| {
-                    Error::network(
-                        format!("{}: during {verb}", ep.label),
-                        std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            "server closed the connection",
-                        ),
-                    )
-                })?;
-            match resp.parsed() {
-                Response::Done {
-                    tag: t,
-                    status,
-                    outcome,
-                } if *t == tag => {
-                    let text = outcome.information.as_deref().unwrap_or("").to_string();
-                    tracing::trace!(target: "mailx::imap", "S: {} {status:?} {text}", t.0);
-                    return match status {
-                        Status::Ok => Ok(()),
-                        _ => Err(Error::protocol(
-                            &ep.label,
-                            format!("{verb} failed: {status:?} {text}"),
-                        )),
-                    };
-                }
-                Response::Data {
-                    status: Status::Bye,
-                    outcome,
-                } if !cmd.eq_ignore_ascii_case("LOGOUT") => {
-                    let text = outcome.information.as_deref().unwrap_or("").to_string();
-                    return Err(Error::network(
-                        format!("{}: during {verb}", ep.label),
-                        std::io::Error::new(
-                            std::io::ErrorKind::ConnectionAborted,
-                            format!("server closed the connection: {text}"),
-                        ),
-                    ));
-                }
-                other => on(other)?,
+            let step = self
+                .next_response(verb, |resp| match resp {
+                    Response::Done {
+                        tag: t,
+                        status,
+                        outcome,
+                    } if t == tag => {
+                        let text = outcome.information.as_deref().unwrap_or("").to_string();
+                        tracing::trace!(target: "mailx::imap", "S: {} {status:?} {text}", t.0);
+                        Some(match status {
+                            Status::Ok => {
+                                if let Some(code) = &outcome.code {
+                                    on_code(code);
+                                }
+                                Ok(())
+                            }
+                            _ => {
+                                let code = outcome
+                                    .code
+                                    .as_ref()
+                                    .map(|c| format!("[{}] ", code_name(c)))
+                                    .unwrap_or_default();
+                                Err(Error::Rejected {
+                                    context: ep.label.clone(),
+                                    detail: format!("{verb} failed: {status:?} {code}{text}"),
+                                })
+                            }
+                        })
+                    }
+                    Response::Data {
+                        status: Status::Bye,
+                        outcome,
+                    } if !logout => {
+                        let text = outcome.information.as_deref().unwrap_or("").to_string();
+                        Some(Err(Error::network(
+                            format!("{}: during {verb}", ep.label),
+                            std::io::Error::new(
+                                std::io::ErrorKind::ConnectionAborted,
+                                format!("server closed the connection: {text}"),
+                            ),
+                        )))
+                    }
+                    other => on(other).err().map(Err),
+                })
+                .await?;
+            if let Some(done) = step {
+                return done;
             }
         }
     }
+}
+
+/// A response code imap-proto parsed, for error messages; codes it does not know
+/// (ALREADYEXISTS, OVERQUOTA, ...) stay in the text.
+fn code_name(code: &ResponseCode<'_>) -> String {
+    format!("{code:?}")
+}
+
+fn fetch_uid(attrs: &[AttributeValue<'_>]) -> Option<u32> {
+    attrs.iter().find_map(|a| match a {
+        AttributeValue::Uid(u) => Some(*u),
+        _ => None,
+    })
+}
+
+fn fetch_flags(attrs: &[AttributeValue<'_>]) -> Option<Vec<String>> {
+    attrs.iter().find_map(|a| match a {
+        AttributeValue::Flags(f) => Some(f.iter().map(|x| x.to_string()).collect()),
+        _ => None,
+    })
 }
 
 async fn read_greeting(ep: &Endpoint, c: &mut Client<Stream>) -> Result<()> {

@@ -5,7 +5,10 @@ use crate::error::{Error, Result};
 use crate::net::Endpoint;
 use crate::proto::imap::{Imap, Namespace};
 use crate::proto::mutf7;
-use crate::remote::{Downloaded, FolderSnapshot, Remote, RemoteFolder, RemoteMessage};
+use crate::remote::{
+    Baseline, Downloaded, FolderSnapshot, Remote, RemoteFolder, RemoteMessage, SyncListing,
+    SyncRemote,
+};
 use crate::secret::Password;
 use crate::store::maildir::Flags;
 use crate::store::names;
@@ -25,7 +28,11 @@ pub struct ImapRemote {
     prefix_config: FolderPrefix,
     conn: Option<Imap>,
     namespace: Option<Namespace>,
+    /// The hierarchy delimiter LIST reported, for servers without NAMESPACE.
+    listed_delimiter: Option<char>,
     open: Option<(String, bool)>,
+    /// QRESYNC enabled on the current session.
+    qresync: bool,
 }
 
 impl ImapRemote {
@@ -35,7 +42,9 @@ impl ImapRemote {
             prefix_config,
             conn: None,
             namespace: None,
+            listed_delimiter: None,
             open: None,
+            qresync: false,
         };
         remote.session().await?;
         Ok(remote)
@@ -62,6 +71,7 @@ impl ImapRemote {
                 tracing::debug!("personal namespace: {:?}", self.namespace);
             }
             self.open = None;
+            self.qresync = false;
             self.conn = Some(imap);
         }
         self.conn
@@ -72,7 +82,10 @@ impl ImapRemote {
     /// Runs `op` on the session; any error discards it (async-imap cannot be trusted after
     /// one, research §3 A2) and the next call reconnects.
     fn check<T>(&mut self, r: Result<T>) -> Result<T> {
-        if r.is_err() {
+        // A NO/BAD is an answer: the session is in sync and stays.
+        if r.as_ref()
+            .is_err_and(|e| !matches!(e, Error::Rejected { .. }))
+        {
             self.conn = None;
             self.open = None;
         }
@@ -96,6 +109,9 @@ impl Remote for ImapRemote {
         };
         let (prefix, ns_delim) = self.prefix();
         let mut out = Vec::new();
+        if let Some(d) = listed.iter().find_map(|m| m.delimiter) {
+            self.listed_delimiter = Some(d);
+        }
         for m in listed.into_iter().filter(|m| m.selectable) {
             let decoded = mutf7::decode(&m.name).unwrap_or_else(|| {
                 tracing::warn!(
@@ -117,7 +133,7 @@ impl Remote for ImapRemote {
 
     async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot> {
         let s = self.session().await?;
-        let r = s.open(&folder.server_name, writable).await;
+        let r = s.open(&folder.server_name, writable, None).await;
         let sel = self.check(r)?;
         self.open = Some((folder.server_name.clone(), writable));
         Ok(FolderSnapshot {
@@ -163,9 +179,9 @@ impl Remote for ImapRemote {
         self.check(r)
     }
 
-    async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
         let s = self.selected()?;
-        let r = s.fetch_headers().await;
+        let r = s.fetch_headers(from_uid).await;
         self.check(r)
     }
 
@@ -202,7 +218,160 @@ impl Remote for ImapRemote {
     }
 }
 
+impl SyncRemote for ImapRemote {
+    async fn sync_open(
+        &mut self,
+        folder: &RemoteFolder,
+        writable: bool,
+        since: Option<Baseline>,
+    ) -> Result<SyncListing> {
+        let r = self.sync_open_inner(folder, writable, since).await;
+        let listing = self.check(r)?;
+        self.open = Some((folder.server_name.clone(), writable));
+        Ok(listing)
+    }
+
+    async fn create_folder(&mut self, path: &[String]) -> Result<RemoteFolder> {
+        let (prefix, ns_delim) = self.prefix();
+        let delimiter = ns_delim.or(self.listed_delimiter);
+        let decoded_prefix = mutf7::decode(&prefix).unwrap_or_else(|| prefix.clone());
+        let display = names::display_name(path);
+        let name = names::join_server_name(path, &decoded_prefix, delimiter).ok_or_else(|| {
+            Error::protocol(
+                &self.login.ep.label,
+                format!(
+                    "cannot create {display:?} on the server: a name part contains the server's folder separator {delimiter:?}"
+                ),
+            )
+        })?;
+        let server_name = mutf7::encode(&name);
+        let s = self.session().await?;
+        let r = s.create(&server_name).await;
+        self.check(r)?;
+        crate::testhook::step("create remote folder");
+        Ok(RemoteFolder {
+            server_name,
+            path: path.to_vec(),
+        })
+    }
+
+    async fn set_flags(&mut self, uids: &[u32], add: Flags, remove: Flags) -> Result<()> {
+        let s = self.selected()?;
+        let r = async {
+            s.store_flags(uids, true, &add.imap_names()).await?;
+            s.store_flags(uids, false, &remove.imap_names()).await
+        }
+        .await;
+        self.check(r)
+    }
+
+    async fn expunge(&mut self, uids: &[u32]) -> Result<bool> {
+        let s = self.selected()?;
+        let r = s.expunge(uids).await;
+        self.check(r)
+    }
+
+    async fn append(
+        &mut self,
+        folder: &RemoteFolder,
+        body: &[u8],
+        flags: Flags,
+        date: Option<i64>,
+    ) -> Result<Option<u32>> {
+        let s = self.session().await?;
+        let r = s
+            .append(&folder.server_name, &flags.imap_names(), date, body)
+            .await;
+        self.check(r)
+    }
+}
+
 impl ImapRemote {
+    async fn sync_open_inner(
+        &mut self,
+        folder: &RemoteFolder,
+        writable: bool,
+        since: Option<Baseline>,
+    ) -> Result<SyncListing> {
+        if !self.qresync && since.is_some() {
+            let s = self.session().await?;
+            let r = s.enable_qresync().await;
+            self.qresync = self.check(r)?;
+        }
+        let qresync = self.qresync;
+        let s = self.session().await?;
+        let sel = s
+            .open(
+                &folder.server_name,
+                writable,
+                since.filter(|_| qresync).map(|b| (b.validity, b.modseq)),
+            )
+            .await?;
+        let mut listing = SyncListing {
+            validity: sel.uidvalidity,
+            uidnext: sel.uidnext,
+            modseq: sel.highestmodseq,
+            ..Default::default()
+        };
+        let full = |metas: Vec<crate::proto::imap::MessageMeta>| -> Vec<RemoteMessage> {
+            metas
+                .into_iter()
+                .map(|m| RemoteMessage {
+                    id: m.uid.to_string(),
+                    uid: m.uid,
+                    size: m.size,
+                    flags: Flags::from_imap(&m.flags),
+                })
+                .collect()
+        };
+        let Some(base) =
+            since.filter(|b| b.validity == sel.uidvalidity && sel.highestmodseq.is_some())
+        else {
+            listing.messages = full(s.list_messages(1).await?);
+            listing.complete = true;
+            return Ok(listing);
+        };
+        let new = if sel.uidnext.is_some_and(|n| n <= base.last_uid + 1) {
+            Vec::new()
+        } else {
+            full(s.list_messages(base.last_uid + 1).await?)
+        };
+        let changed: Vec<(u32, Vec<String>)> = if qresync {
+            listing.vanished = sel.vanished;
+            sel.changed
+        } else {
+            // CONDSTORE alone reports flag changes but not expunges: count instead.
+            let expected = base.present + new.len();
+            if sel.exists as usize != expected {
+                tracing::debug!(
+                    "{}: {} messages on the server, {expected} expected: listing all",
+                    folder.server_name,
+                    sel.exists
+                );
+                listing.messages = full(s.list_messages(1).await?);
+                listing.complete = true;
+                return Ok(listing);
+            }
+            if sel.highestmodseq == Some(base.modseq) {
+                Vec::new()
+            } else {
+                s.list_flags(base.last_uid, Some(base.modseq)).await?
+            }
+        };
+        listing.messages = changed
+            .into_iter()
+            .filter(|(uid, _)| *uid <= base.last_uid)
+            .map(|(uid, flags)| RemoteMessage {
+                id: uid.to_string(),
+                uid,
+                size: 0,
+                flags: Flags::from_imap(&flags),
+            })
+            .chain(new)
+            .collect();
+        Ok(listing)
+    }
+
     fn selected(&mut self) -> Result<&mut Imap> {
         if self.open.is_none() {
             return Err(Error::Internal("no folder open".into()));

@@ -62,9 +62,9 @@ pub trait Remote {
         msgs: &[RemoteMessage],
         sink: &mut dyn FnMut(Downloaded) -> Result<()>,
     ) -> Result<()>;
-    /// (uid, size, header block) of every message, to re-identify messages after the
-    /// server renumbered the folder.
-    async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>>;
+    /// (uid, size, header block) of every message with UID >= `from_uid`, to re-identify
+    /// messages by content (after the server renumbered the folder, or a crashed upload).
+    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>>;
     /// Deletes messages of the open folder, given as (id, uid). POP3 applies deletions
     /// only at `finish`.
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()>;
@@ -75,4 +75,55 @@ pub trait Remote {
     fn normalize_pattern(&self, pattern: &str) -> String {
         pattern.to_string()
     }
+}
+
+/// What the last complete sync of a folder saw: lets the server report only changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Baseline {
+    pub validity: u32,
+    pub modseq: u64,
+    pub last_uid: u32,
+    /// Messages with UID <= `last_uid` that should still be on the server.
+    pub present: usize,
+}
+
+/// A folder's messages as the sync engine needs them.
+#[derive(Debug, Clone, Default)]
+pub struct SyncListing {
+    pub validity: u32,
+    pub uidnext: Option<u32>,
+    pub modseq: Option<u64>,
+    /// When `complete`, every message; otherwise those above the baseline's `last_uid`
+    /// plus those whose flags changed since its modseq (`size` 0 for the latter).
+    pub messages: Vec<RemoteMessage>,
+    /// UIDs expunged since the baseline (only when not `complete`).
+    pub vanished: Vec<u32>,
+    pub complete: bool,
+}
+
+/// Two-way sync needs more than fetch: folders, flags and uploads (IMAP only).
+#[allow(async_fn_in_trait)]
+pub trait SyncRemote: Remote {
+    /// Opens a folder and lists it: only what changed since `since` when the server can
+    /// say so (CONDSTORE/QRESYNC), everything otherwise.
+    async fn sync_open(
+        &mut self,
+        folder: &RemoteFolder,
+        writable: bool,
+        since: Option<Baseline>,
+    ) -> Result<SyncListing>;
+    /// Creates a folder for `path`; returns it as `folders` would list it.
+    async fn create_folder(&mut self, path: &[String]) -> Result<RemoteFolder>;
+    /// Adds and removes flags on messages of the open folder.
+    async fn set_flags(&mut self, uids: &[u32], add: Flags, remove: Flags) -> Result<()>;
+    /// Expunges exactly `uids`; false when the server cannot (no UIDPLUS).
+    async fn expunge(&mut self, uids: &[u32]) -> Result<bool>;
+    /// Appends a message (CRLF line ends) to `folder`; the new UID when the server says.
+    async fn append(
+        &mut self,
+        folder: &RemoteFolder,
+        body: &[u8],
+        flags: Flags,
+        date: Option<i64>,
+    ) -> Result<Option<u32>>;
 }

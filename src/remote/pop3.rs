@@ -117,7 +117,7 @@ impl Remote for Pop3Remote {
         .await
     }
 
-    async fn headers(&mut self) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    async fn headers(&mut self, _from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
         Err(Error::protocol(
             &self.label,
             "POP3 folders have no UIDVALIDITY",

@@ -1,6 +1,6 @@
 //! Maildir delivery (tmp/ → fsync → rename into new/ or cur/) per the Maildir spec.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -55,6 +55,73 @@ impl Flags {
     pub fn is_empty(&self) -> bool {
         *self == Flags::default()
     }
+
+    /// Parses the letters after `:2,`; letters other than D F R S T are ignored here
+    /// (and kept in the file name by `Folder::set_flags`).
+    pub fn from_info(info: &str) -> Self {
+        Flags {
+            draft: info.contains('D'),
+            flagged: info.contains('F'),
+            answered: info.contains('R'),
+            seen: info.contains('S'),
+            deleted: info.contains('T'),
+        }
+    }
+
+    /// IMAP system flag names, in a fixed order.
+    pub fn imap_names(&self) -> Vec<&'static str> {
+        [
+            (self.seen, "\\Seen"),
+            (self.answered, "\\Answered"),
+            (self.flagged, "\\Flagged"),
+            (self.deleted, "\\Deleted"),
+            (self.draft, "\\Draft"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    fn bits(&self) -> u8 {
+        u8::from(self.seen)
+            | u8::from(self.answered) << 1
+            | u8::from(self.flagged) << 2
+            | u8::from(self.deleted) << 3
+            | u8::from(self.draft) << 4
+    }
+
+    fn from_bits(b: u8) -> Self {
+        Flags {
+            seen: b & 1 != 0,
+            answered: b & 2 != 0,
+            flagged: b & 4 != 0,
+            deleted: b & 8 != 0,
+            draft: b & 16 != 0,
+        }
+    }
+
+    pub fn union(&self, other: &Flags) -> Flags {
+        Flags::from_bits(self.bits() | other.bits())
+    }
+
+    pub fn intersection(&self, other: &Flags) -> Flags {
+        Flags::from_bits(self.bits() & other.bits())
+    }
+
+    /// Flags in `self` that are not in `other`.
+    pub fn minus(&self, other: &Flags) -> Flags {
+        Flags::from_bits(self.bits() & !other.bits())
+    }
+}
+
+/// A message file in new/ or cur/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalMessage {
+    /// The unique part of the file name (before `:2,`): stable across flag changes and
+    /// the move from new/ to cur/.
+    pub unique: String,
+    pub path: PathBuf,
+    pub flags: Flags,
 }
 
 /// One folder: a directory with cur/, new/ and tmp/.
@@ -75,6 +142,17 @@ pub struct Staged {
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
 impl Folder {
+    /// The folder `name` under `root` without creating anything (for looking only).
+    pub fn existing(root: &Path, name: &str) -> Self {
+        Folder {
+            path: if name.is_empty() {
+                root.to_path_buf()
+            } else {
+                root.join(name)
+            },
+        }
+    }
+
     /// Opens (creating if needed) the folder `name` ("" = INBOX, ".Sent", ...) under `root`.
     pub fn open(root: &Path, name: &str) -> Result<Self> {
         debug_assert!(!name.contains('/'));
@@ -172,6 +250,83 @@ impl Folder {
         Ok(out)
     }
 
+    /// True when the folder's directory exists (`open` would create it).
+    pub fn exists(root: &Path, name: &str) -> bool {
+        let path = if name.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(name)
+        };
+        path.join("cur").is_dir() || path.join("new").is_dir()
+    }
+
+    /// Every message in new/ and cur/, by unique name. A name present twice (a mail reader
+    /// crashed mid-rename) keeps the copy in cur/.
+    pub fn scan(&self) -> Result<HashMap<String, LocalMessage>> {
+        let mut out = HashMap::new();
+        for sub in ["new", "cur"] {
+            let d = self.path.join(sub);
+            let entries = match fs::read_dir(&d) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&d, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&d, e))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                let (unique, info) = split_info(&name);
+                out.insert(
+                    unique.to_string(),
+                    LocalMessage {
+                        unique: unique.to_string(),
+                        path: entry.path(),
+                        flags: Flags::from_info(info),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Renames a message to carry `flags` (into cur/), keeping info letters mailx does not
+    /// model (e.g. P, or lowercase keywords). Returns the new path.
+    pub fn set_flags(&self, msg: &LocalMessage, flags: Flags) -> Result<PathBuf> {
+        let name = msg
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (_, info) = split_info(&name);
+        let mut letters: Vec<char> = info
+            .chars()
+            .filter(|c| !"DFRST".contains(*c))
+            .chain(flags.info().chars())
+            .collect();
+        letters.sort_unstable();
+        letters.dedup();
+        let info: String = letters.into_iter().collect();
+        let dest = self
+            .path
+            .join("cur")
+            .join(format!("{}:2,{info}", msg.unique));
+        if dest != msg.path {
+            fs::rename(&msg.path, &dest).map_err(|e| Error::io(&msg.path, e))?;
+        }
+        Ok(dest)
+    }
+
+    /// Deletes a message file; one already gone is not an error.
+    pub fn remove(&self, msg: &LocalMessage) -> Result<()> {
+        match fs::remove_file(&msg.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&msg.path, e)),
+        }
+    }
+
     /// Removes tmp/ files untouched for 36 hours (the Maildir spec's rule): leftovers of
     /// crashed deliveries, by mailx or anyone else.
     pub fn clean_tmp(&self) {
@@ -189,6 +344,58 @@ impl Folder {
             }
         }
     }
+}
+
+/// `unique:2,info` → (unique, info); a name without info has empty info.
+fn split_info(name: &str) -> (&str, &str) {
+    match name.split_once(':') {
+        Some((unique, rest)) => (unique, rest.strip_prefix("2,").unwrap_or("")),
+        None => (name, ""),
+    }
+}
+
+/// A message file as it goes on the wire: LF line ends become CRLF (existing CRLF kept),
+/// with the file's modification time as the arrival date.
+pub fn read_for_upload(msg: &LocalMessage) -> Result<(Vec<u8>, Option<i64>)> {
+    let raw = fs::read(&msg.path).map_err(|e| Error::io(&msg.path, e))?;
+    let mtime = fs::metadata(&msg.path)
+        .ok()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
+    Ok((to_crlf(&raw), mtime))
+}
+
+pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
+    let mut prev = 0u8;
+    for &b in raw {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
+/// Maildir++ folders below `root` (".Sent", ".Archive.2024"), INBOX ("") not included.
+pub fn list_folders(root: &Path) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(root, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(root, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.len() > 1 && name.starts_with('.') && name != ".." && Folder::exists(root, &name) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// `<secs>.M<usecs>P<pid>Q<seq>.<host>` (the "modern" unique name of the Maildir spec).
@@ -264,6 +471,25 @@ mod tests {
         ]);
         assert_eq!(f.info(), "DFRST");
         assert!(Flags::from_imap::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn flags_rename_keeps_unknown_letters() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path(), "").unwrap();
+        let p = dir.path().join("new/abc");
+        fs::write(&p, b"x").unwrap();
+        fs::write(dir.path().join("cur/def:2,PS"), b"y").unwrap();
+        let all = folder.scan().unwrap();
+        assert_eq!(all["def"].flags.info(), "S");
+        let seen_flagged = Flags::from_info("FS");
+        let moved = folder.set_flags(&all["abc"], seen_flagged).unwrap();
+        assert!(moved.ends_with("cur/abc:2,FS"));
+        let moved = folder
+            .set_flags(&all["def"], Flags::from_info("R"))
+            .unwrap();
+        assert!(moved.ends_with("cur/def:2,PR"));
+        assert_eq!(to_crlf(b"a\nb\r\nc"), b"a\r\nb\r\nc");
     }
 
     #[test]

@@ -31,6 +31,55 @@ pub fn maildir_name(path: &[String]) -> Option<String> {
     Some(out)
 }
 
+/// The inverse of `maildir_name`: `".Archive.2024"` → `["Archive", "2024"]`, `""` → `[]`.
+/// `None` for a name mailx would not have produced (empty component, bad escape).
+pub fn path_of_maildir_name(name: &str) -> Option<Vec<String>> {
+    if name.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = name.strip_prefix('.')?;
+    rest.split('.').map(unescape_component).collect()
+}
+
+fn unescape_component(c: &str) -> Option<String> {
+    if c.is_empty() {
+        return None;
+    }
+    let bytes = c.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = c.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The server name (decoded, before mUTF-7) for a folder path: prefix + parts joined by the
+/// delimiter; `None` when a part contains the delimiter or a nested path has none.
+pub fn join_server_name(path: &[String], prefix: &str, delimiter: Option<char>) -> Option<String> {
+    if path.is_empty() {
+        return Some("INBOX".into());
+    }
+    let joined = match delimiter {
+        Some(d) => {
+            if path.iter().any(|p| p.contains(d)) {
+                return None;
+            }
+            path.join(&d.to_string())
+        }
+        None if path.len() == 1 => path[0].clone(),
+        None => return None,
+    };
+    Some(format!("{prefix}{joined}"))
+}
+
 /// Display form used in patterns, messages and JSON: `INBOX`, `Archive/2024`.
 pub fn display_name(path: &[String]) -> String {
     if path.is_empty() {
@@ -166,6 +215,39 @@ mod tests {
         assert_eq!(local, ".a.%2E%2E.b");
         assert_eq!(maildir_name(&v(&["a", ""])), None);
         assert_eq!(maildir_name(&v(&[&"x".repeat(300)])), None);
+    }
+
+    #[test]
+    fn server_names_for_new_folders() {
+        let p = v(&["Archive", "2024"]);
+        assert_eq!(
+            join_server_name(&p, "INBOX.", Some('.')).unwrap(),
+            "INBOX.Archive.2024"
+        );
+        assert_eq!(join_server_name(&p, "", Some('/')).unwrap(), "Archive/2024");
+        assert_eq!(
+            split_server_name("INBOX.Archive.2024", "INBOX.", Some('.')),
+            p
+        );
+        assert_eq!(join_server_name(&[], "INBOX.", Some('.')).unwrap(), "INBOX");
+        assert_eq!(join_server_name(&v(&["a.b"]), "INBOX.", Some('.')), None);
+        assert_eq!(join_server_name(&p, "", None), None);
+    }
+
+    #[test]
+    fn local_names_round_trip() {
+        for path in [
+            v(&[]),
+            v(&["Sent"]),
+            v(&["Archive", "2024"]),
+            v(&["v1.2", "a%b", "Entwürfe"]),
+        ] {
+            let local = maildir_name(&path).unwrap();
+            assert_eq!(path_of_maildir_name(&local), Some(path));
+        }
+        assert_eq!(path_of_maildir_name(".a..b"), None);
+        assert_eq!(path_of_maildir_name(".a%zz"), None);
+        assert_eq!(path_of_maildir_name("noDot"), None);
     }
 
     #[test]

@@ -23,7 +23,11 @@ pub struct Dovecot {
     pub pop3s: u16,
     conf: PathBuf,
     pid: Option<u32>,
+    next_user: AtomicU32,
 }
+
+/// Fresh users per server for tests that need many empty mailboxes.
+const POOL_USERS: u32 = 400;
 
 fn find_binary(name: &str) -> Option<PathBuf> {
     for dir in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] {
@@ -132,14 +136,16 @@ impl Dovecot {
         if root {
             chown_nobody(&d.join("mail"));
         }
-        fs::write(
-            d.join("users"),
-            format!(
-                "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n\
-                 {DOT_USER}:{{PLAIN}}{PASSWORD}::::::userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.\n"
-            ),
-        )
-        .expect("users");
+        let dot_ns = "userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.";
+        let mut users = format!(
+            "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n{DOT_USER}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n"
+        );
+        for n in 0..POOL_USERS {
+            users.push_str(&format!(
+                "slash{n}:{{PLAIN}}{PASSWORD}::::::\ndot{n}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n"
+            ));
+        }
+        fs::write(d.join("users"), users).expect("users");
         let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
         let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
         let d_s = d.display();
@@ -236,6 +242,7 @@ service pop3-login {{
             conf: conf_path,
             pid: None,
             dir,
+            next_user: AtomicU32::new(0),
         };
         dc.wait_ready();
         for user in [SLASH_USER, DOT_USER] {
@@ -287,6 +294,44 @@ service pop3-login {{
         } else {
             base.join(fs_name)
         }
+    }
+
+    /// A new user with an empty mailbox: the "/" layout, or with `dot` the "INBOX." one.
+    /// (From a pool written at start: Dovecot rereads its passwd-file at most once a second.)
+    pub fn add_user(&self, dot: bool) -> String {
+        let n = self.next_user.fetch_add(1, Ordering::SeqCst);
+        assert!(n < POOL_USERS, "user pool exhausted");
+        let name = format!("{}{n}", if dot { "dot" } else { "slash" });
+        self.create_folder(&name, "");
+        name
+    }
+
+    /// doveadm with `input` on stdin.
+    pub fn doveadm_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let bin = find_binary("doveadm").expect("doveadm");
+        let mut child = Command::new(bin)
+            .arg("-c")
+            .arg(&self.conf)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("doveadm");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write");
+        let out = child.wait_with_output().expect("doveadm");
+        assert!(
+            out.status.success(),
+            "doveadm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
     }
 
     pub fn create_folder(&self, user: &str, fs_name: &str) {

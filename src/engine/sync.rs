@@ -1,0 +1,808 @@
+//! `mailx sync` for one IMAP account: pair folders, then per folder snapshot both sides →
+//! plan (`sync_plan`, pure) → apply in an order where a crash at any point converges on
+//! the next run: downloads and uploads are recorded as they become durable, flag and
+//! deletion changes are idempotent and their new baselines are committed after them, and
+//! the folder's high-water marks (last UID, HIGHESTMODSEQ) move last.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Create;
+use crate::engine::fetch::{self, BATCH_BYTES, BATCH_COUNT, Tally};
+use crate::engine::plan;
+use crate::engine::sync_plan::{self, FolderPlan};
+use crate::error::{Error, Result, exit};
+use crate::output::{Progress, human_bytes};
+use crate::remote::{Baseline, RemoteFolder, RemoteMessage, SyncListing, SyncRemote};
+use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
+use crate::store::maildir::{self, Flags, Folder, LocalMessage};
+use crate::store::names;
+use crate::testhook;
+
+pub struct Settings<'a> {
+    pub maildir: &'a Path,
+    pub patterns: &'a [String],
+    pub expunge: bool,
+    pub create: Create,
+    pub dry_run: bool,
+    /// Ignore saved state and pair messages by content (never deletes anything).
+    pub reconcile: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SyncReport {
+    pub name: String,
+    pub local: String,
+    /// "local" or "remote" when the folder was created on that side by this run.
+    pub created: Option<&'static str>,
+    pub downloaded: u64,
+    pub bytes: u64,
+    pub uploaded: u64,
+    /// Messages whose local flags changed to follow the server.
+    pub flags_to_local: u64,
+    /// Messages whose server flags changed to follow the local side.
+    pub flags_to_server: u64,
+    pub deleted_local: u64,
+    /// Flagged \Deleted on the server (and expunged with `expunge = true`).
+    pub deleted_on_server: u64,
+    pub error: Option<String>,
+    /// What to do about `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip)]
+    pub error_code: Option<i32>,
+    /// `--dry-run`: what would be done, one line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<String>,
+}
+
+impl SyncReport {
+    fn fail(&mut self, e: &Error) {
+        self.error_code = Some(e.exit_code());
+        self.error = Some(e.to_string());
+        self.hint = Some(e.hint());
+    }
+}
+
+/// A folder as both sides know it, keyed by its path.
+#[derive(Default)]
+struct Sides {
+    remote: Option<RemoteFolder>,
+    local: Option<String>,
+}
+
+/// Syncs every selected folder; one folder's failure does not stop the others.
+pub async fn sync_folders<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    progress: &Progress,
+) -> Result<Vec<SyncReport>> {
+    let patterns: Vec<String> = settings
+        .patterns
+        .iter()
+        .map(|p| remote.normalize_pattern(p))
+        .collect();
+    let selected = |path: &[String]| {
+        let display = names::display_name(path);
+        patterns.iter().any(|p| names::matches(p, &display))
+    };
+    let mut folders: BTreeMap<Vec<String>, Sides> = BTreeMap::new();
+    for f in remote.folders().await? {
+        if selected(&f.path) {
+            let path = f.path.clone();
+            folders.entry(path).or_default().remote = Some(f);
+        }
+    }
+    let mut local_names = maildir::list_folders(settings.maildir)?;
+    if Folder::exists(settings.maildir, "") {
+        local_names.push(String::new());
+    }
+    let mut reports = Vec::new();
+    for name in local_names {
+        match names::path_of_maildir_name(&name) {
+            Some(path) if selected(&path) => {
+                folders.entry(path).or_default().local = Some(name);
+            }
+            Some(_) => {}
+            None => tracing::debug!("{name:?} is not a folder name mailx makes; ignored"),
+        }
+    }
+    // A literal pattern that matches nothing on either side is probably a typo.
+    for p in patterns.iter().filter(|p| !p.contains(['*', '%'])) {
+        if !folders
+            .keys()
+            .any(|path| names::matches(p, &names::display_name(path)))
+        {
+            reports.push(SyncReport {
+                name: p.clone(),
+                error: Some(format!("no folder {p:?} on the server or locally")),
+                error_code: Some(exit::PROTOCOL),
+                ..Default::default()
+            });
+        }
+    }
+    let known = state.folders()?;
+    let known_locals: HashSet<&str> = known.values().map(String::as_str).collect();
+
+    for (path, sides) in &folders {
+        let mut report = SyncReport {
+            name: names::display_name(path),
+            ..Default::default()
+        };
+        let result = sync_one(
+            remote,
+            state,
+            settings,
+            path,
+            sides,
+            &known,
+            &known_locals,
+            progress,
+            &mut report,
+        )
+        .await;
+        if let Err(e) = result {
+            report.fail(&e);
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sync_one<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    path: &[String],
+    sides: &Sides,
+    known: &HashMap<String, String>,
+    known_locals: &HashSet<&str>,
+    progress: &Progress,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let local = match &sides.local {
+        Some(l) => l.clone(),
+        None => names::maildir_name(path).ok_or_else(|| {
+            Error::protocol(
+                &report.name,
+                "this folder name cannot be stored safely in a Maildir; skipped",
+            )
+        })?,
+    };
+    report.local = local.clone();
+    let guard = |detail: String, hint: &str| Error::Guard {
+        context: report.name.clone(),
+        detail,
+        hint: hint.to_string(),
+    };
+    let remote_folder = match (&sides.remote, &sides.local) {
+        (Some(r), Some(_)) => r.clone(),
+        (Some(r), None) => {
+            if known.contains_key(&r.server_name) && !settings.reconcile {
+                return Err(guard(
+                    format!(
+                        "the local folder {local:?} is gone; mailx will not delete its messages on the server"
+                    ),
+                    "if you deleted it on purpose, delete the folder on the server too (mailx never deletes folders); to download it again instead, run `mailx sync --reconcile`",
+                ));
+            }
+            if !path.is_empty() && !settings.create.local() {
+                report.plan.push(format!(
+                    "not created locally (create = \"{}\")",
+                    settings.create.name()
+                ));
+                return Ok(());
+            }
+            report.created = Some("local");
+            r.clone()
+        }
+        (None, Some(_)) => {
+            if known_locals.contains(local.as_str()) && !settings.reconcile {
+                return Err(guard(
+                    "the folder is gone from the server; mailx will not delete the local copy"
+                        .into(),
+                    "if it was deleted on purpose, delete the local folder too (mailx never deletes folders); to upload it to the server again instead, run `mailx sync --reconcile`",
+                ));
+            }
+            if !settings.create.remote() {
+                report.plan.push(format!(
+                    "not created on the server (create = \"{}\")",
+                    settings.create.name()
+                ));
+                return Ok(());
+            }
+            report.created = Some("remote");
+            if settings.dry_run {
+                let files = Folder::existing(settings.maildir, &local).scan()?;
+                report.plan.push("create the folder on the server".into());
+                for f in sorted_keys(&files) {
+                    report.plan.push(format!("upload {f}"));
+                }
+                report.uploaded = files.len() as u64;
+                return Ok(());
+            }
+            remote.create_folder(path).await?
+        }
+        (None, None) => return Ok(()),
+    };
+    if settings.reconcile && !settings.dry_run {
+        state.forget_folder(&remote_folder.server_name)?;
+        if let Some(old) = known
+            .iter()
+            .find(|(_, l)| l.as_str() == local)
+            .map(|(r, _)| r.clone())
+        {
+            state.forget_folder(&old)?;
+        }
+    }
+    if report.created == Some("local") && settings.dry_run {
+        report.plan.push("create the folder locally".into());
+    }
+    sync_folder(
+        remote,
+        state,
+        settings,
+        &remote_folder,
+        &local,
+        progress,
+        report,
+    )
+    .await
+}
+
+fn sorted_keys<V>(m: &HashMap<String, V>) -> Vec<&String> {
+    let mut v: Vec<&String> = m.keys().collect();
+    v.sort();
+    v
+}
+
+async fn sync_folder<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    rf: &RemoteFolder,
+    local: &str,
+    progress: &Progress,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let key = rf.server_name.as_str();
+    let prev = if settings.reconcile {
+        None
+    } else {
+        state.folder(key)?
+    };
+    let stored_pairs = if prev.is_some() {
+        state.pairs(key)?
+    } else {
+        Vec::new()
+    };
+    let since = match (&prev, state.modseq(key)?) {
+        (Some(f), Some(modseq))
+            if stored_pairs
+                .iter()
+                .all(|p| p.flags.is_some() || p.server_deleted) =>
+        {
+            f.uidvalidity.map(|validity| Baseline {
+                validity,
+                modseq,
+                last_uid: f.last_uid,
+                present: stored_pairs
+                    .iter()
+                    .filter(|p| !p.server_deleted && p.uid <= f.last_uid)
+                    .count(),
+            })
+        }
+        _ => None,
+    };
+    let listing = remote.sync_open(rf, !settings.dry_run, since).await?;
+    let maildir = if settings.dry_run {
+        Folder::existing(settings.maildir, local)
+    } else {
+        let f = Folder::open(settings.maildir, local)?;
+        f.clean_tmp();
+        f
+    };
+    let local_msgs = maildir.scan()?;
+    let remote_all = full_remote(&listing, &stored_pairs);
+
+    let renumbered = prev
+        .as_ref()
+        .is_some_and(|p| p.uidvalidity != Some(listing.validity));
+    let mut fstate = FolderState {
+        local: local.to_string(),
+        uidvalidity: Some(listing.validity),
+        last_uid: prev.as_ref().map(|p| p.last_uid).unwrap_or(0),
+    };
+    let pairs = if prev.is_none() || renumbered {
+        if renumbered {
+            tracing::warn!(
+                "{}: the server renumbered the folder (UIDVALIDITY changed); pairing messages by content, nothing will be deleted",
+                report.name
+            );
+        }
+        fstate.last_uid = 0;
+        let pairs = pair_by_content(remote, &remote_all, &local_msgs, &stored_pairs).await?;
+        if !settings.dry_run {
+            state.replace_pairs(key, &pairs, &fstate, testhook::now())?;
+            testhook::step("pairs by content");
+        }
+        pairs
+    } else if !settings.dry_run && !state.pending_uploads(key)?.is_empty() {
+        recover_uploads(remote, state, key, &local_msgs, &remote_all).await?;
+        state.pairs(key)?
+    } else {
+        stored_pairs
+    };
+
+    let plan = sync_plan::plan_folder(&pairs, &remote_all, &local_msgs, settings.expunge);
+    if settings.dry_run {
+        describe(&plan, &local_msgs, report);
+        return Ok(());
+    }
+    apply(
+        remote,
+        state,
+        rf,
+        &maildir,
+        &mut fstate,
+        &listing,
+        &plan,
+        &pairs,
+        &local_msgs,
+        progress,
+        report,
+    )
+    .await
+}
+
+/// Every server message with its flags: the listing itself when complete, otherwise the
+/// last sync's pairs with what changed since applied.
+fn full_remote(listing: &SyncListing, pairs: &[Pair]) -> HashMap<u32, RemoteMessage> {
+    let mut all: HashMap<u32, RemoteMessage> = HashMap::new();
+    if !listing.complete {
+        for p in pairs.iter().filter(|p| !p.server_deleted) {
+            all.insert(
+                p.uid,
+                RemoteMessage {
+                    id: p.uid.to_string(),
+                    uid: p.uid,
+                    size: p.size,
+                    flags: p.flags.unwrap_or_default(),
+                },
+            );
+        }
+        for uid in &listing.vanished {
+            all.remove(uid);
+        }
+    }
+    for m in &listing.messages {
+        match all.get_mut(&m.uid) {
+            Some(known) if m.size == 0 => known.flags = m.flags,
+            _ => {
+                all.insert(m.uid, m.clone());
+            }
+        }
+    }
+    all
+}
+
+/// Identity of a message for content matching: size with CRLF line ends and the
+/// fingerprint of its header block.
+fn local_identity(msg: &LocalMessage) -> Result<(u64, i64)> {
+    let (body, _) = maildir::read_for_upload(msg)?;
+    Ok((body.len() as u64, plan::fingerprint(&body)))
+}
+
+/// Pairs by content when there is no usable state: nothing is deleted and nothing is
+/// transferred twice. Messages deleted locally before the state was lost stay deleted
+/// when their server copy still carries \Deleted.
+async fn pair_by_content<R: SyncRemote>(
+    remote: &mut R,
+    remote_all: &HashMap<u32, RemoteMessage>,
+    local_msgs: &HashMap<String, LocalMessage>,
+    old_pairs: &[Pair],
+) -> Result<Vec<Pair>> {
+    let locally_deleted: Vec<&Pair> = old_pairs.iter().filter(|p| p.local_deleted).collect();
+    if remote_all.is_empty() || (local_msgs.is_empty() && locally_deleted.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let server: Vec<(u32, (u64, i64))> = remote
+        .headers(1)
+        .await?
+        .into_iter()
+        .filter(|(uid, _, _)| remote_all.contains_key(uid))
+        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .collect();
+    let mut identities = HashMap::new();
+    let mut local_ids = Vec::with_capacity(local_msgs.len());
+    for (name, msg) in local_msgs {
+        let id = local_identity(msg)?;
+        identities.insert(name.clone(), id);
+        local_ids.push((name.clone(), id));
+    }
+    let mut pairs = Vec::new();
+    let matched = sync_plan::match_by_content(&server, &local_ids);
+    let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
+    for (uid, file) in matched {
+        let (Some(r), Some(l)) = (remote_all.get(&uid), local_msgs.get(&file)) else {
+            continue;
+        };
+        let (size, fingerprint) = identities[&file];
+        pairs.push(Pair {
+            uid,
+            file,
+            // Baseline = what both have: the merge then keeps every flag either side has.
+            flags: Some(l.flags.intersection(&r.flags)),
+            local_deleted: false,
+            server_deleted: false,
+            size,
+            fingerprint,
+        });
+    }
+    let rest: Vec<(u32, (u64, i64))> = server
+        .into_iter()
+        .filter(|(uid, _)| !taken.contains(uid) && remote_all[uid].flags.deleted)
+        .collect();
+    let gone: Vec<(String, (u64, i64))> = locally_deleted
+        .iter()
+        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
+        .collect();
+    for (uid, file) in sync_plan::match_by_content(&rest, &gone) {
+        if let Some(old) = locally_deleted.iter().find(|p| p.file == file) {
+            pairs.push(Pair {
+                uid,
+                local_deleted: true,
+                ..(*old).clone()
+            });
+        }
+    }
+    tracing::info!(
+        "paired {} messages by content ({} on the server, {} local)",
+        pairs.len(),
+        remote_all.len(),
+        local_msgs.len()
+    );
+    Ok(pairs)
+}
+
+/// Uploads a crash interrupted: the copy is on the server (found by content above the
+/// UIDNEXT noted before the APPEND) or it is not (the file will be uploaded again).
+async fn recover_uploads<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    key: &str,
+    local_msgs: &HashMap<String, LocalMessage>,
+    remote_all: &HashMap<u32, RemoteMessage>,
+) -> Result<()> {
+    let pending = state.pending_uploads(key)?;
+    let floor = pending.iter().map(|p| p.uid_floor).min().unwrap_or(1);
+    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
+    let candidates: Vec<(u32, (u64, i64))> = remote
+        .headers(floor)
+        .await?
+        .into_iter()
+        .filter(|(uid, _, _)| !paired.contains(uid))
+        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .collect();
+    let ids: Vec<(String, (u64, i64))> = pending
+        .iter()
+        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
+        .collect();
+    let found: HashMap<String, u32> = sync_plan::match_by_content(&candidates, &ids)
+        .into_iter()
+        .map(|(uid, file)| (file, uid))
+        .collect();
+    for p in &pending {
+        let uid = found.get(&p.file).copied();
+        let flags = match (
+            uid.and_then(|u| remote_all.get(&u)),
+            local_msgs.get(&p.file),
+        ) {
+            (Some(r), Some(l)) => l.flags.intersection(&r.flags),
+            (Some(r), None) => r.flags,
+            (None, Some(l)) => l.flags,
+            (None, None) => Flags::default(),
+        };
+        tracing::info!(
+            "{key}: interrupted upload of {}: {}",
+            p.file,
+            if uid.is_some() {
+                "found on the server"
+            } else {
+                "not on the server, will upload again"
+            }
+        );
+        state.finish_upload(key, &p.file, uid, flags)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    rf: &RemoteFolder,
+    maildir: &Folder,
+    fstate: &mut FolderState,
+    listing: &SyncListing,
+    plan: &FolderPlan,
+    pairs: &[Pair],
+    local_msgs: &HashMap<String, LocalMessage>,
+    progress: &Progress,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let key = rf.server_name.as_str();
+    // 1. Downloads, recorded batch by batch.
+    progress.add_work(
+        plan.download.len() as u64,
+        plan.download.iter().map(|m| m.size).sum(),
+    );
+    let mut tally = Tally::default();
+    let mut result = Ok(());
+    for batch in plan::batches(&plan.download, BATCH_COUNT, BATCH_BYTES) {
+        result = fetch::download_batch(
+            remote, state, maildir, key, fstate, batch, true, progress, &mut tally,
+        )
+        .await;
+        if result.is_err() {
+            break;
+        }
+    }
+    report.downloaded = tally.messages;
+    report.bytes = tally.bytes;
+    result?;
+    let downloads_complete = tally.messages as usize == plan.download.len();
+
+    // 2. Uploads, each recorded before and after its APPEND.
+    let mut failures: Vec<String> = Vec::new();
+    upload(
+        remote,
+        state,
+        rf,
+        listing,
+        plan,
+        local_msgs,
+        report,
+        &mut failures,
+    )
+    .await?;
+
+    // 3. Server flags, grouped into as few STOREs as possible.
+    let mut groups: BTreeMap<(String, String), (Flags, Flags, Vec<u32>)> = BTreeMap::new();
+    for (uid, add, remove) in &plan.push_flags {
+        groups
+            .entry((add.info(), remove.info()))
+            .or_insert((*add, *remove, Vec::new()))
+            .2
+            .push(*uid);
+    }
+    for (add, remove, uids) in groups.values() {
+        remote.set_flags(uids, *add, *remove).await?;
+        testhook::step("store flags");
+    }
+    report.flags_to_server = plan.flags_to_server as u64;
+
+    // 4. Local flags: renames.
+    let file_uid: HashMap<&str, u32> = pairs.iter().map(|p| (p.file.as_str(), p.uid)).collect();
+    let mut skipped: HashSet<u32> = HashSet::new();
+    for (file, flags) in &plan.pull_flags {
+        let Some(msg) = local_msgs.get(file) else {
+            continue;
+        };
+        match maildir.set_flags(msg, *flags) {
+            Ok(_) => report.flags_to_local += 1,
+            // Moved or deleted by a mail reader meanwhile: the next run sees it again.
+            Err(Error::LocalIo { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(uid) = file_uid.get(file.as_str()) {
+                    skipped.insert(*uid);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        testhook::step("local flags");
+    }
+
+    // 5. Expunge on the server.
+    let mut not_expunged: HashSet<u32> = HashSet::new();
+    if !plan.expunge_remote.is_empty() && !remote.expunge(&plan.expunge_remote).await? {
+        tracing::warn!(
+            "{}: the server cannot expunge single messages (no UIDPLUS); {} stay flagged \\Deleted",
+            report.name,
+            plan.expunge_remote.len()
+        );
+        not_expunged.extend(plan.expunge_remote.iter().copied());
+    }
+    testhook::step("expunge");
+    report.deleted_on_server = plan.deleted_remote as u64;
+
+    // 6. Local deletions.
+    for file in &plan.delete_local {
+        if let Some(msg) = local_msgs.get(file) {
+            maildir.remove(msg)?;
+            report.deleted_local += 1;
+            testhook::step("delete local");
+        }
+    }
+    if !plan.pull_flags.is_empty() || !plan.delete_local.is_empty() {
+        maildir.sync_dirs()?;
+    }
+
+    // 7. The new baselines.
+    let changes: Vec<PairChange> = plan
+        .state
+        .iter()
+        .filter_map(|c| match c {
+            PairChange::Flags(uid, _) if skipped.contains(uid) => None,
+            // Flagged but not expunged: the pair lives on as deleted locally.
+            PairChange::Forget(uid) if not_expunged.contains(uid) => {
+                Some(PairChange::LocalDeleted(*uid, Flags::from_info("T")))
+            }
+            other => Some(other.clone()),
+        })
+        .collect();
+    state.change_pairs(key, &changes)?;
+    testhook::step("commit pairs");
+
+    // 8. High-water marks, last.
+    if downloads_complete {
+        let seen = listing.uidnext.map(|n| n.saturating_sub(1)).unwrap_or(0);
+        let top = plan.download.iter().map(|m| m.uid).max().unwrap_or(0);
+        fstate.last_uid = fstate.last_uid.max(seen).max(top);
+    }
+    state.finish_folder_sync(key, fstate, listing.modseq)?;
+    testhook::step("commit folder");
+
+    if !failures.is_empty() {
+        let e = Error::Rejected {
+            context: report.name.clone(),
+            detail: format!(
+                "{} of {} messages could not be uploaded (first: {}); the rest of the folder was synced",
+                failures.len(),
+                plan.upload.len(),
+                failures[0]
+            ),
+        };
+        report.error = Some(e.to_string());
+        report.error_code = Some(exit::PARTIAL);
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn upload<R: SyncRemote>(
+    remote: &mut R,
+    state: &mut State,
+    rf: &RemoteFolder,
+    listing: &SyncListing,
+    plan: &FolderPlan,
+    local_msgs: &HashMap<String, LocalMessage>,
+    report: &mut SyncReport,
+    failures: &mut Vec<String>,
+) -> Result<()> {
+    let key = rf.server_name.as_str();
+    let floor = listing.uidnext.unwrap_or(1);
+    let mut unresolved: Vec<(PendingUpload, Flags)> = Vec::new();
+    for file in &plan.upload {
+        let Some(msg) = local_msgs.get(file) else {
+            continue;
+        };
+        let (body, mtime) = match maildir::read_for_upload(msg) {
+            Ok(b) => b,
+            // Gone since the scan (moved by a mail reader): the next run sees where.
+            Err(Error::LocalIo { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let up = PendingUpload {
+            file: file.clone(),
+            uid_floor: floor,
+            size: body.len() as u64,
+            fingerprint: plan::fingerprint(&body),
+        };
+        state.record_upload(key, &up, testhook::now())?;
+        testhook::step("record upload");
+        match remote.append(rf, &body, msg.flags, mtime).await {
+            Ok(Some(uid)) => {
+                testhook::step("append");
+                state.finish_upload(key, file, Some(uid), msg.flags)?;
+                report.uploaded += 1;
+                testhook::step("commit upload");
+            }
+            Ok(None) => {
+                testhook::step("append");
+                unresolved.push((up, msg.flags));
+            }
+            Err(e @ Error::Rejected { .. }) => {
+                // This message only (too large, refused content): forget the attempt.
+                tracing::warn!("{}: {file}: {e}", report.name);
+                state.finish_upload(key, file, None, msg.flags)?;
+                failures.push(format!("{file}: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if unresolved.is_empty() {
+        return Ok(());
+    }
+    // No APPENDUID: find the copies by content among the UIDs above the old UIDNEXT.
+    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
+    let candidates: Vec<(u32, (u64, i64))> = remote
+        .headers(floor)
+        .await?
+        .into_iter()
+        .filter(|(uid, _, _)| !paired.contains(uid))
+        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .collect();
+    let ids: Vec<(String, (u64, i64))> = unresolved
+        .iter()
+        .map(|(u, _)| (u.file.clone(), (u.size, u.fingerprint)))
+        .collect();
+    let found: HashMap<String, u32> = sync_plan::match_by_content(&candidates, &ids)
+        .into_iter()
+        .map(|(uid, file)| (file, uid))
+        .collect();
+    for (up, flags) in &unresolved {
+        match found.get(&up.file) {
+            Some(uid) => {
+                state.finish_upload(key, &up.file, Some(*uid), *flags)?;
+                report.uploaded += 1;
+            }
+            // Left pending: the next run looks for it again before uploading anything.
+            None => failures.push(format!(
+                "{}: appended, but not found again on the server",
+                up.file
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// `--dry-run`: the plan as lines and counts, nothing done.
+fn describe(
+    plan: &FolderPlan,
+    local_msgs: &HashMap<String, LocalMessage>,
+    report: &mut SyncReport,
+) {
+    for m in &plan.download {
+        report
+            .plan
+            .push(format!("download UID {} ({})", m.uid, human_bytes(m.size)));
+    }
+    for f in &plan.upload {
+        let flags = local_msgs
+            .get(f)
+            .map(|m| m.flags.info())
+            .unwrap_or_default();
+        report.plan.push(format!("upload {f} (flags \"{flags}\")"));
+    }
+    for (uid, add, remove) in &plan.push_flags {
+        report.plan.push(format!(
+            "server UID {uid}: add \"{}\", remove \"{}\"",
+            add.info(),
+            remove.info()
+        ));
+    }
+    for (f, flags) in &plan.pull_flags {
+        report
+            .plan
+            .push(format!("local {f}: flags become \"{}\"", flags.info()));
+    }
+    for uid in &plan.expunge_remote {
+        report.plan.push(format!("expunge server UID {uid}"));
+    }
+    for f in &plan.delete_local {
+        report.plan.push(format!("delete local {f}"));
+    }
+    report.downloaded = plan.download.len() as u64;
+    report.bytes = plan.download.iter().map(|m| m.size).sum();
+    report.uploaded = plan.upload.len() as u64;
+    report.flags_to_server = plan.flags_to_server as u64;
+    report.flags_to_local = plan.pull_flags.len() as u64;
+    report.deleted_local = plan.delete_local.len() as u64;
+    report.deleted_on_server = plan.deleted_remote as u64;
+}
