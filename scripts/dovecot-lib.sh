@@ -24,6 +24,7 @@ ensure_packages() {
 }
 
 # dovecot_start DIR  -> exports IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT
+# (DOVECOT_EXTRA_CONF, when set, is appended to the config: e.g. an imap_capability.)
 dovecot_start() {
   local d=$1
   mkdir -p "$d"/{run,log,state,mail}
@@ -69,6 +70,7 @@ userdb {
 mail_location = maildir:~/Maildir
 mail_fsync = never
 first_valid_uid = 1
+${DOVECOT_EXTRA_CONF:-}
 namespace inbox {
   inbox = yes
   separator = /

@@ -34,7 +34,10 @@ fn bad_password_exits_77_and_names_the_account() {
 
 #[test]
 fn starttls_required_but_not_offered_fails_without_sending_the_password() {
-    let dc = Dovecot::start_with(Options { ssl: false });
+    let dc = Dovecot::start_with(Options {
+        ssl: false,
+        ..Options::default()
+    });
     dc.add_message(SLASH_USER, "", &message(1, "x"), "");
     let c = Client::new();
     for (proto, port) in [("pop3", dc.pop3), ("imap", dc.imap)] {

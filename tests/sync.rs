@@ -330,7 +330,22 @@ fn assert_idle(w: &World, s: &Scenario, when: &str) {
 /// The scenario straight, then crashed at every step and resumed. Returns the number of
 /// steps the crash loop covered.
 fn run(s: &Scenario) -> usize {
-    let dc = Dovecot::start();
+    run_on(Dovecot::start(), s)
+}
+
+/// The same against a server without CONDSTORE, QRESYNC, UIDPLUS and LITERAL+: full
+/// listings, APPEND without APPENDUID (uploads found again by content), continuations.
+fn run_bare(s: &Scenario) -> usize {
+    run_on(
+        Dovecot::start_with(Options {
+            imap_capability: Some(BARE_IMAP),
+            ..Options::default()
+        }),
+        s,
+    )
+}
+
+fn run_on(dc: Dovecot, s: &Scenario) -> usize {
     let w = prepare(&dc, s);
     let (server_before, local_before) = (w.server(), w.local());
     let dry = w.sync(&["--dry-run"]);
@@ -367,6 +382,7 @@ fn run(s: &Scenario) -> usize {
         if !crashed {
             assert_ok(&out);
             check_end(&w, s, "after an uninterrupted run");
+            eprintln!("{}: crashed and resumed at each of {} steps", s.name, n - 1);
             return n - 1;
         }
         let resumed = w.sync(&[]);
@@ -778,4 +794,43 @@ fn pop3_account_is_refused_with_advice() {
     let out = c.mailx(&["sync", "p"]);
     assert_eq!(out.status.code(), Some(64));
     assert!(stderr(&out).contains("mailx fetch p"), "{}", stderr(&out));
+}
+
+#[test]
+fn without_extensions_new_messages_on_each_side() {
+    let steps = run_bare(&NEW_BOTH_SIDES);
+    assert!(steps >= 6, "only {steps} steps");
+}
+
+#[test]
+fn without_extensions_flags_deletions_and_moves() {
+    run_bare(&FLAGS);
+    run_bare(&DELETE_FLAG_ONLY);
+    run_bare(&MOVE);
+}
+
+#[test]
+fn without_extensions_folders_and_lost_state() {
+    run_bare(&FOLDERS);
+    run_bare(&STATE_LOST);
+}
+
+#[test]
+fn bare_server_really_lacks_the_extensions() {
+    let dc = Dovecot::start_with(Options {
+        imap_capability: Some(BARE_IMAP),
+        ..Options::default()
+    });
+    let w = World::new(&dc, Layout::Slash, "");
+    w.seed("", "one", "");
+    assert_ok(&w.sync(&[]));
+    w.local_new("", "two", "S");
+    let out = w.c.mailx_env(&["sync"], &[("MAILX_LOG", "mailx=trace")]);
+    assert_ok(&out);
+    let trace = stderr(&out);
+    assert!(trace.contains("C: APPEND"), "{trace}");
+    for absent in ["+}", "QRESYNC", "CONDSTORE", "CHANGEDSINCE", "UID EXPUNGE"] {
+        assert!(!trace.contains(absent), "{absent} in {trace}");
+    }
+    assert_eq!(w.server(), w.local());
 }

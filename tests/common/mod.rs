@@ -77,13 +77,22 @@ static INSTANCE: AtomicU32 = AtomicU32::new(0);
 pub struct Options {
     /// false: a server that offers no TLS at all (no STARTTLS/STLS).
     pub ssl: bool,
+    /// Replaces the IMAP capabilities Dovecot announces (to test servers without
+    /// CONDSTORE, QRESYNC, UIDPLUS, LITERAL+).
+    pub imap_capability: Option<&'static str>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { ssl: true }
+        Options {
+            ssl: true,
+            imap_capability: None,
+        }
     }
 }
+
+/// An IMAP4rev1 server with none of the extensions mailx can do without.
+pub const BARE_IMAP: &str = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE CHILDREN";
 
 impl Dovecot {
     pub fn start() -> Self {
@@ -193,6 +202,7 @@ userdb {{
 }}
 mail_location = maildir:~/Maildir
 mail_fsync = never
+{capability}
 first_valid_uid = 1
 namespace inbox {{
   inbox = yes
@@ -214,6 +224,10 @@ service pop3-login {{
 ",
             pid = std::process::id(),
             imaps_l = tls_listeners("imaps", imaps),
+            capability = opts
+                .imap_capability
+                .map(|c| format!("imap_capability = {c}\n"))
+                .unwrap_or_default(),
             pop3s_l = tls_listeners("pop3s", pop3s),
         );
         let conf_path = d.join("dovecot.conf");
