@@ -31,6 +31,9 @@ _mailx() {
             mailx,man)
                 cmd="mailx__subcmd__man"
                 ;;
+            mailx,sync)
+                cmd="mailx__subcmd__sync"
+                ;;
             mailx__subcmd__account,help)
                 cmd="mailx__subcmd__account__subcmd__help"
                 ;;
@@ -70,6 +73,9 @@ _mailx() {
             mailx__subcmd__help,man)
                 cmd="mailx__subcmd__help__subcmd__man"
                 ;;
+            mailx__subcmd__help,sync)
+                cmd="mailx__subcmd__help__subcmd__sync"
+                ;;
             mailx__subcmd__help__subcmd__account,list)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__list"
                 ;;
@@ -86,7 +92,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version fetch account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version fetch sync account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,7 +344,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help)
-            opts="fetch account completions man help"
+            opts="fetch sync account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,8 +469,48 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__man)
             opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__sync)
+            opts="-q -v -h -V --dry-run --reconcile --config --quiet --verbose --json --color --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

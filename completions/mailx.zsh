@@ -53,6 +53,25 @@ _arguments "${_arguments_options[@]}" : \
 '*::accounts -- Accounts to fetch (default\: all):_default' \
 && ret=0
 ;;
+(sync)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--dry-run[Print what would be done, change nothing (server and local)]' \
+'--reconcile[Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to sync (default\: all IMAP accounts):_default' \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
@@ -212,6 +231,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(sync)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 ":: :_mailx__subcmd__help__subcmd__account_commands" \
@@ -265,6 +288,7 @@ esac
 _mailx_commands() {
     local commands; commands=(
 'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
+'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -341,6 +365,7 @@ _mailx__subcmd__fetch_commands() {
 _mailx__subcmd__help_commands() {
     local commands; commands=(
 'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
+'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -392,10 +417,20 @@ _mailx__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help man commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__sync_commands] )) ||
+_mailx__subcmd__help__subcmd__sync_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help sync commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__man_commands] )) ||
 _mailx__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx man commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__sync_commands] )) ||
+_mailx__subcmd__sync_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx sync commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_mailx" ]; then

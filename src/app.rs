@@ -35,13 +35,10 @@ pub async fn run(cli: Cli) -> i32 {
             clap_complete::generate(*shell, &mut cmd, "mailx", &mut std::io::stdout());
             Ok(exit::OK)
         }
-        Command::Man => {
-            let man = clap_mangen::Man::new(Cli::command());
-            match man.render(&mut std::io::stdout()) {
-                Ok(()) => Ok(exit::OK),
-                Err(e) => Err(Error::io("<stdout>", e)),
-            }
-        }
+        Command::Man => match crate::manpage::render(&mut std::io::stdout()) {
+            Ok(()) => Ok(exit::OK),
+            Err(e) => Err(Error::io("<stdout>", e)),
+        },
         Command::Fetch { accounts } => fetch(&cli.global, &printer, accounts).await,
         Command::Sync {
             accounts,

@@ -67,6 +67,20 @@ pub enum Command {
     },
     /// Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and
     /// folders travel both ways
+    ///
+    /// Messages new on either side are copied to the other; flags (\Seen \Answered
+    /// \Flagged \Draft \Deleted = S R F D T) follow whichever side changed them, and when
+    /// both did, additions win and a removal wins unless the other side re-added the flag.
+    /// A message deleted locally is flagged \Deleted on the server (expunged only with
+    /// `expunge = true`); one expunged on the server is deleted locally. Folders found on
+    /// one side are created on the other as `create` says; none is ever deleted. Without
+    /// state, or after the server renumbered a folder, messages are paired by content and
+    /// nothing is deleted. A folder that vanished on one side stops with exit code 65.
+    ///
+    /// With --dry-run the plan is printed (one line per action) and nothing changes. With
+    /// --json one object per account: downloaded, uploaded, flags_to_local,
+    /// flags_to_server, deleted_local, deleted_on_server, errors, and the same per folder
+    /// (with `created`, and `plan` for a dry run).
     Sync {
         /// Accounts to sync (default: all IMAP accounts)
         accounts: Vec<String>,

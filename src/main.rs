@@ -7,6 +7,7 @@ mod config;
 mod engine;
 mod error;
 mod lock;
+mod manpage;
 mod net;
 mod output;
 mod proto;

@@ -177,3 +177,34 @@ fn starttls_on_the_plain_port() {
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(local_messages(&c.maildir("i"), ""), vec![m]);
 }
+
+#[test]
+fn a_message_the_server_cannot_send_does_not_stop_the_folder() {
+    let dc = Dovecot::start();
+    for i in 0..5 {
+        dc.add_message(SLASH_USER, "", &message(i, "bad"), "");
+    }
+    // Dovecot answers the FETCH with BYE and closes the connection.
+    dc.set_message_mode(SLASH_USER, "", "Subject: bad 2", 0);
+    let c = Client::new();
+    c.write_config(&account("a", &dc, "imap", SLASH_USER, &c, ""));
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not send 1 message"),
+        "{}",
+        stderr(&out)
+    );
+    let local = local_messages(&c.maildir("a"), "");
+    assert_eq!(local.len(), 4);
+    assert!(!local.contains(&message(2, "bad")));
+    // Readable again: the next run gets exactly the one that was missing.
+    dc.set_message_mode(SLASH_USER, "", "Subject: bad 2", 0o644);
+    let out = c.mailx(&["--json", "fetch"]);
+    assert_ok(&out);
+    assert_eq!(json_of(&out, "a")["downloaded"], 1);
+    assert_eq!(
+        sorted(local_messages(&c.maildir("a"), "")),
+        sorted((0..5).map(|i| message(i, "bad")).collect())
+    );
+}

@@ -834,3 +834,32 @@ fn bare_server_really_lacks_the_extensions() {
     }
     assert_eq!(w.server(), w.local());
 }
+
+#[test]
+fn one_bad_message_does_not_stop_the_folder() {
+    let dc = Dovecot::start();
+    let w = World::new(&dc, Layout::Slash, "");
+    w.seed("", "m1", "");
+    assert_ok(&w.sync(&[]));
+    w.server_new("", "m2");
+    w.server_new("", "m3");
+    // Dovecot cannot read m2: it answers the FETCH with BYE.
+    dc.set_message_mode(&w.user, "", "Subject: m2", 0);
+    w.local_new("", "local one", "S");
+    let out = w.sync(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let j = json_of(&out, "a");
+    assert_eq!(j["downloaded"], 1, "{j}");
+    assert_eq!(j["uploaded"], 1, "{j}");
+    assert!(
+        stderr(&out).contains("could not be transferred"),
+        "{}",
+        stderr(&out)
+    );
+    dc.set_message_mode(&w.user, "", "Subject: m2", 0o644);
+    let out = w.sync(&[]);
+    assert_ok(&out);
+    assert_eq!(json_of(&out, "a")["downloaded"], 1);
+    assert_eq!(w.server(), w.local());
+    assert_eq!(w.local()[""].len(), 4);
+}

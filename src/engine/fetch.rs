@@ -224,29 +224,24 @@ async fn fetch_folder<R: Remote>(
     progress.add_work(new.len() as u64, new.iter().map(|m| m.size).sum());
 
     let mut tally = Tally::default();
-    let mut error = None;
-    for batch in plan::batches(&new, BATCH_COUNT, BATCH_BYTES) {
-        if let Err(e) = download_batch(
-            remote,
-            state,
-            &maildir,
-            key,
-            &mut fstate,
-            batch,
-            snap.stable_ids,
-            progress,
-            &mut tally,
-        )
-        .await
-        {
-            error = Some(e);
-            break;
-        }
-    }
+    let result = download_all(
+        remote,
+        state,
+        &maildir,
+        key,
+        &mut fstate,
+        &new,
+        snap.stable_ids,
+        progress,
+        &mut tally,
+    )
+    .await;
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
-    if let Some(e) = error {
-        return Err(e);
+    result?;
+    if let Some(text) = tally.refused_summary() {
+        report.error = Some(text);
+        report.error_code = Some(crate::error::exit::PARTIAL);
     }
 
     // Retention: only messages recorded as delivered (above, or in earlier runs).
@@ -280,11 +275,93 @@ fn report_delivered_ids(report: &FolderReport, new: &[RemoteMessage]) -> Vec<(St
     new.iter().map(|m| (m.id.clone(), m.uid)).collect()
 }
 
-/// Messages and bytes delivered.
-#[derive(Debug, Default, Clone, Copy)]
+/// Messages and bytes delivered, and the messages the server refused to send.
+#[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub messages: u64,
     pub bytes: u64,
+    /// (uid, error) of messages the server answered NO for.
+    pub refused: Vec<(u32, String)>,
+}
+
+impl Tally {
+    /// One line for a folder report, when messages were refused.
+    pub fn refused_summary(&self) -> Option<String> {
+        let (uid, first) = self.refused.first()?;
+        Some(format!(
+            "the server could not send {} message(s), e.g. UID {uid}: {first}; the others were downloaded, these are retried next run",
+            self.refused.len()
+        ))
+    }
+}
+
+/// Downloads `msgs` in batches. When a batch fails on the server's side (refused, or the
+/// server dropped the connection over one message), its messages are retried one by one
+/// in a fresh session, so that one message the server cannot send does not stop the rest.
+#[allow(clippy::too_many_arguments)]
+pub async fn download_all<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    maildir: &Folder,
+    key: &str,
+    fstate: &mut FolderState,
+    msgs: &[RemoteMessage],
+    record: bool,
+    progress: &Progress,
+    tally: &mut Tally,
+) -> Result<()> {
+    for batch in plan::batches(msgs, BATCH_COUNT, BATCH_BYTES) {
+        let r = download_batch(
+            remote, state, maildir, key, fstate, batch, record, progress, tally,
+        )
+        .await;
+        let first = match r {
+            Err(e) if server_side(&e) => e,
+            other => {
+                other?;
+                continue;
+            }
+        };
+        tracing::warn!("{key}: {first}; trying the batch's messages one by one");
+        if !matches!(first, Error::Rejected { .. }) {
+            reopen(remote, first).await?;
+        }
+        for one in batch.chunks(1) {
+            let r = download_batch(
+                remote, state, maildir, key, fstate, one, record, progress, tally,
+            )
+            .await;
+            match r {
+                Err(e) if server_side(&e) => {
+                    tally.refused.push((one[0].uid, e.to_string()));
+                    if !matches!(e, Error::Rejected { .. }) {
+                        reopen(remote, e).await?;
+                    }
+                }
+                other => other?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A new session after `cause`; if that fails too, `cause` is the error to report.
+async fn reopen<R: Remote>(remote: &mut R, cause: Error) -> Result<()> {
+    remote.reopen().await.map_err(|e| {
+        tracing::debug!("could not continue in a new session: {e}");
+        cause
+    })
+}
+
+/// Failures of one request that a new session may not repeat (local ones are not).
+fn server_side(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Rejected { .. }
+            | Error::Network { .. }
+            | Error::Protocol { .. }
+            | Error::Timeout { .. }
+    )
 }
 
 /// Downloads one batch: stage in tmp/ (fsynced) → rows pending → rename into new/ or cur/
@@ -356,11 +433,22 @@ pub async fn download_batch<R: Remote>(
         testhook::step("deliver");
     }
     maildir.sync_dirs()?;
-    // Advance the high-water mark only past a gap-free prefix of what was requested.
+    // Advance the high-water mark only past a gap-free prefix of what was requested, and
+    // never past a message the server refused earlier in this run.
+    let before = fstate.last_uid;
     if let Some(first_missing) = missing.iter().map(|m| m.uid).min() {
         fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
     } else if let Some(max) = batch.iter().map(|m| m.uid).max() {
         fstate.last_uid = fstate.last_uid.max(max);
+    }
+    if let Some(refused) = tally
+        .refused
+        .iter()
+        .map(|(u, _)| *u)
+        .filter(|u| *u > before)
+        .min()
+    {
+        fstate.last_uid = fstate.last_uid.min(refused - 1).max(before);
     }
     if record {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Create;
-use crate::engine::fetch::{self, BATCH_BYTES, BATCH_COUNT, Tally};
+use crate::engine::fetch::{self, Tally};
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
 use crate::error::{Error, Result, exit};
@@ -542,23 +542,29 @@ async fn apply<R: SyncRemote>(
         plan.download.iter().map(|m| m.size).sum(),
     );
     let mut tally = Tally::default();
-    let mut result = Ok(());
-    for batch in plan::batches(&plan.download, BATCH_COUNT, BATCH_BYTES) {
-        result = fetch::download_batch(
-            remote, state, maildir, key, fstate, batch, true, progress, &mut tally,
-        )
-        .await;
-        if result.is_err() {
-            break;
-        }
-    }
+    let result = fetch::download_all(
+        remote,
+        state,
+        maildir,
+        key,
+        fstate,
+        &plan.download,
+        true,
+        progress,
+        &mut tally,
+    )
+    .await;
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
     result?;
     let downloads_complete = tally.messages as usize == plan.download.len();
+    let mut failures: Vec<String> = tally
+        .refused
+        .iter()
+        .map(|(uid, e)| format!("download of UID {uid}: {e}"))
+        .collect();
 
     // 2. Uploads, each recorded before and after its APPEND.
-    let mut failures: Vec<String> = Vec::new();
     upload(
         remote,
         state,
@@ -660,9 +666,8 @@ async fn apply<R: SyncRemote>(
         let e = Error::Rejected {
             context: report.name.clone(),
             detail: format!(
-                "{} of {} messages could not be uploaded (first: {}); the rest of the folder was synced",
+                "{} message(s) could not be transferred (first: {}); the rest of the folder was synced, these are retried next run",
                 failures.len(),
-                plan.upload.len(),
                 failures[0]
             ),
         };

@@ -31,6 +31,8 @@ pub struct ImapRemote {
     /// The hierarchy delimiter LIST reported, for servers without NAMESPACE.
     listed_delimiter: Option<char>,
     open: Option<(String, bool)>,
+    /// The folder last opened successfully, with its UIDVALIDITY, for `reopen`.
+    last_open: Option<(String, bool, u32)>,
     /// QRESYNC enabled on the current session.
     qresync: bool,
 }
@@ -44,6 +46,7 @@ impl ImapRemote {
             namespace: None,
             listed_delimiter: None,
             open: None,
+            last_open: None,
             qresync: false,
         };
         remote.session().await?;
@@ -136,6 +139,7 @@ impl Remote for ImapRemote {
         let r = s.open(&folder.server_name, writable, None).await;
         let sel = self.check(r)?;
         self.open = Some((folder.server_name.clone(), writable));
+        self.last_open = Some((folder.server_name.clone(), writable, sel.uidvalidity));
         Ok(FolderSnapshot {
             validity: Some(sel.uidvalidity),
             uidnext: sel.uidnext,
@@ -205,6 +209,24 @@ impl Remote for ImapRemote {
         Ok(())
     }
 
+    async fn reopen(&mut self) -> Result<()> {
+        let Some((name, writable, validity)) = self.last_open.clone() else {
+            return Err(Error::Internal("reopen without a folder".into()));
+        };
+        tracing::info!("reconnecting to continue with {name}");
+        let s = self.session().await?;
+        let r = s.open(&name, writable, None).await;
+        let sel = self.check(r)?;
+        if sel.uidvalidity != validity {
+            return Err(Error::protocol(
+                &self.login.ep.label,
+                format!("{name} was renumbered (UIDVALIDITY changed) during the run; rerun"),
+            ));
+        }
+        self.open = Some((name, writable));
+        Ok(())
+    }
+
     async fn finish(&mut self) -> Result<()> {
         match self.conn.take() {
             Some(c) => c.logout().await,
@@ -228,6 +250,7 @@ impl SyncRemote for ImapRemote {
         let r = self.sync_open_inner(folder, writable, since).await;
         let listing = self.check(r)?;
         self.open = Some((folder.server_name.clone(), writable));
+        self.last_open = Some((folder.server_name.clone(), writable, listing.validity));
         Ok(listing)
     }
 
@@ -244,6 +267,15 @@ impl SyncRemote for ImapRemote {
                 ),
             )
         })?;
+        // A local ".INBOX" must not become a second local copy of the real INBOX.
+        if names::split_server_name(&name, &decoded_prefix, delimiter).is_empty() {
+            return Err(Error::Rejected {
+                context: self.login.ep.label.clone(),
+                detail: format!(
+                    "the local folder {display:?} would be the server's INBOX; rename it locally"
+                ),
+            });
+        }
         let server_name = mutf7::encode(&name);
         let s = self.session().await?;
         let r = s.create(&server_name).await;

@@ -68,6 +68,14 @@ pub trait Remote {
     /// Deletes messages of the open folder, given as (id, uid). POP3 applies deletions
     /// only at `finish`.
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()>;
+    /// After an error that cost the session: connect again and reopen the folder that was
+    /// open, so the rest of a folder can be tried. Not possible for POP3 (its message
+    /// numbers and pending deletions live only in the session).
+    async fn reopen(&mut self) -> Result<()> {
+        Err(crate::error::Error::Internal(
+            "this protocol cannot resume a folder in a new session".into(),
+        ))
+    }
     /// Ends the session cleanly; POP3 deletions take effect only if this succeeds.
     async fn finish(&mut self) -> Result<()>;
     /// A configured folder pattern in folder-path form (`INBOX.Sent` → `Sent` on a server

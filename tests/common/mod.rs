@@ -378,6 +378,24 @@ service pop3-login {{
         self.chown_tree(user);
     }
 
+    /// Makes the server's file of the message with `subject_line` (e.g. "Subject: x 2")
+    /// unreadable (`mode` 0) or readable again (0o644): Dovecot then fails to send it.
+    pub fn set_message_mode(&self, user: &str, fs_name: &str, subject_line: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = self.folder_dir(user, fs_name);
+        for sub in ["cur", "new"] {
+            for e in fs::read_dir(dir.join(sub)).expect("folder").flatten() {
+                let p = e.path();
+                let text = String::from_utf8_lossy(&fs::read(&p).unwrap_or_default()).into_owned();
+                if text.lines().any(|l| l == subject_line) {
+                    fs::set_permissions(&p, fs::Permissions::from_mode(mode)).expect("chmod");
+                    return;
+                }
+            }
+        }
+        panic!("no message {subject_line:?} in {fs_name:?}");
+    }
+
     /// Bodies of the messages currently in a server folder (files in cur/ and new/).
     pub fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
         read_maildir(&self.folder_dir(user, fs_name))
