@@ -479,23 +479,7 @@ async fn recover_uploads<R: SyncRemote>(
     remote_all: &HashMap<u32, RemoteMessage>,
 ) -> Result<()> {
     let pending = state.pending_uploads(key)?;
-    let floor = pending.iter().map(|p| p.uid_floor).min().unwrap_or(1);
-    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
-    let candidates: Vec<(u32, (u64, i64))> = remote
-        .headers(floor)
-        .await?
-        .into_iter()
-        .filter(|(uid, _, _)| !paired.contains(uid))
-        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
-        .collect();
-    let ids: Vec<(String, (u64, i64))> = pending
-        .iter()
-        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
-        .collect();
-    let found: HashMap<String, u32> = sync_plan::match_by_content(&candidates, &ids)
-        .into_iter()
-        .map(|(uid, file)| (file, uid))
-        .collect();
+    let found = find_uploaded(remote, state, key, &pending).await?;
     for p in &pending {
         let uid = found.get(&p.file).copied();
         let flags = match (
@@ -519,6 +503,33 @@ async fn recover_uploads<R: SyncRemote>(
         state.finish_upload(key, &p.file, uid, flags)?;
     }
     Ok(())
+}
+
+/// Where appended messages landed, by content: among the unpaired UIDs at or above the
+/// UIDNEXT noted before their APPEND. Returns file → UID for those found.
+async fn find_uploaded<R: SyncRemote>(
+    remote: &mut R,
+    state: &State,
+    key: &str,
+    uploads: &[PendingUpload],
+) -> Result<HashMap<String, u32>> {
+    let floor = uploads.iter().map(|p| p.uid_floor).min().unwrap_or(1);
+    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
+    let candidates: Vec<(u32, (u64, i64))> = remote
+        .headers(floor)
+        .await?
+        .into_iter()
+        .filter(|(uid, _, _)| !paired.contains(uid))
+        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .collect();
+    let ids: Vec<(String, (u64, i64))> = uploads
+        .iter()
+        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
+        .collect();
+    Ok(sync_plan::match_by_content(&candidates, &ids)
+        .into_iter()
+        .map(|(uid, file)| (file, uid))
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -735,22 +746,8 @@ async fn upload<R: SyncRemote>(
         return Ok(());
     }
     // No APPENDUID: find the copies by content among the UIDs above the old UIDNEXT.
-    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
-    let candidates: Vec<(u32, (u64, i64))> = remote
-        .headers(floor)
-        .await?
-        .into_iter()
-        .filter(|(uid, _, _)| !paired.contains(uid))
-        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
-        .collect();
-    let ids: Vec<(String, (u64, i64))> = unresolved
-        .iter()
-        .map(|(u, _)| (u.file.clone(), (u.size, u.fingerprint)))
-        .collect();
-    let found: HashMap<String, u32> = sync_plan::match_by_content(&candidates, &ids)
-        .into_iter()
-        .map(|(uid, file)| (file, uid))
-        .collect();
+    let ups: Vec<PendingUpload> = unresolved.iter().map(|(u, _)| u.clone()).collect();
+    let found = find_uploaded(remote, state, key, &ups).await?;
     for (up, flags) in &unresolved {
         match found.get(&up.file) {
             Some(uid) => {
