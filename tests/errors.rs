@@ -59,11 +59,11 @@ fn starttls_required_but_not_offered_fails_without_sending_the_password() {
             stderr(&out)
         );
     }
-    assert!(
-        !dc.log().contains("Login:"),
-        "a login happened: {}",
-        dc.log()
-    );
+    // The info log records every login; there must be none, and no auth attempt.
+    let log = dc.info_log();
+    assert!(log.contains("Disconnected"), "info log not written: {log}");
+    assert!(!log.contains("Login:"), "a login happened: {log}");
+    assert!(!log.contains("auth failed"), "a password was tried: {log}");
     assert!(local_messages(&c.maildir("a"), "").is_empty());
 }
 
@@ -80,7 +80,40 @@ fn untrusted_certificate_is_refused() {
     c.write_config(&acc);
     let out = c.mailx(&["fetch"]);
     assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
-    assert!(stderr(&out).contains("TLS"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not trusted"), "{}", stderr(&out));
+    assert!(!dc.info_log().contains("Login: user="), "logged in anyway");
+}
+
+#[test]
+fn trusted_certificate_for_another_name_is_refused() {
+    // Issued for mail.example.org only, and trusted through ca_file: connecting to
+    // 127.0.0.1 must still fail, over implicit TLS and STARTTLS, for IMAP and POP3.
+    let dc = Dovecot::start_with(Options {
+        cert_names: "DNS:mail.example.org",
+        ..Options::default()
+    });
+    let c = Client::new();
+    let mut accounts = account("i", &dc, "imap", SLASH_USER, &c, "");
+    accounts.push_str(&account("p", &dc, "pop3", SLASH_USER, &c, ""));
+    accounts.push_str(
+        &account("s", &dc, "imap", SLASH_USER, &c, "")
+            .replace(
+                &format!("port = {}", dc.imaps),
+                &format!("port = {}", dc.imap),
+            )
+            .replace("tls = \"implicit\"", "tls = \"starttls\""),
+    );
+    c.write_config(&accounts);
+    for name in ["i", "p", "s"] {
+        let out = c.mailx(&["fetch", name]);
+        assert_eq!(out.status.code(), Some(69), "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("mismatch"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!dc.info_log().contains("Login: user="), "logged in anyway");
 }
 
 #[test]

@@ -303,7 +303,7 @@ fn prepare<'a>(dc: &'a Dovecot, s: &Scenario) -> World<'a> {
         "{}: first sync failed: {}\n{}",
         s.name,
         stderr(&first),
-        fs::read_to_string(dc.dir.path().join("log/dovecot-info.log")).unwrap_or_default()
+        dc.info_log()
     );
     assert_eq!(
         w.server(),

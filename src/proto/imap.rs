@@ -70,7 +70,7 @@ impl Imap {
     pub async fn connect(
         ep: &Endpoint,
         tls: TlsMode,
-        connector: &tokio_native_tls::TlsConnector,
+        connector: &net::TlsConnector,
         account: &str,
         user: &str,
         password: &Password,

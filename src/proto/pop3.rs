@@ -33,7 +33,7 @@ impl Pop3 {
     pub async fn connect(
         ep: &Endpoint,
         tls: TlsMode,
-        connector: &tokio_native_tls::TlsConnector,
+        connector: &net::TlsConnector,
     ) -> Result<Self> {
         let tcp = net::connect_tcp(ep).await?;
         let stream: Stream = match tls {

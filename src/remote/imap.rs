@@ -17,7 +17,7 @@ use crate::store::names;
 pub struct Login {
     pub ep: Endpoint,
     pub tls: TlsMode,
-    pub connector: tokio_native_tls::TlsConnector,
+    pub connector: crate::net::TlsConnector,
     pub account: String,
     pub user: String,
     pub password: Password,

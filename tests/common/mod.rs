@@ -80,6 +80,8 @@ pub struct Options {
     /// Replaces the IMAP capabilities Dovecot announces (to test servers without
     /// CONDSTORE, QRESYNC, UIDPLUS, LITERAL+).
     pub imap_capability: Option<&'static str>,
+    /// The names the server certificate is issued for.
+    pub cert_names: &'static str,
 }
 
 impl Default for Options {
@@ -87,6 +89,7 @@ impl Default for Options {
         Options {
             ssl: true,
             imap_capability: None,
+            cert_names: "DNS:localhost,IP:127.0.0.1",
         }
     }
 }
@@ -124,7 +127,7 @@ impl Dovecot {
                 "-subj",
                 "/CN=localhost",
             ])
-            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .args(["-addext", &format!("subjectAltName={}", opts.cert_names)])
             .arg("-keyout")
             .arg(d.join("key.pem"))
             .arg("-out")
@@ -289,6 +292,11 @@ service pop3-login {{
 
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.path().join("log/dovecot.log")).unwrap_or_default()
+    }
+
+    /// Dovecot's info log: logins ("Login: user=<...>") and disconnects.
+    pub fn info_log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("log/dovecot-info.log")).unwrap_or_default()
     }
 
     pub fn ca_file(&self) -> PathBuf {
