@@ -83,7 +83,19 @@ pub async fn fetch_folders<R: Remote>(
         .iter()
         .map(|p| remote.normalize_pattern(p))
         .collect();
-    let (selected, mut reports) = select_folders(listed, &patterns);
+    let (selected, missing) = select_folders(listed, &patterns);
+    let mut reports: Vec<FolderReport> = missing
+        .iter()
+        .map(|p| {
+            let e = missing_folder(p);
+            FolderReport {
+                name: p.clone(),
+                error: Some(e.to_string()),
+                error_code: Some(e.exit_code()),
+                ..Default::default()
+            }
+        })
+        .collect();
     let mut deletions = Vec::new();
     let mut locals: HashMap<String, String> = HashMap::new();
     for folder in selected {
@@ -137,11 +149,12 @@ pub async fn fetch_folders<R: Remote>(
     Ok((reports, deletions))
 }
 
-/// Folders matching the patterns; a literal pattern that matches nothing is reported.
-fn select_folders(
+/// Folders matching the patterns (already normalized), and the literal patterns that
+/// match nothing (probably typos, reported as errors by the callers).
+pub fn select_folders(
     listed: Vec<RemoteFolder>,
     patterns: &[String],
-) -> (Vec<RemoteFolder>, Vec<FolderReport>) {
+) -> (Vec<RemoteFolder>, Vec<String>) {
     let mut selected = Vec::new();
     let mut matched_patterns = HashSet::new();
     for f in listed {
@@ -155,14 +168,17 @@ fn select_folders(
     let missing = patterns
         .iter()
         .filter(|p| !p.contains(['*', '%']) && !matched_patterns.contains(*p))
-        .map(|p| FolderReport {
-            name: p.clone(),
-            error: Some(format!("no folder {p:?} on the server")),
-            error_code: Some(crate::error::exit::PROTOCOL),
-            ..Default::default()
-        })
+        .cloned()
         .collect();
     (selected, missing)
+}
+
+/// The error for a literal folder pattern that matched nothing.
+pub fn missing_folder(pattern: &str) -> Error {
+    Error::Rejected {
+        context: pattern.to_string(),
+        detail: format!("no folder {pattern:?} on the server"),
+    }
 }
 
 async fn fetch_folder<R: Remote>(

@@ -51,6 +51,14 @@ pub struct Selected {
     pub changed: Vec<(u32, Vec<String>)>,
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct MailboxStatus {
+    pub messages: u32,
+    pub unseen: u32,
+    pub uidnext: Option<u32>,
+    pub uidvalidity: Option<u32>,
+}
+
 #[derive(Debug, Clone)]
 pub struct MessageMeta {
     pub uid: u32,
@@ -333,6 +341,54 @@ impl Imap {
         out.sort_by_key(|m| m.uid);
         out.dedup_by_key(|m| m.uid);
         Ok(out)
+    }
+
+    /// STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY): counts without selecting the folder,
+    /// so nothing changes (not even \Recent).
+    pub async fn status(&mut self, name: &str) -> Result<MailboxStatus> {
+        let cmd = format!(
+            "STATUS {} (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)",
+            quote(&self.ep, name)?
+        );
+        let mut out = MailboxStatus::default();
+        self.command(&cmd, |r| {
+            if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {
+                for a in status {
+                    match a {
+                        imap_proto::StatusAttribute::Messages(n) => out.messages = *n,
+                        imap_proto::StatusAttribute::Unseen(n) => out.unseen = *n,
+                        imap_proto::StatusAttribute::UidNext(n) => out.uidnext = Some(*n),
+                        imap_proto::StatusAttribute::UidValidity(n) => out.uidvalidity = Some(*n),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Storage quota of the root INBOX belongs to (RFC 2087): (used, limit) in bytes;
+    /// `None` when the server has no QUOTA or no storage limit.
+    pub async fn quota(&mut self) -> Result<Option<(u64, u64)>> {
+        if !self.has("QUOTA") {
+            return Ok(None);
+        }
+        let mut storage = None;
+        self.command("GETQUOTAROOT \"INBOX\"", |r| {
+            if let Response::Quota(q) = r {
+                for res in &q.resources {
+                    if matches!(res.name, imap_proto::rfc2087::QuotaResourceName::Storage) {
+                        // Units of 1024 octets.
+                        storage = Some((res.usage * 1024, res.limit * 1024));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(storage)
     }
 
     /// (uid, flags) of messages up to `last_uid` whose flags changed after `modseq`

@@ -6,8 +6,8 @@ use crate::net::Endpoint;
 use crate::proto::imap::{Imap, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
-    Baseline, Downloaded, FolderSnapshot, Remote, RemoteFolder, RemoteMessage, SyncListing,
-    SyncRemote,
+    Baseline, Downloaded, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
+    SyncListing, SyncRemote,
 };
 use crate::secret::Password;
 use crate::store::maildir::Flags;
@@ -132,6 +132,24 @@ impl Remote for ImapRemote {
             });
         }
         Ok(out)
+    }
+
+    async fn status(&mut self, folder: &RemoteFolder) -> Result<FolderStatus> {
+        let s = self.session().await?;
+        let r = s.status(&folder.server_name).await;
+        let st = self.check(r)?;
+        Ok(FolderStatus {
+            messages: u64::from(st.messages),
+            unseen: Some(u64::from(st.unseen)),
+            uidnext: st.uidnext,
+            validity: st.uidvalidity,
+        })
+    }
+
+    async fn quota(&mut self) -> Result<Option<(u64, u64)>> {
+        let s = self.session().await?;
+        let r = s.quota().await;
+        self.check(r)
     }
 
     async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot> {

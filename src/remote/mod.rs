@@ -27,6 +27,16 @@ pub struct FolderSnapshot {
     pub lists_everything: bool,
 }
 
+/// Counts of a folder, read without changing anything on the server.
+#[derive(Debug, Clone, Default)]
+pub struct FolderStatus {
+    pub messages: u64,
+    /// Messages without \Seen (IMAP); POP3 has no flags.
+    pub unseen: Option<u64>,
+    pub uidnext: Option<u32>,
+    pub validity: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteMessage {
     /// Stable identity: the UID (IMAP, with the folder's validity) or the UIDL (POP3).
@@ -51,6 +61,12 @@ pub struct Downloaded {
 pub trait Remote {
     /// Every folder the server offers (POP3: just INBOX).
     async fn folders(&mut self) -> Result<Vec<RemoteFolder>>;
+    /// Counts of a folder without opening it for change (IMAP STATUS; POP3 UIDL/LIST).
+    async fn status(&mut self, folder: &RemoteFolder) -> Result<FolderStatus>;
+    /// Storage quota (used, limit) in bytes, when the server reports one.
+    async fn quota(&mut self) -> Result<Option<(u64, u64)>> {
+        Ok(None)
+    }
     /// Opens a folder; `writable` when messages will be deleted.
     async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot>;
     /// Messages of the open folder with UID ≥ `from_uid` (POP3: all).

@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::proto::pop3::Pop3;
-use crate::remote::{Downloaded, FolderSnapshot, Remote, RemoteFolder, RemoteMessage};
+use crate::remote::{
+    Downloaded, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
+};
 use crate::store::maildir::Flags;
 
 pub struct Pop3Remote {
@@ -35,6 +37,14 @@ impl Remote for Pop3Remote {
             server_name: "INBOX".into(),
             path: Vec::new(),
         }])
+    }
+
+    async fn status(&mut self, folder: &RemoteFolder) -> Result<FolderStatus> {
+        self.open(folder, false).await?;
+        Ok(FolderStatus {
+            messages: self.listing.len() as u64,
+            ..FolderStatus::default()
+        })
     }
 
     async fn open(&mut self, _folder: &RemoteFolder, _writable: bool) -> Result<FolderSnapshot> {

@@ -291,6 +291,28 @@ impl Folder {
         Ok(out)
     }
 
+    /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
+    pub fn usage(&self) -> Result<(u64, u64)> {
+        let (mut n, mut bytes) = (0, 0);
+        for sub in ["new", "cur"] {
+            let d = self.path.join(sub);
+            let entries = match fs::read_dir(&d) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&d, e)),
+            };
+            for entry in entries.flatten() {
+                if let Ok(meta) = entry.metadata()
+                    && meta.is_file()
+                {
+                    n += 1;
+                    bytes += meta.len();
+                }
+            }
+        }
+        Ok((n, bytes))
+    }
+
     /// Renames a message to carry `flags` (into cur/), keeping info letters mailx does not
     /// model (e.g. P, or lowercase keywords). Returns the new path.
     pub fn set_flags(&self, msg: &LocalMessage, flags: Flags) -> Result<PathBuf> {

@@ -1,0 +1,193 @@
+//! `mailx fetch`.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Connected, account_code, combine, connect, load_config, pick, retention};
+use crate::cli::Global;
+use crate::config::{Account, Protocol};
+use crate::engine::fetch::{self, FolderReport, Settings};
+use crate::error::{Error, Result, exit};
+use crate::output::{Printer, Progress, human_bytes};
+use crate::remote::Remote;
+use crate::state::State;
+use crate::{lock, testhook};
+
+/// Outcome of one account: folder reports, or the error that stopped it.
+struct AccountRun {
+    account: String,
+    protocol: Protocol,
+    folders: Vec<FolderReport>,
+    error: Option<Error>,
+}
+
+impl AccountRun {
+    fn exit_code(&self) -> i32 {
+        let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
+        account_code(self.error.as_ref(), &codes)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let sum = |f: fn(&FolderReport) -> u64| self.folders.iter().map(f).sum::<u64>();
+        let mut errors: Vec<serde_json::Value> = self
+            .folders
+            .iter()
+            .filter_map(|f| {
+                f.error
+                    .as_ref()
+                    .map(|e| json!({"folder": f.name, "message": e}))
+            })
+            .collect();
+        if let Some(e) = &self.error {
+            errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
+        }
+        json!({
+            "account": self.account,
+            "protocol": self.protocol.name(),
+            "ok": self.exit_code() == exit::OK,
+            "exit_code": self.exit_code(),
+            "downloaded": sum(|f| f.downloaded),
+            "bytes": sum(|f| f.bytes),
+            "deleted_on_server": sum(|f| f.deleted_on_server),
+            "folders": self.folders,
+            "errors": errors,
+        })
+    }
+
+    fn summary(&self) -> String {
+        let n: u64 = self.folders.iter().map(|f| f.downloaded).sum();
+        let bytes: u64 = self.folders.iter().map(|f| f.bytes).sum();
+        let deleted: u64 = self.folders.iter().map(|f| f.deleted_on_server).sum();
+        let mut s = if n == 0 {
+            format!("{}: no new mail", self.account)
+        } else {
+            let folders = self.folders.iter().filter(|f| f.downloaded > 0).count();
+            format!(
+                "{}: {n} new message{} ({}) in {folders} folder{}",
+                self.account,
+                if n == 1 { "" } else { "s" },
+                human_bytes(bytes),
+                if folders == 1 { "" } else { "s" }
+            )
+        };
+        if deleted > 0 {
+            s.push_str(&format!("; {deleted} deleted on the server"));
+        }
+        s
+    }
+}
+
+pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
+    let config = load_config(global)?;
+    let accounts = pick(&config, names)?;
+    let runs = futures::future::join_all(
+        accounts
+            .iter()
+            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer)),
+    )
+    .await;
+    let mut codes = Vec::new();
+    for run in &runs {
+        for f in &run.folders {
+            if let Some(e) = &f.error {
+                printer.error_text(
+                    &format!("{}: {}: {e}", run.account, f.name),
+                    "the other folders were fetched; rerun after fixing this one",
+                );
+            }
+        }
+        if let Some(e) = &run.error {
+            printer.error(e);
+        }
+        if printer.json {
+            printer.json_line(&run.to_json());
+        } else if printer.wants_summary() && run.error.is_none() {
+            printer.line(&run.summary());
+        }
+        codes.push(run.exit_code());
+    }
+    Ok(combine(&codes))
+}
+
+async fn fetch_one(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    printer: &Printer,
+) -> AccountRun {
+    let progress = printer.progress(&account.name);
+    let mut folders = Vec::new();
+    let result = fetch_account(account, state_dir, timeout, &progress, &mut folders).await;
+    progress.finish();
+    AccountRun {
+        account: account.name.clone(),
+        protocol: account.protocol,
+        folders,
+        error: result.err(),
+    }
+}
+
+async fn fetch_account(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    progress: &Progress,
+    reports: &mut Vec<FolderReport>,
+) -> Result<()> {
+    let _lock = lock::acquire(state_dir, &account.name)?;
+    let mut state = State::open(&state_dir.join(format!("{}.sqlite", account.name)))?;
+    fetch::recover(&mut state, &account.maildir)?;
+    let settings = Settings {
+        maildir: &account.maildir,
+        patterns: &account.folders,
+        retention: retention(account),
+        keep_requested: account.keep,
+    };
+    match connect(account, timeout).await? {
+        Connected::Pop3(mut r) => {
+            run_remote(&mut *r, &mut state, &settings, progress, reports, true).await
+        }
+        Connected::Imap(mut r) => {
+            run_remote(&mut *r, &mut state, &settings, progress, reports, false).await
+        }
+    }?;
+    state.set_meta("last_fetch", &testhook::now().to_string())?;
+    Ok(())
+}
+
+async fn run_remote<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    progress: &Progress,
+    reports: &mut Vec<FolderReport>,
+    deletes_at_finish: bool,
+) -> Result<()> {
+    let (folder_reports, deletions) =
+        fetch::fetch_folders(remote, state, settings, progress).await?;
+    *reports = folder_reports;
+    match remote.finish().await {
+        Ok(()) => {
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+                testhook::step("record deleted");
+            }
+            Ok(())
+        }
+        Err(e) if deletes_at_finish => {
+            // POP3 applies DELE only on a clean QUIT: nothing was deleted.
+            for r in reports.iter_mut() {
+                r.deleted_on_server = 0;
+            }
+            Err(e)
+        }
+        Err(e) => {
+            tracing::debug!("LOGOUT failed after the work was done: {e}");
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Command implementations: load config, pick accounts, run them concurrently, report.
+//! One file per command family; what they share (config, account selection, connecting,
+//! exit-code arithmetic) is here.
+
+mod account;
+mod check;
+mod fetch;
+mod sync;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::CommandFactory;
+
+use crate::cli::{AccountCommand, Cli, Command, Global};
+use crate::config::{self, Account, Config, Protocol};
+use crate::engine::plan::Retention;
+use crate::error::{Error, Result, exit};
+use crate::net::{self, Endpoint};
+use crate::output::Printer;
+use crate::proto::pop3::Pop3;
+use crate::remote::imap::{ImapRemote, Login};
+use crate::remote::pop3::Pop3Remote;
+use crate::secret;
+
+pub async fn run(cli: Cli) -> i32 {
+    init_tracing(cli.global.quiet, cli.global.verbose);
+    let printer = Printer::new(
+        cli.global.quiet,
+        cli.global.verbose,
+        cli.global.json,
+        cli.global.color,
+    );
+    let result = match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "mailx", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
+        Command::Man => match crate::manpage::render(&mut std::io::stdout()) {
+            Ok(()) => Ok(exit::OK),
+            Err(e) => Err(Error::io("<stdout>", e)),
+        },
+        Command::Fetch { accounts } => fetch::fetch(&cli.global, &printer, accounts).await,
+        Command::Sync {
+            accounts,
+            dry_run,
+            reconcile,
+        } => {
+            let opts = sync::SyncOptions {
+                dry_run: *dry_run,
+                reconcile: *reconcile,
+            };
+            sync::sync(&cli.global, &printer, accounts, opts).await
+        }
+        Command::Account(AccountCommand::List) => account::list(&cli.global, &printer),
+        Command::Account(AccountCommand::Show { account }) => {
+            account::show(&cli.global, &printer, account)
+        }
+        Command::Account(AccountCommand::Test { accounts }) => {
+            account::test(&cli.global, &printer, accounts).await
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            printer.error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+pub(super) fn init_tracing(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("mailx={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+pub(super) fn config_path(global: &Global) -> Result<PathBuf> {
+    global
+        .config
+        .clone()
+        .or_else(config::default_path)
+        .ok_or_else(|| {
+            Error::Usage("cannot determine the config directory; pass --config FILE".into())
+        })
+}
+
+pub(super) fn load_config(global: &Global) -> Result<Config> {
+    config::load(&config_path(global)?)
+}
+
+pub(super) fn pick<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a Account>> {
+    if config.accounts.is_empty() {
+        return Err(Error::Config {
+            path: config.path.clone(),
+            line: 0,
+            message: "no accounts configured".into(),
+            hint: "add an [accounts.NAME] table (see README, \"Configuration\")".into(),
+        });
+    }
+    if names.is_empty() {
+        return Ok(config.accounts.values().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            config.accounts.get(n).ok_or_else(|| {
+                let known: Vec<&str> = config.accounts.keys().map(String::as_str).collect();
+                Error::Usage(format!(
+                    "no account named {n:?} in {}; configured: {}",
+                    config.path.display(),
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+pub(super) fn endpoint(account: &Account, timeout: u64) -> Endpoint {
+    Endpoint {
+        host: account.host.clone(),
+        port: account.port,
+        timeout: Duration::from_secs(timeout.max(1)),
+        label: format!("{} ({}:{})", account.name, account.host, account.port),
+    }
+}
+
+pub(super) fn retention(account: &Account) -> Retention {
+    match (account.keep, account.delete_after_days) {
+        (false, _) => Retention::DeleteAfterDownload,
+        (true, Some(d)) => Retention::DeleteAfterDays(d),
+        (true, None) => Retention::Keep,
+    }
+}
+
+/// An account's code from its folders' codes: the common code if every folder failed
+/// alike, partial failure if some did.
+pub(super) fn account_code(error: Option<&Error>, folder_codes: &[Option<i32>]) -> i32 {
+    if let Some(e) = error {
+        return e.exit_code();
+    }
+    let failed: Vec<i32> = folder_codes.iter().flatten().copied().collect();
+    if failed.is_empty() {
+        exit::OK
+    } else if failed.len() == folder_codes.len() && failed.iter().all(|c| *c == failed[0]) {
+        failed[0]
+    } else {
+        exit::PARTIAL
+    }
+}
+
+/// Aggregate: 0 if all succeeded, the common code if all failed alike, else partial.
+pub(super) fn combine(codes: &[i32]) -> i32 {
+    if codes.iter().all(|c| *c == exit::OK) {
+        exit::OK
+    } else if codes.iter().all(|c| *c == codes[0]) {
+        codes[0]
+    } else {
+        exit::PARTIAL
+    }
+}
+
+pub(super) enum Connected {
+    Pop3(Box<Pop3Remote>),
+    Imap(Box<ImapRemote>),
+}
+
+pub(super) async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
+    let password = secret::resolve(account).await?;
+    let ep = endpoint(account, timeout);
+    let connector = net::tls_connector(account.ca_file.as_deref())?;
+    Ok(match account.protocol {
+        Protocol::Pop3 => {
+            let mut conn = Pop3::connect(&ep, account.tls, &connector).await?;
+            conn.login(&account.name, &account.user, &password).await?;
+            Connected::Pop3(Box::new(Pop3Remote::new(conn, ep.label.clone())))
+        }
+        Protocol::Imap => {
+            let login = Login {
+                ep,
+                tls: account.tls,
+                connector,
+                account: account.name.clone(),
+                user: account.user.clone(),
+                password,
+            };
+            Connected::Imap(Box::new(
+                ImapRemote::connect(login, account.folder_prefix.clone()).await?,
+            ))
+        }
+    })
+}

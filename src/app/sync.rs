@@ -1,0 +1,221 @@
+//! `mailx sync`.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Connected, account_code, combine, connect, load_config, pick};
+use crate::cli::Global;
+use crate::config::{Account, Protocol};
+use crate::engine::fetch;
+use crate::engine::sync::{self, SyncReport};
+use crate::error::{Error, Result, exit};
+use crate::output::{Printer, Progress};
+use crate::remote::Remote;
+use crate::state::State;
+use crate::{lock, testhook};
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SyncOptions {
+    pub dry_run: bool,
+    pub reconcile: bool,
+}
+
+struct SyncRun {
+    account: String,
+    folders: Vec<SyncReport>,
+    error: Option<Error>,
+    dry_run: bool,
+}
+
+impl SyncRun {
+    fn exit_code(&self) -> i32 {
+        let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
+        account_code(self.error.as_ref(), &codes)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let sum = |f: fn(&SyncReport) -> u64| self.folders.iter().map(f).sum::<u64>();
+        let mut errors: Vec<serde_json::Value> = self
+            .folders
+            .iter()
+            .filter_map(|f| {
+                f.error
+                    .as_ref()
+                    .map(|e| json!({"folder": f.name, "message": e}))
+            })
+            .collect();
+        if let Some(e) = &self.error {
+            errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
+        }
+        json!({
+            "account": self.account,
+            "protocol": "imap",
+            "dry_run": self.dry_run,
+            "ok": self.exit_code() == exit::OK,
+            "exit_code": self.exit_code(),
+            "downloaded": sum(|f| f.downloaded),
+            "uploaded": sum(|f| f.uploaded),
+            "flags_to_local": sum(|f| f.flags_to_local),
+            "flags_to_server": sum(|f| f.flags_to_server),
+            "deleted_local": sum(|f| f.deleted_local),
+            "deleted_on_server": sum(|f| f.deleted_on_server),
+            "folders": self.folders,
+            "errors": errors,
+        })
+    }
+
+    fn summary(&self) -> String {
+        let sum = |f: fn(&SyncReport) -> u64| self.folders.iter().map(f).sum::<u64>();
+        let verb = if self.dry_run { "would sync" } else { "synced" };
+        let parts: Vec<String> = [
+            (sum(|f| f.downloaded), "downloaded"),
+            (sum(|f| f.uploaded), "uploaded"),
+            (sum(|f| f.flags_to_local), "flag changes to local"),
+            (sum(|f| f.flags_to_server), "flag changes to server"),
+            (sum(|f| f.deleted_local), "deleted locally"),
+            (sum(|f| f.deleted_on_server), "deleted on server"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        let created: Vec<String> = self
+            .folders
+            .iter()
+            .filter_map(|f| f.created.map(|side| format!("{} created {side}ly", f.name)))
+            .map(|s| s.replace("remotely", "on the server"))
+            .collect();
+        if parts.is_empty() && created.is_empty() {
+            format!(
+                "{}: {} folders in sync, nothing to do",
+                self.account,
+                self.folders.len()
+            )
+        } else {
+            let mut all = parts;
+            all.extend(created);
+            format!("{}: {verb}: {}", self.account, all.join(", "))
+        }
+    }
+}
+
+pub(super) async fn sync(
+    global: &Global,
+    printer: &Printer,
+    names: &[String],
+    opts: SyncOptions,
+) -> Result<i32> {
+    let config = load_config(global)?;
+    let picked = pick(&config, names)?;
+    let accounts: Vec<&Account> = if names.is_empty() {
+        picked
+            .into_iter()
+            .filter(|a| a.protocol == Protocol::Imap)
+            .collect()
+    } else {
+        for a in &picked {
+            if a.protocol != Protocol::Imap {
+                return Err(Error::Usage(format!(
+                    "account {:?} uses POP3, which has no folders or flags to sync; use `mailx fetch {}`",
+                    a.name, a.name
+                )));
+            }
+        }
+        picked
+    };
+    if accounts.is_empty() {
+        return Err(Error::Usage(
+            "no IMAP accounts configured; `mailx sync` works with IMAP only (use `mailx fetch` for POP3)".into(),
+        ));
+    }
+    let runs = futures::future::join_all(
+        accounts
+            .iter()
+            .map(|a| sync_one(a, &config.state_dir, global.timeout, printer, opts)),
+    )
+    .await;
+    let mut codes = Vec::new();
+    for run in &runs {
+        for f in &run.folders {
+            if let Some(e) = &f.error {
+                let hint = f.hint.clone().unwrap_or_else(|| {
+                    "the other folders were synced; rerun after fixing this one".into()
+                });
+                printer.error_text(&format!("{}: {}: {e}", run.account, f.name), &hint);
+            }
+        }
+        if let Some(e) = &run.error {
+            printer.error(e);
+        }
+        if printer.json {
+            printer.json_line(&run.to_json());
+        } else {
+            if opts.dry_run && !printer.quiet {
+                for f in &run.folders {
+                    for line in &f.plan {
+                        printer.line(&format!("{}: {}: {line}", run.account, f.name));
+                    }
+                }
+            }
+            if (printer.wants_summary() || opts.dry_run) && run.error.is_none() && !printer.quiet {
+                printer.line(&run.summary());
+            }
+        }
+        codes.push(run.exit_code());
+    }
+    Ok(combine(&codes))
+}
+
+async fn sync_one(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    printer: &Printer,
+    opts: SyncOptions,
+) -> SyncRun {
+    let progress = printer.progress(&account.name);
+    let mut folders = Vec::new();
+    let result = sync_account(account, state_dir, timeout, &progress, opts, &mut folders).await;
+    progress.finish();
+    SyncRun {
+        account: account.name.clone(),
+        folders,
+        error: result.err(),
+        dry_run: opts.dry_run,
+    }
+}
+
+async fn sync_account(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    progress: &Progress,
+    opts: SyncOptions,
+    reports: &mut Vec<SyncReport>,
+) -> Result<()> {
+    let _lock = lock::acquire(state_dir, &account.name)?;
+    let mut state = State::open(&state_dir.join(format!("{}.sqlite", account.name)))?;
+    if !opts.dry_run {
+        fetch::recover(&mut state, &account.maildir)?;
+    }
+    let settings = sync::Settings {
+        maildir: &account.maildir,
+        patterns: &account.folders,
+        expunge: account.expunge,
+        create: account.create,
+        dry_run: opts.dry_run,
+        reconcile: opts.reconcile,
+    };
+    let Connected::Imap(mut remote) = connect(account, timeout).await? else {
+        return Err(Error::Internal("sync on a POP3 account".into()));
+    };
+    *reports = sync::sync_folders(&mut *remote, &mut state, &settings, progress).await?;
+    if let Err(e) = remote.finish().await {
+        tracing::debug!("LOGOUT failed after the work was done: {e}");
+    }
+    if !opts.dry_run {
+        state.set_meta("last_sync", &testhook::now().to_string())?;
+    }
+    Ok(())
+}

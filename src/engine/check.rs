@@ -1,0 +1,207 @@
+//! `mailx check` and `mailx status`: what is on the server, read without changing
+//! anything there (IMAP STATUS and EXAMINE, POP3 UIDL/LIST), compared with the state.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::engine::fetch::{missing_folder, select_folders};
+use crate::engine::plan;
+use crate::error::Result;
+use crate::remote::{Remote, RemoteFolder};
+use crate::state::State;
+use crate::store::{maildir, names};
+
+#[derive(Debug, Default, Serialize)]
+pub struct CheckReport {
+    pub name: String,
+    /// Messages a fetch or sync would download now.
+    pub new: u64,
+    /// Messages without \Seen (IMAP only).
+    pub unseen: Option<u64>,
+    pub total: u64,
+    /// The server renumbered the folder since the last run: `new` is an estimate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub renumbered: bool,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_code: Option<i32>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct FolderUsage {
+    pub name: String,
+    pub messages: u64,
+    pub unseen: Option<u64>,
+    pub bytes: u64,
+    /// The same folder in the Maildir.
+    pub local_messages: u64,
+    pub local_bytes: u64,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_code: Option<i32>,
+}
+
+async fn selected_folders<R: Remote>(
+    remote: &mut R,
+    patterns: &[String],
+) -> Result<(Vec<RemoteFolder>, Vec<String>)> {
+    let listed = remote.folders().await?;
+    let patterns: Vec<String> = patterns
+        .iter()
+        .map(|p| remote.normalize_pattern(p))
+        .collect();
+    Ok(select_folders(listed, &patterns))
+}
+
+/// New, unseen and total messages per selected folder. A folder whose UIDNEXT shows
+/// nothing above the last handled UID costs one STATUS; others are listed (UIDs only).
+pub async fn check_folders<R: Remote>(
+    remote: &mut R,
+    state: &State,
+    patterns: &[String],
+) -> Result<Vec<CheckReport>> {
+    let (selected, missing) = selected_folders(remote, patterns).await?;
+    let mut reports: Vec<CheckReport> = missing
+        .iter()
+        .map(|p| {
+            let e = missing_folder(p);
+            CheckReport {
+                name: p.clone(),
+                error: Some(e.to_string()),
+                error_code: Some(e.exit_code()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for folder in selected {
+        let mut report = CheckReport {
+            name: names::display_name(&folder.path),
+            ..Default::default()
+        };
+        if let Err(e) = check_folder(remote, state, &folder, &mut report).await {
+            report.error_code = Some(e.exit_code());
+            report.error = Some(e.to_string());
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+async fn check_folder<R: Remote>(
+    remote: &mut R,
+    state: &State,
+    folder: &RemoteFolder,
+    report: &mut CheckReport,
+) -> Result<()> {
+    let key = folder.server_name.as_str();
+    let status = remote.status(folder).await?;
+    report.total = status.messages;
+    report.unseen = status.unseen;
+    let prev = state.folder(key)?;
+    let same_validity = prev.as_ref().map(|p| p.uidvalidity) == Some(status.validity);
+    if let (Some(p), Some(next)) = (&prev, status.uidnext)
+        && same_validity
+        && next <= p.last_uid + 1
+    {
+        return Ok(());
+    }
+    let snap = remote.open(folder, false).await?;
+    let from = match &prev {
+        Some(p) if same_validity && !snap.lists_everything => p.last_uid + 1,
+        _ => 1,
+    };
+    let listing = remote.list(from).await?;
+    if prev.is_some() && !same_validity {
+        // Old UIDs mean nothing now: estimate by count, as fetch re-identifies by content.
+        report.renumbered = true;
+        let known = state.known(key, 0)?.len() as u64;
+        report.new = (listing.len() as u64).saturating_sub(known);
+        return Ok(());
+    }
+    let floor = if snap.lists_everything { 0 } else { from };
+    let known = if snap.stable_ids {
+        state.known(key, floor)?
+    } else {
+        HashMap::new()
+    };
+    report.new = plan::new_messages(&listing, &known).len() as u64;
+    Ok(())
+}
+
+/// Messages and bytes per selected folder on the server, next to the Maildir's copy.
+pub async fn folder_usage<R: Remote>(
+    remote: &mut R,
+    patterns: &[String],
+    maildir_root: &Path,
+) -> Result<Vec<FolderUsage>> {
+    let (selected, missing) = selected_folders(remote, patterns).await?;
+    let mut out: Vec<FolderUsage> = missing
+        .iter()
+        .map(|p| {
+            let e = missing_folder(p);
+            FolderUsage {
+                name: p.clone(),
+                error: Some(e.to_string()),
+                error_code: Some(e.exit_code()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for folder in selected {
+        let mut row = FolderUsage {
+            name: names::display_name(&folder.path),
+            ..Default::default()
+        };
+        let result: Result<()> = async {
+            let status = remote.status(&folder).await?;
+            row.messages = status.messages;
+            row.unseen = status.unseen;
+            remote.open(&folder, false).await?;
+            row.bytes = remote.list(1).await?.iter().map(|m| m.size).sum();
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            row.error_code = Some(e.exit_code());
+            row.error = Some(e.to_string());
+        }
+        if let Some(local) = names::maildir_name(&folder.path) {
+            let (n, bytes) = maildir::Folder::existing(maildir_root, &local).usage()?;
+            row.local_messages = n;
+            row.local_bytes = bytes;
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Messages and bytes in the whole Maildir (every folder).
+pub fn maildir_usage(root: &Path) -> Result<(u64, u64)> {
+    let mut total = maildir::Folder::existing(root, "").usage()?;
+    for name in maildir::list_folders(root)? {
+        let (n, b) = maildir::Folder::existing(root, &name).usage()?;
+        total.0 += n;
+        total.1 += b;
+    }
+    Ok(total)
+}
+
+/// "1.2 GiB of 2.0 GiB (60%)".
+pub fn quota_words(used: u64, limit: u64) -> String {
+    format!(
+        "{} of {} ({}%)",
+        crate::output::human_bytes(used),
+        crate::output::human_bytes(limit),
+        quota_percent(used, limit)
+    )
+}
+
+pub fn quota_percent(used: u64, limit: u64) -> u64 {
+    if limit == 0 {
+        0
+    } else {
+        used.saturating_mul(100) / limit
+    }
+}
