@@ -19,6 +19,9 @@ _mailx() {
             mailx,account)
                 cmd="mailx__subcmd__account"
                 ;;
+            mailx,check)
+                cmd="mailx__subcmd__check"
+                ;;
             mailx,completions)
                 cmd="mailx__subcmd__completions"
                 ;;
@@ -31,8 +34,14 @@ _mailx() {
             mailx,man)
                 cmd="mailx__subcmd__man"
                 ;;
+            mailx,status)
+                cmd="mailx__subcmd__status"
+                ;;
             mailx,sync)
                 cmd="mailx__subcmd__sync"
+                ;;
+            mailx,watch)
+                cmd="mailx__subcmd__watch"
                 ;;
             mailx__subcmd__account,help)
                 cmd="mailx__subcmd__account__subcmd__help"
@@ -61,6 +70,9 @@ _mailx() {
             mailx__subcmd__help,account)
                 cmd="mailx__subcmd__help__subcmd__account"
                 ;;
+            mailx__subcmd__help,check)
+                cmd="mailx__subcmd__help__subcmd__check"
+                ;;
             mailx__subcmd__help,completions)
                 cmd="mailx__subcmd__help__subcmd__completions"
                 ;;
@@ -73,8 +85,14 @@ _mailx() {
             mailx__subcmd__help,man)
                 cmd="mailx__subcmd__help__subcmd__man"
                 ;;
+            mailx__subcmd__help,status)
+                cmd="mailx__subcmd__help__subcmd__status"
+                ;;
             mailx__subcmd__help,sync)
                 cmd="mailx__subcmd__help__subcmd__sync"
+                ;;
+            mailx__subcmd__help,watch)
+                cmd="mailx__subcmd__help__subcmd__watch"
                 ;;
             mailx__subcmd__help__subcmd__account,list)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__list"
@@ -92,7 +110,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version fetch sync account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version fetch sync check status watch account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,6 +128,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -118,7 +140,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version list show test help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version list show test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,6 +155,10 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -214,7 +240,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__list)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +255,10 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -240,7 +270,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__show)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,6 +285,10 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -266,7 +300,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__test)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +318,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -291,8 +329,8 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mailx__subcmd__completions)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version bash elvish fish powershell zsh"
+        mailx__subcmd__check)
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +345,40 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__completions)
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -318,7 +390,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__fetch)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +408,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -344,7 +420,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help)
-            opts="fetch sync account completions man help"
+            opts="fetch sync check status watch account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +489,20 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -469,6 +559,20 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -483,8 +587,22 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__man)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,6 +617,40 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__status)
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -510,7 +662,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__sync)
-            opts="-q -v -h -V --dry-run --reconcile --config --quiet --verbose --json --color --timeout --help --version"
+            opts="-q -v -h -V --dry-run --reconcile --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,6 +677,48 @@ _mailx() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__watch)
+            opts="-q -v -h -V --sync --exec --poll --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mailx_global_optspecs
-    string join \n config= q/quiet v/verbose json color= timeout= h/help V/version
+    string join \n config= q/quiet v/verbose json color= timeout= log-file= h/help V/version
 end
 
 function __fish_mailx_needs_command
@@ -29,6 +29,7 @@ complete -c mailx -n "__fish_mailx_needs_command" -l color -d 'When to color err
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_needs_command" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_needs_command" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_needs_command" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_needs_command" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_needs_command" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -36,6 +37,9 @@ complete -c mailx -n "__fish_mailx_needs_command" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_needs_command" -s V -l version -d 'Print version'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "sync" -d 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "check" -d 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "status" -d 'Server and local side by side: messages, bytes, quota, last run, retention'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "account" -d 'Show and test configured accounts'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -45,6 +49,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -55,6 +60,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand sync" -l color -d 'When to c
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand sync" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l dry-run -d 'Print what would be done, change nothing (server and local)'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l reconcile -d 'Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -s q -l quiet -d 'Print nothing but errors'
@@ -62,11 +68,48 @@ complete -c mailx -n "__fish_mailx_using_subcommand sync" -s v -l verbose -d 'Mo
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand check" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand check" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand check" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand check" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand check" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand check" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand check" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailx -n "__fish_mailx_using_subcommand check" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand status" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand status" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand status" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand status" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand status" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand status" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand status" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l exec -d 'Command run through `sh -c` after new mail was stored' -r
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l poll -d 'Seconds between polls of POP3 accounts' -r
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l sync -d 'Sync the folder instead of fetching it (IMAP accounts)'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from list show test help" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -81,6 +124,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -91,6 +135,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -101,6 +146,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from test" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -115,6 +161,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand completions" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand completions" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
@@ -125,17 +172,21 @@ complete -c mailx -n "__fish_mailx_using_subcommand man" -l color -d 'When to co
 always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand man" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "sync" -d 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "account" -d 'Show and test configured accounts'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "sync" -d 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "check" -d 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "status" -d 'Server and local side by side: messages, bytes, quota, last run, retention'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "account" -d 'Show and test configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List configured accounts'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account\'s settings (never its password)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "test" -d 'Connect and log in, changing nothing'

@@ -18,6 +18,7 @@ _mailx() {
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -41,6 +42,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -58,6 +60,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '--dry-run[Print what would be done, change nothing (server and local)]' \
 '--reconcile[Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes]' \
 '(-v --verbose)-q[Print nothing but errors]' \
@@ -72,11 +75,69 @@ _arguments "${_arguments_options[@]}" : \
 '*::accounts -- Accounts to sync (default\: all IMAP accounts):_default' \
 && ret=0
 ;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to check (default\: all):_default' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to show (default\: all):_default' \
+&& ret=0
+;;
+(watch)
+_arguments "${_arguments_options[@]}" : \
+'--exec=[Command run through \`sh -c\` after new mail was stored]:COMMAND:_default' \
+'--poll=[Seconds between polls of POP3 accounts]:SECS:_default' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'--sync[Sync the folder instead of fetching it (IMAP accounts)]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to watch (default\: all):_default' \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -101,6 +162,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -117,6 +179,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -134,6 +197,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -187,6 +251,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -204,6 +269,7 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -232,6 +298,18 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (sync)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(watch)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -289,6 +367,9 @@ _mailx_commands() {
     local commands; commands=(
 'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
 'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
+'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
+'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
+'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -351,6 +432,11 @@ _mailx__subcmd__account__subcmd__test_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account test commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__check_commands] )) ||
+_mailx__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx check commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__completions_commands] )) ||
 _mailx__subcmd__completions_commands() {
     local commands; commands=()
@@ -366,6 +452,9 @@ _mailx__subcmd__help_commands() {
     local commands; commands=(
 'fetch:Download new mail from all (or the named) accounts into their Maildirs' \
 'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
+'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
+'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
+'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff)' \
@@ -397,6 +486,11 @@ _mailx__subcmd__help__subcmd__account__subcmd__test_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help account test commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__check_commands] )) ||
+_mailx__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help check commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__help__subcmd__completions_commands] )) ||
 _mailx__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
@@ -417,20 +511,40 @@ _mailx__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help man commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__status_commands] )) ||
+_mailx__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help status commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__help__subcmd__sync_commands] )) ||
 _mailx__subcmd__help__subcmd__sync_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help sync commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__watch_commands] )) ||
+_mailx__subcmd__help__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help watch commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__man_commands] )) ||
 _mailx__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx man commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__status_commands] )) ||
+_mailx__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx status commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__sync_commands] )) ||
 _mailx__subcmd__sync_commands() {
     local commands; commands=()
     _describe -t commands 'mailx sync commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__watch_commands] )) ||
+_mailx__subcmd__watch_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx watch commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_mailx" ]; then

@@ -41,6 +41,7 @@ default_internal_group = $mail_group
 default_login_user = $mail_user"
   fi
   printf 'demo:{PLAIN}demo-password::::::\nbench:{PLAIN}bench::::::\n' > "$d/users"
+  for i in 1 2 3 4 5; do printf 'bench%s:{PLAIN}bench::::::\n' "$i" >> "$d/users"; done
   IMAP_PORT=$(free_port); IMAPS_PORT=$(free_port); POP3_PORT=$(free_port); POP3S_PORT=$(free_port)
   export IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT MAIL_USER=$mail_user MAIL_GROUP=$mail_group
   cat > "$d/dovecot.conf" <<CONF

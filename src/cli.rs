@@ -56,6 +56,9 @@ pub struct Global {
     /// Seconds to wait for any single network operation
     #[arg(long, global = true, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+    /// Also write the log (with times, at least -v detail) to FILE, appending
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,6 +94,44 @@ pub enum Command {
         /// (after a folder vanished on one side, or to rebuild lost state); never deletes
         #[arg(long)]
         reconcile: bool,
+    },
+    /// Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing
+    /// and changes nothing, on the server or locally
+    ///
+    /// Counts, per account and configured folder, the messages a fetch or sync would
+    /// download now (POP3: UIDLs not seen before; IMAP: UIDs above the last one handled),
+    /// and the unseen and total messages (IMAP). One connection per account, accounts
+    /// checked concurrently. With --json: one object per account with new, unseen, total
+    /// and per-folder figures.
+    Check {
+        /// Accounts to check (default: all)
+        accounts: Vec<String>,
+    },
+    /// Server and local side by side: messages, bytes, quota, last run, retention
+    Status {
+        /// Accounts to show (default: all)
+        accounts: Vec<String>,
+    },
+    /// Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every
+    /// watched folder of every account in one process, POP3 polled
+    ///
+    /// Watches the folders listed in each IMAP account's `watch` (default INBOX), runs a
+    /// fetch (with --sync: a sync) of a folder when the server announces new mail, then
+    /// the --exec hook with MAILX_ACCOUNT, MAILX_FOLDER and MAILX_NEW in its environment.
+    /// Reconnects with backoff after network loss; renews IDLE every 25 minutes (servers
+    /// drop it after 30). SIGINT or SIGTERM ends it after the run in progress (exit 0).
+    Watch {
+        /// Accounts to watch (default: all)
+        accounts: Vec<String>,
+        /// Sync the folder instead of fetching it (IMAP accounts)
+        #[arg(long)]
+        sync: bool,
+        /// Command run through `sh -c` after new mail was stored
+        #[arg(long, value_name = "COMMAND")]
+        exec: Option<String>,
+        /// Seconds between polls of POP3 accounts
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        poll: u64,
     },
     /// Show and test configured accounts
     #[command(subcommand)]

@@ -58,6 +58,7 @@ struct RawAccount {
     allow_plaintext: Option<bool>,
     expunge: Option<bool>,
     create: Option<Create>,
+    watch: Option<Vec<String>>,
 }
 
 /// Which side `sync` creates a folder on when it exists only on the other (mbsync's
@@ -117,6 +118,8 @@ pub struct Account {
     /// sync: expunge messages deleted on either side (default: only flag \Deleted).
     pub expunge: bool,
     pub create: Create,
+    /// `watch`: folders kept under IMAP IDLE.
+    pub watch: Vec<String>,
 }
 
 impl Account {
@@ -284,12 +287,25 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         if raw.create.is_some() {
             return Err(("create", "POP3 has no folders; remove this key".into()));
         }
+        if raw.watch.is_some() {
+            return Err((
+                "watch",
+                "POP3 cannot announce new mail; `mailx watch` polls it (--poll SECS)".into(),
+            ));
+        }
     }
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
         return Err((
             "folders",
             "must list at least one non-empty folder name or pattern".into(),
+        ));
+    }
+    let watch = raw.watch.unwrap_or_else(|| vec!["INBOX".into()]);
+    if watch.iter().any(|f| f.is_empty() || f.contains(['*', '%'])) {
+        return Err((
+            "watch",
+            "list folder names (no patterns): each one is a connection kept open".into(),
         ));
     }
     let folder_prefix = match raw.folder_prefix.as_deref() {
@@ -325,6 +341,7 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         folder_prefix,
         expunge: raw.expunge.unwrap_or(false),
         create: raw.create.unwrap_or(Create::Both),
+        watch,
     })
 }
 

@@ -83,6 +83,7 @@ impl Printer {
     }
 
     pub fn error_text(&self, text: &str, hint: &str) {
+        tracing::error!(target: "logfile", "{text}");
         let label = self.paint("error:", "31");
         let h = self.paint("hint:", "36");
         self.stderr(&format!("{label} {text}\n  {h} {hint}"));

@@ -179,6 +179,13 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     pub fn folder(&self, remote: &str) -> Result<Option<FolderState>> {
         self.conn
             .query_row(

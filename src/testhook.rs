@@ -1,6 +1,6 @@
 //! Hidden hooks for the crash and retention tests; inert unless their variables are set.
 //! `MAILX_TEST_CRASH_AFTER=N` aborts the process (like kill -9: no cleanup) at the N-th
-//! durable step; `MAILX_TEST_NOW=SECS` replaces the clock.
+//! durable step; `MAILX_TEST_NOW=SECS` replaces the clock; `MAILX_TEST_HOLD_MS` (below).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +24,17 @@ pub fn step(what: &str) {
             eprintln!("mailx: test hook: crashing after step {n} ({what})");
             std::process::abort();
         }
+    }
+}
+
+/// `MAILX_TEST_HOLD_MS=N`: a run holding the account's lock waits N ms, so that tests can
+/// start a second run while the first is surely inside.
+pub async fn hold() {
+    if let Some(ms) = std::env::var("MAILX_TEST_HOLD_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 }
 

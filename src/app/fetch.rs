@@ -4,7 +4,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{Connected, account_code, combine, connect, load_config, pick, retention};
+use super::{
+    Connected, account_code, combine, connect, load_config, pick, record_outcome, retention,
+    state_path,
+};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::engine::fetch::{self, FolderReport, Settings};
@@ -15,15 +18,19 @@ use crate::state::State;
 use crate::{lock, testhook};
 
 /// Outcome of one account: folder reports, or the error that stopped it.
-struct AccountRun {
-    account: String,
+pub(super) struct AccountRun {
+    pub account: String,
     protocol: Protocol,
     folders: Vec<FolderReport>,
-    error: Option<Error>,
+    pub error: Option<Error>,
 }
 
 impl AccountRun {
-    fn exit_code(&self) -> i32 {
+    pub fn downloaded(&self) -> u64 {
+        self.folders.iter().map(|f| f.downloaded).sum()
+    }
+
+    pub fn exit_code(&self) -> i32 {
         let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
         account_code(self.error.as_ref(), &codes)
     }
@@ -87,30 +94,35 @@ pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) 
             .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer)),
     )
     .await;
-    let mut codes = Vec::new();
-    for run in &runs {
-        for f in &run.folders {
-            if let Some(e) = &f.error {
-                printer.error_text(
-                    &format!("{}: {}: {e}", run.account, f.name),
-                    "the other folders were fetched; rerun after fixing this one",
-                );
-            }
-        }
-        if let Some(e) = &run.error {
-            printer.error(e);
-        }
-        if printer.json {
-            printer.json_line(&run.to_json());
-        } else if printer.wants_summary() && run.error.is_none() {
-            printer.line(&run.summary());
-        }
-        codes.push(run.exit_code());
-    }
+    let codes: Vec<i32> = runs.iter().map(|run| report(printer, run)).collect();
     Ok(combine(&codes))
 }
 
-async fn fetch_one(
+/// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
+pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
+    for f in &run.folders {
+        if let Some(e) = &f.error {
+            printer.error_text(
+                &format!("{}: {}: {e}", run.account, f.name),
+                "the other folders were fetched; rerun after fixing this one",
+            );
+        }
+    }
+    if let Some(e) = &run.error {
+        printer.error(e);
+    }
+    if run.error.is_none() {
+        tracing::info!(target: "logfile", "{}", run.summary());
+    }
+    if printer.json {
+        printer.json_line(&run.to_json());
+    } else if printer.wants_summary() && run.error.is_none() {
+        printer.line(&run.summary());
+    }
+    run.exit_code()
+}
+
+pub(super) async fn fetch_one(
     account: &Account,
     state_dir: &Path,
     timeout: u64,
@@ -120,12 +132,21 @@ async fn fetch_one(
     let mut folders = Vec::new();
     let result = fetch_account(account, state_dir, timeout, &progress, &mut folders).await;
     progress.finish();
-    AccountRun {
+    let run = AccountRun {
         account: account.name.clone(),
         protocol: account.protocol,
         folders,
         error: result.err(),
-    }
+    };
+    record_outcome(
+        state_dir,
+        &account.name,
+        "fetch",
+        run.exit_code(),
+        run.error.as_ref(),
+        json!({"downloaded": run.downloaded()}),
+    );
+    run
 }
 
 async fn fetch_account(
@@ -136,7 +157,8 @@ async fn fetch_account(
     reports: &mut Vec<FolderReport>,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
-    let mut state = State::open(&state_dir.join(format!("{}.sqlite", account.name)))?;
+    testhook::hold().await;
+    let mut state = State::open(&state_path(state_dir, &account.name))?;
     fetch::recover(&mut state, &account.maildir)?;
     let settings = Settings {
         maildir: &account.maildir,
@@ -152,7 +174,6 @@ async fn fetch_account(
             run_remote(&mut *r, &mut state, &settings, progress, reports, false).await
         }
     }?;
-    state.set_meta("last_fetch", &testhook::now().to_string())?;
     Ok(())
 }
 

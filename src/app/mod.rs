@@ -6,8 +6,9 @@ mod account;
 mod check;
 mod fetch;
 mod sync;
+mod watch;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::CommandFactory;
@@ -21,10 +22,18 @@ use crate::output::Printer;
 use crate::proto::pop3::Pop3;
 use crate::remote::imap::{ImapRemote, Login};
 use crate::remote::pop3::Pop3Remote;
-use crate::secret;
+use crate::state::State;
+use crate::{secret, testhook};
 
 pub async fn run(cli: Cli) -> i32 {
-    init_tracing(cli.global.quiet, cli.global.verbose);
+    if let Err(e) = init_tracing(
+        cli.global.quiet,
+        cli.global.verbose,
+        cli.global.log_file.as_deref(),
+    ) {
+        eprintln!("error: {e}\n  hint: {}", e.hint());
+        return e.exit_code();
+    }
     let printer = Printer::new(
         cli.global.quiet,
         cli.global.verbose,
@@ -53,6 +62,21 @@ pub async fn run(cli: Cli) -> i32 {
             };
             sync::sync(&cli.global, &printer, accounts, opts).await
         }
+        Command::Check { accounts } => check::check(&cli.global, &printer, accounts).await,
+        Command::Status { accounts } => check::status(&cli.global, &printer, accounts).await,
+        Command::Watch {
+            accounts,
+            sync,
+            exec,
+            poll,
+        } => {
+            let opts = watch::WatchOptions {
+                sync: *sync,
+                exec: exec.clone(),
+                poll: *poll,
+            };
+            watch::watch(&cli.global, &printer, accounts, opts).await
+        }
         Command::Account(AccountCommand::List) => account::list(&cli.global, &printer),
         Command::Account(AccountCommand::Show { account }) => {
             account::show(&cli.global, &printer, account)
@@ -70,22 +94,53 @@ pub async fn run(cli: Cli) -> i32 {
     }
 }
 
-pub(super) fn init_tracing(quiet: bool, verbose: u8) {
-    let level = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, 2) => "debug",
+/// Log events go to stderr at the -q/-v level; with --log-file also to that file, with
+/// times and at least -v detail, plus every error and run summary (target `logfile`,
+/// which stderr does not show: there they are printed by `Printer`).
+pub(super) fn init_tracing(quiet: bool, verbose: u8, log_file: Option<&Path>) -> Result<()> {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // -vv is the protocol trace the help promises (commands and tagged answers).
+    let level = |v: u8| match v {
+        0 => "warn",
+        1 => "info",
         _ => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILX_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("mailx={level}")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let stderr_level = if quiet { "error" } else { level(verbose) };
+    let stderr_filter = tracing_subscriber::EnvFilter::try_from_env("MAILX_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("mailx={stderr_level}")));
+    let stderr_layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .without_time()
         .with_target(false)
+        .with_filter(stderr_filter);
+    let file_layer = match log_file {
+        None => None,
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            let filter = tracing_subscriber::EnvFilter::new(format!(
+                "mailx={},logfile=info",
+                level(verbose.max(1))
+            ));
+            Some(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::sync::Mutex::new(file))
+                    .with_ansi(false)
+                    .with_target(false)
+                    .with_filter(filter),
+            )
+        }
+    };
+    let _ = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
         .try_init();
+    Ok(())
 }
 
 pub(super) fn config_path(global: &Global) -> Result<PathBuf> {
@@ -170,6 +225,36 @@ pub(super) fn combine(codes: &[i32]) -> i32 {
         codes[0]
     } else {
         exit::PARTIAL
+    }
+}
+
+pub(super) fn state_path(state_dir: &Path, account: &str) -> PathBuf {
+    state_dir.join(format!("{account}.sqlite"))
+}
+
+/// Remembers how the last `command` (fetch or sync) of an account ended, for `status`.
+/// A run that found the account locked did nothing and leaves no trace.
+pub(super) fn record_outcome(
+    state_dir: &Path,
+    account: &str,
+    command: &str,
+    code: i32,
+    error: Option<&Error>,
+    summary: serde_json::Value,
+) {
+    if matches!(error, Some(Error::Locked { .. })) {
+        return;
+    }
+    let value = serde_json::json!({
+        "time": testhook::now(),
+        "exit_code": code,
+        "error": error.map(|e| e.to_string()),
+        "summary": summary,
+    });
+    let result = State::open(&state_path(state_dir, account))
+        .and_then(|st| st.set_meta(&format!("last_{command}"), &value.to_string()));
+    if let Err(e) = result {
+        tracing::debug!("could not record the outcome of {command}: {e}");
     }
 }
 

@@ -4,16 +4,18 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{Connected, account_code, combine, connect, load_config, pick};
+use super::{
+    Connected, account_code, combine, connect, load_config, pick, record_outcome, state_path,
+};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::engine::fetch;
 use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
+use crate::lock;
 use crate::output::{Printer, Progress};
 use crate::remote::Remote;
 use crate::state::State;
-use crate::{lock, testhook};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct SyncOptions {
@@ -21,15 +23,19 @@ pub(super) struct SyncOptions {
     pub reconcile: bool,
 }
 
-struct SyncRun {
-    account: String,
+pub(super) struct SyncRun {
+    pub account: String,
     folders: Vec<SyncReport>,
-    error: Option<Error>,
+    pub error: Option<Error>,
     dry_run: bool,
 }
 
 impl SyncRun {
-    fn exit_code(&self) -> i32 {
+    pub fn downloaded(&self) -> u64 {
+        self.folders.iter().map(|f| f.downloaded).sum()
+    }
+
+    pub fn exit_code(&self) -> i32 {
         let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
         account_code(self.error.as_ref(), &codes)
     }
@@ -135,39 +141,45 @@ pub(super) async fn sync(
             .map(|a| sync_one(a, &config.state_dir, global.timeout, printer, opts)),
     )
     .await;
-    let mut codes = Vec::new();
-    for run in &runs {
-        for f in &run.folders {
-            if let Some(e) = &f.error {
-                let hint = f.hint.clone().unwrap_or_else(|| {
-                    "the other folders were synced; rerun after fixing this one".into()
-                });
-                printer.error_text(&format!("{}: {}: {e}", run.account, f.name), &hint);
-            }
-        }
-        if let Some(e) = &run.error {
-            printer.error(e);
-        }
-        if printer.json {
-            printer.json_line(&run.to_json());
-        } else {
-            if opts.dry_run && !printer.quiet {
-                for f in &run.folders {
-                    for line in &f.plan {
-                        printer.line(&format!("{}: {}: {line}", run.account, f.name));
-                    }
-                }
-            }
-            if (printer.wants_summary() || opts.dry_run) && run.error.is_none() && !printer.quiet {
-                printer.line(&run.summary());
-            }
-        }
-        codes.push(run.exit_code());
-    }
+    let codes: Vec<i32> = runs.iter().map(|run| report(printer, run)).collect();
     Ok(combine(&codes))
 }
 
-async fn sync_one(
+/// Prints one account's outcome: errors with their hints, the plan of a dry run, JSON or
+/// a summary.
+pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
+    if run.error.is_none() {
+        tracing::info!(target: "logfile", "{}", run.summary());
+    }
+    for f in &run.folders {
+        if let Some(e) = &f.error {
+            let hint = f.hint.clone().unwrap_or_else(|| {
+                "the other folders were synced; rerun after fixing this one".into()
+            });
+            printer.error_text(&format!("{}: {}: {e}", run.account, f.name), &hint);
+        }
+    }
+    if let Some(e) = &run.error {
+        printer.error(e);
+    }
+    if printer.json {
+        printer.json_line(&run.to_json());
+    } else {
+        if run.dry_run && !printer.quiet {
+            for f in &run.folders {
+                for line in &f.plan {
+                    printer.line(&format!("{}: {}: {line}", run.account, f.name));
+                }
+            }
+        }
+        if (printer.wants_summary() || run.dry_run) && run.error.is_none() && !printer.quiet {
+            printer.line(&run.summary());
+        }
+    }
+    run.exit_code()
+}
+
+pub(super) async fn sync_one(
     account: &Account,
     state_dir: &Path,
     timeout: u64,
@@ -178,12 +190,24 @@ async fn sync_one(
     let mut folders = Vec::new();
     let result = sync_account(account, state_dir, timeout, &progress, opts, &mut folders).await;
     progress.finish();
-    SyncRun {
+    let run = SyncRun {
         account: account.name.clone(),
         folders,
         error: result.err(),
         dry_run: opts.dry_run,
+    };
+    if !opts.dry_run {
+        let totals = run.to_json();
+        record_outcome(
+            state_dir,
+            &account.name,
+            "sync",
+            run.exit_code(),
+            run.error.as_ref(),
+            json!({"downloaded": totals["downloaded"], "uploaded": totals["uploaded"]}),
+        );
     }
+    run
 }
 
 async fn sync_account(
@@ -195,7 +219,7 @@ async fn sync_account(
     reports: &mut Vec<SyncReport>,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
-    let mut state = State::open(&state_dir.join(format!("{}.sqlite", account.name)))?;
+    let mut state = State::open(&state_path(state_dir, &account.name))?;
     if !opts.dry_run {
         fetch::recover(&mut state, &account.maildir)?;
     }
@@ -213,9 +237,6 @@ async fn sync_account(
     *reports = sync::sync_folders(&mut *remote, &mut state, &settings, progress).await?;
     if let Err(e) = remote.finish().await {
         tracing::debug!("LOGOUT failed after the work was done: {e}");
-    }
-    if !opts.dry_run {
-        state.set_meta("last_sync", &testhook::now().to_string())?;
     }
     Ok(())
 }

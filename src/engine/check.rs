@@ -59,7 +59,7 @@ async fn selected_folders<R: Remote>(
 /// nothing above the last handled UID costs one STATUS; others are listed (UIDs only).
 pub async fn check_folders<R: Remote>(
     remote: &mut R,
-    state: &State,
+    state: Option<&State>,
     patterns: &[String],
 ) -> Result<Vec<CheckReport>> {
     let (selected, missing) = selected_folders(remote, patterns).await?;
@@ -91,7 +91,7 @@ pub async fn check_folders<R: Remote>(
 
 async fn check_folder<R: Remote>(
     remote: &mut R,
-    state: &State,
+    state: Option<&State>,
     folder: &RemoteFolder,
     report: &mut CheckReport,
 ) -> Result<()> {
@@ -99,7 +99,11 @@ async fn check_folder<R: Remote>(
     let status = remote.status(folder).await?;
     report.total = status.messages;
     report.unseen = status.unseen;
-    let prev = state.folder(key)?;
+    // Never fetched: everything is new.
+    let prev = match state {
+        Some(s) => s.folder(key)?,
+        None => None,
+    };
     let same_validity = prev.as_ref().map(|p| p.uidvalidity) == Some(status.validity);
     if let (Some(p), Some(next)) = (&prev, status.uidnext)
         && same_validity
@@ -113,7 +117,11 @@ async fn check_folder<R: Remote>(
         _ => 1,
     };
     let listing = remote.list(from).await?;
-    if prev.is_some() && !same_validity {
+    let Some(state) = state.filter(|_| prev.is_some()) else {
+        report.new = listing.len() as u64;
+        return Ok(());
+    };
+    if !same_validity {
         // Old UIDs mean nothing now: estimate by count, as fetch re-identifies by content.
         report.renumbered = true;
         let known = state.known(key, 0)?.len() as u64;
@@ -199,9 +207,5 @@ pub fn quota_words(used: u64, limit: u64) -> String {
 }
 
 pub fn quota_percent(used: u64, limit: u64) -> u64 {
-    if limit == 0 {
-        0
-    } else {
-        used.saturating_mul(100) / limit
-    }
+    used.saturating_mul(100).checked_div(limit).unwrap_or(0)
 }

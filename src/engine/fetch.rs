@@ -170,6 +170,8 @@ pub fn select_folders(
         .filter(|p| !p.contains(['*', '%']) && !matched_patterns.contains(*p))
         .cloned()
         .collect();
+    // INBOX first, then by name: reports and JSON in an order people expect.
+    selected.sort_by(|a, b| (!a.path.is_empty(), &a.path).cmp(&(!b.path.is_empty(), &b.path)));
     (selected, missing)
 }
 

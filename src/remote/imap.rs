@@ -337,6 +337,17 @@ impl SyncRemote for ImapRemote {
 }
 
 impl ImapRemote {
+    /// Waits on the open folder with IDLE (see `Imap::idle`).
+    pub async fn idle(
+        &mut self,
+        max: std::time::Duration,
+        stop: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<crate::proto::imap::IdleEvent> {
+        let s = self.selected()?;
+        let r = s.idle(max, stop).await;
+        self.check(r)
+    }
+
     async fn sync_open_inner(
         &mut self,
         folder: &RemoteFolder,

@@ -82,6 +82,8 @@ pub struct Options {
     pub imap_capability: Option<&'static str>,
     /// The names the server certificate is issued for.
     pub cert_names: &'static str,
+    /// A storage quota per user (Dovecot's quota plugin), e.g. "200k".
+    pub quota: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -90,6 +92,7 @@ impl Default for Options {
             ssl: true,
             imap_capability: None,
             cert_names: "DNS:localhost,IP:127.0.0.1",
+            quota: None,
         }
     }
 }
@@ -230,7 +233,15 @@ service pop3-login {{
             capability = opts
                 .imap_capability
                 .map(|c| format!("imap_capability = {c}\n"))
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                + &opts
+                    .quota
+                    .map(|q| {
+                        format!(
+                            "mail_plugins = $mail_plugins quota\nprotocol imap {{\n  mail_plugins = $mail_plugins imap_quota\n}}\nplugin {{\n  quota = maildir:User quota\n  quota_rule = *:storage={q}\n}}\n"
+                        )
+                    })
+                    .unwrap_or_default(),
             pop3s_l = tls_listeners("pop3s", pop3s),
         );
         let conf_path = d.join("dovecot.conf");
