@@ -38,6 +38,16 @@ pub async fn hold() {
     }
 }
 
+/// `MAILX_TEST_IDLE_SECS=N` shortens how long `watch` stays in one IDLE before renewing
+/// it, so a test can see renewals without waiting 25 minutes.
+pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
+    std::env::var("MAILX_TEST_IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(default)
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     if let Some(t) = std::env::var("MAILX_TEST_NOW")

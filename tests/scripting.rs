@@ -106,8 +106,12 @@ fn check_exit_codes_and_json_for_imap_and_pop3() {
     );
     let (j, _) = check(&c, "p");
     assert_eq!(j["new"], 1);
-    let text = stdout(&c.mailx(&["check"]));
+    let text = stdout(&c.mailx(&["-v", "check"]));
     assert!(text.contains("i: 1 new (1 Sent); 2 unseen"), "{text}");
+    // Not a terminal and no -v: only the exit code speaks.
+    let silent = c.mailx(&["check"]);
+    assert_eq!(silent.status.code(), Some(0));
+    assert!(stdout(&silent).is_empty(), "{}", stdout(&silent));
 
     // An error outranks new mail: >= 2.
     c.write_config(&cfg.replace(&format!("printf {PASSWORD}"), "printf wrong"));

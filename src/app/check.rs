@@ -140,7 +140,7 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
                 "folders": run.folders,
                 "errors": errs,
             }));
-        } else if !printer.quiet && run.error.is_none() {
+        } else if printer.wants_summary() && run.error.is_none() {
             let detail: Vec<String> = run
                 .folders
                 .iter()

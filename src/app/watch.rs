@@ -17,6 +17,7 @@ use crate::output::Printer;
 use crate::proto::imap::IdleEvent;
 use crate::remote::Remote;
 use crate::store::names;
+use crate::testhook;
 
 /// Renew IDLE well before the 30 minutes after which servers may drop it (RFC 2177).
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
@@ -184,8 +185,11 @@ async fn watch_session(
     *backoff = Duration::from_secs(1);
     tracing::info!("{}: watching {folder}", account.name);
     loop {
-        match remote.idle(IDLE_RENEW, stop).await? {
-            IdleEvent::Changed => run_folder(shared, account, Some(folder)).await,
+        match remote.idle(testhook::idle_renew(IDLE_RENEW), stop).await? {
+            IdleEvent::Changed => {
+                tracing::debug!("{}: {folder}: the server announced a change", account.name);
+                run_folder(shared, account, Some(folder)).await
+            }
             IdleEvent::Renew => {}
             IdleEvent::Stopped => {
                 if let Err(e) = remote.finish().await {
