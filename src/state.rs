@@ -697,6 +697,79 @@ mod tests {
     }
 
     #[test]
+    fn a_state_written_before_sync_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            // The schema of the first release: no flag baselines, no modseq.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE folders (remote TEXT PRIMARY KEY, local TEXT NOT NULL,
+                     uidvalidity INTEGER, last_uid INTEGER NOT NULL DEFAULT 0);
+                 CREATE TABLE messages (folder TEXT NOT NULL, id TEXT NOT NULL,
+                     uid INTEGER NOT NULL, file TEXT NOT NULL, size INTEGER NOT NULL,
+                     fingerprint INTEGER NOT NULL, first_seen INTEGER NOT NULL,
+                     status INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+                     PRIMARY KEY (folder, id));
+                 INSERT INTO folders VALUES ('INBOX', '', 7, 3);
+                 INSERT INTO messages VALUES ('INBOX', '3', 3, 'f3', 10, 1, 0, 1, 0);",
+            )
+            .unwrap();
+        }
+        let mut s = State::open(&path).unwrap();
+        let pairs = s.pairs("INBOX").unwrap();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].flags, None, "no baseline yet: merged as a union");
+        assert_eq!(s.modseq("INBOX").unwrap(), None);
+        s.change_pairs("INBOX", &[PairChange::Flags(3, Flags::from_info("S"))])
+            .unwrap();
+        assert_eq!(
+            s.pairs("INBOX").unwrap()[0].flags,
+            Some(Flags::from_info("S"))
+        );
+        drop(s);
+        // Reopening does not migrate twice.
+        let s = State::open(&path).unwrap();
+        assert_eq!(s.pairs("INBOX").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn uploads_become_pairs_or_are_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = State::open(&dir.path().join("a.sqlite")).unwrap();
+        for file in ["a", "b"] {
+            let up = PendingUpload {
+                file: file.into(),
+                uid_floor: 10,
+                size: 5,
+                fingerprint: 9,
+            };
+            s.record_upload("INBOX", &up, 1).unwrap();
+        }
+        assert_eq!(s.pending_uploads("INBOX").unwrap().len(), 2);
+        assert!(
+            s.pairs("INBOX").unwrap().is_empty(),
+            "not a pair before its UID is known"
+        );
+        s.finish_upload("INBOX", "a", Some(12), Flags::from_info("S"))
+            .unwrap();
+        s.finish_upload("INBOX", "b", None, Flags::default())
+            .unwrap();
+        assert!(s.pending_uploads("INBOX").unwrap().is_empty());
+        let pairs = s.pairs("INBOX").unwrap();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].uid, pairs[0].file.as_str()), (12, "a"));
+        s.change_pairs(
+            "INBOX",
+            &[PairChange::LocalDeleted(12, Flags::from_info("ST"))],
+        )
+        .unwrap();
+        assert!(s.pairs("INBOX").unwrap()[0].local_deleted);
+        s.change_pairs("INBOX", &[PairChange::Forget(12)]).unwrap();
+        assert!(s.pairs("INBOX").unwrap().is_empty());
+    }
+
+    #[test]
     fn renumber_keeps_matched_only() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = State::open(&dir.path().join("a.sqlite")).unwrap();
