@@ -382,8 +382,9 @@ fn server_side(e: &Error) -> bool {
     )
 }
 
-/// Downloads one batch: stage in tmp/ (fsynced) → rows pending → rename into new/ or cur/
-/// → fsync the directories → rows delivered, with the folder's gap-free high-water mark.
+/// Downloads one batch: write to tmp/ → fsync the batch's files → rows pending → rename
+/// into new/ or cur/ → fsync the directories → rows delivered, with the folder's gap-free
+/// high-water mark.
 #[allow(clippy::too_many_arguments)]
 pub async fn download_batch<R: Remote>(
     remote: &mut R,
@@ -411,12 +412,14 @@ pub async fn download_batch<R: Remote>(
             Ok(())
         })
         .await;
+    let result = result.and_then(|()| maildir.sync_staged(staged.iter_mut().map(|(_, s, _)| s)));
     if let Err(e) = result {
         for (_, s, _) in staged {
             maildir.discard(s);
         }
         return Err(e);
     }
+    testhook::step("sync staged");
     let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
     let missing: Vec<&RemoteMessage> = batch
         .iter()

@@ -161,107 +161,115 @@ impl Dovecot {
             ));
         }
         fs::write(d.join("users"), users).expect("users");
-        let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
-        let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
-        let d_s = d.display();
-        let ssl = if opts.ssl {
-            format!(
-                "ssl = yes\nssl_cert = <{d_s}/cert.pem\nssl_key = <{d_s}/key.pem\nssl_min_protocol = TLSv1.2\n"
-            )
-        } else {
-            "ssl = no\n".to_string()
-        };
-        let tls_listeners = |name: &str, port: u16| {
-            if opts.ssl {
+        let mut attempt = 0;
+        let (imap, imaps, pop3, pop3s, conf_path) = loop {
+            let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
+            let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
+            let d_s = d.display();
+            let ssl = if opts.ssl {
                 format!(
-                    "  inet_listener {name} {{\n    address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n"
+                    "ssl = yes\nssl_cert = <{d_s}/cert.pem\nssl_key = <{d_s}/key.pem\nssl_min_protocol = TLSv1.2\n"
                 )
             } else {
+                "ssl = no\n".to_string()
+            };
+            let tls_listeners = |name: &str, port: u16| {
+                if opts.ssl {
+                    format!(
+                        "  inet_listener {name} {{\n    address = 127.0.0.1\n    port = {port}\n    ssl = yes\n  }}\n"
+                    )
+                } else {
+                    String::new()
+                }
+            };
+            let unprivileged = if root {
                 String::new()
+            } else {
+                format!(
+                    "default_internal_user = {mail_user}\ndefault_internal_group = {mail_group}\ndefault_login_user = {mail_user}\n"
+                )
+            };
+            let conf = format!(
+                "instance_name = mailx-test-{pid}-{n}
+    base_dir = {d_s}/run
+    state_dir = {d_s}/state
+    log_path = {d_s}/log/dovecot.log
+    info_log_path = {d_s}/log/dovecot-info.log
+    protocols = imap pop3
+    listen = 127.0.0.1
+    {ssl}{unprivileged}disable_plaintext_auth = no
+    auth_mechanisms = plain login
+    passdb {{
+      driver = passwd-file
+      args = scheme=PLAIN username_format=%u {d_s}/users
+    }}
+    userdb {{
+      driver = passwd-file
+      args = username_format=%u {d_s}/users
+      default_fields = uid={mail_user} gid={mail_group} home={d_s}/mail/%u
+    }}
+    mail_location = maildir:~/Maildir
+    mail_fsync = never
+    {capability}
+    first_valid_uid = 1
+    namespace inbox {{
+      inbox = yes
+      separator = /
+    }}
+    pop3_uidl_format = %08Xu%08Xv
+    service imap-login {{
+      inet_listener imap {{
+        address = 127.0.0.1
+        port = {imap}
+      }}
+    {imaps_l}}}
+    service pop3-login {{
+      inet_listener pop3 {{
+        address = 127.0.0.1
+        port = {pop3}
+      }}
+    {pop3s_l}}}
+    ",
+                pid = std::process::id(),
+                imaps_l = tls_listeners("imaps", imaps),
+                capability = opts
+                    .imap_capability
+                    .map(|c| format!("imap_capability = {c}\n"))
+                    .unwrap_or_default()
+                    + &opts
+                        .quota
+                        .map(|q| {
+                            format!(
+                                "mail_plugins = $mail_plugins quota\nprotocol imap {{\n  mail_plugins = $mail_plugins imap_quota\n}}\nplugin {{\n  quota = maildir:User quota\n  quota_rule = *:storage={q}\n}}\n"
+                            )
+                        })
+                        .unwrap_or_default(),
+                pop3s_l = tls_listeners("pop3s", pop3s),
+            );
+            let conf_path = d.join("dovecot.conf");
+            fs::write(&conf_path, conf).expect("conf");
+            // The daemon keeps inherited pipes open, so wait for its status, not its output.
+            let errors = fs::File::create(d.join("log/start.err")).expect("log file");
+            let status = Command::new(&bin)
+                .arg("-c")
+                .arg(&conf_path)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(errors)
+                .status()
+                .expect("start dovecot");
+            if status.success() {
+                break (imap, imaps, pop3, pop3s, conf_path);
             }
+            // Another test can take a probed port before Dovecot binds it: try new ones.
+            let err = fs::read_to_string(d.join("log/start.err")).unwrap_or_default()
+                + &fs::read_to_string(d.join("log/dovecot.log")).unwrap_or_default();
+            attempt += 1;
+            assert!(
+                attempt < 5 && err.contains("in use"),
+                "dovecot failed to start: {err}"
+            );
         };
-        let unprivileged = if root {
-            String::new()
-        } else {
-            format!(
-                "default_internal_user = {mail_user}\ndefault_internal_group = {mail_group}\ndefault_login_user = {mail_user}\n"
-            )
-        };
-        let conf = format!(
-            "instance_name = mailx-test-{pid}-{n}
-base_dir = {d_s}/run
-state_dir = {d_s}/state
-log_path = {d_s}/log/dovecot.log
-info_log_path = {d_s}/log/dovecot-info.log
-protocols = imap pop3
-listen = 127.0.0.1
-{ssl}{unprivileged}disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {d_s}/users
-}}
-userdb {{
-  driver = passwd-file
-  args = username_format=%u {d_s}/users
-  default_fields = uid={mail_user} gid={mail_group} home={d_s}/mail/%u
-}}
-mail_location = maildir:~/Maildir
-mail_fsync = never
-{capability}
-first_valid_uid = 1
-namespace inbox {{
-  inbox = yes
-  separator = /
-}}
-pop3_uidl_format = %08Xu%08Xv
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {imap}
-  }}
-{imaps_l}}}
-service pop3-login {{
-  inet_listener pop3 {{
-    address = 127.0.0.1
-    port = {pop3}
-  }}
-{pop3s_l}}}
-",
-            pid = std::process::id(),
-            imaps_l = tls_listeners("imaps", imaps),
-            capability = opts
-                .imap_capability
-                .map(|c| format!("imap_capability = {c}\n"))
-                .unwrap_or_default()
-                + &opts
-                    .quota
-                    .map(|q| {
-                        format!(
-                            "mail_plugins = $mail_plugins quota\nprotocol imap {{\n  mail_plugins = $mail_plugins imap_quota\n}}\nplugin {{\n  quota = maildir:User quota\n  quota_rule = *:storage={q}\n}}\n"
-                        )
-                    })
-                    .unwrap_or_default(),
-            pop3s_l = tls_listeners("pop3s", pop3s),
-        );
-        let conf_path = d.join("dovecot.conf");
-        fs::write(&conf_path, conf).expect("conf");
-        // The daemon keeps inherited pipes open, so wait for its status, not its output.
-        let errors = fs::File::create(d.join("log/start.err")).expect("log file");
-        let status = Command::new(&bin)
-            .arg("-c")
-            .arg(&conf_path)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(errors)
-            .status()
-            .expect("start dovecot");
-        assert!(
-            status.success(),
-            "dovecot failed to start: {}{}",
-            fs::read_to_string(d.join("log/start.err")).unwrap_or_default(),
-            fs::read_to_string(d.join("log/dovecot.log")).unwrap_or_default()
-        );
         let mut dc = Dovecot {
             imap,
             imaps,
