@@ -12,8 +12,12 @@ use crate::error::{Error, Result};
 use crate::net::{self, Endpoint, Stream};
 use crate::secret::Password;
 
-/// RETRs in flight when the server offers PIPELINING.
-const PIPELINE_WINDOW: usize = 32;
+/// Bytes read from the socket at once.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// RETRs in flight with PIPELINING: commands are tiny and answers wait in the socket,
+/// so a deep window costs nothing and hides the round trip even for small messages.
+const PIPELINE_WINDOW: usize = 128;
 
 pub struct Pop3 {
     ep: Endpoint,
@@ -42,7 +46,7 @@ impl Pop3 {
         };
         let mut pop = Pop3 {
             ep: ep.clone(),
-            conn: BufReader::new(stream),
+            conn: BufReader::with_capacity(READ_BUFFER, stream),
             caps: HashSet::new(),
             sasl: Vec::new(),
         };
@@ -68,7 +72,7 @@ impl Pop3 {
             let tls_stream = net::start_tls(&pep, connector, conn.into_inner()).await?;
             pop = Pop3 {
                 ep: pep,
-                conn: BufReader::new(Box::new(tls_stream)),
+                conn: BufReader::with_capacity(READ_BUFFER, Box::new(tls_stream)),
                 caps: HashSet::new(),
                 sasl: Vec::new(),
             };
@@ -323,22 +327,74 @@ impl Pop3 {
     }
 
     /// Reads a dot-terminated block, removing byte-stuffing; lines keep their CRLF.
+    /// Works on whole buffer fills (one deadline per read, not per line) and consumes
+    /// exactly up to the terminator, so pipelined answers behind it stay buffered.
     async fn multiline_bytes(&mut self, what: &str) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        let mut line = Vec::with_capacity(256);
+        let mut block = Unstuffer::default();
+        let ep = self.ep.clone();
         loop {
-            self.read_line(what, &mut line).await?;
-            let content = trim_eol(&line);
-            if content == b"." {
-                return Ok(out);
+            let chunk = net::with_timeout(&ep, what, async {
+                self.conn.fill_buf().await.map_err(|e| {
+                    Error::network(format!("{}: reading answer to {what}", ep.label), e)
+                })
+            })
+            .await?;
+            if chunk.is_empty() {
+                return Err(Error::network(
+                    format!("{}: reading answer to {what}", ep.label),
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "server closed the connection",
+                    ),
+                ));
             }
-            let unstuffed = if line.first() == Some(&b'.') {
-                &line[1..]
-            } else {
-                &line[..]
-            };
-            out.extend_from_slice(unstuffed);
+            let (used, done) = block.feed(chunk);
+            self.conn.consume(used);
+            if done {
+                return Ok(block.out);
+            }
         }
+    }
+}
+
+/// Decodes a dot-terminated POP3 block fed in arbitrary pieces (RFC 1939 §3).
+#[derive(Debug, Default)]
+struct Unstuffer {
+    out: Vec<u8>,
+    /// A line that starts with '.', kept until its end decides what it is.
+    dot_line: Option<Vec<u8>>,
+    mid_line: bool,
+}
+
+impl Unstuffer {
+    /// Takes bytes from `chunk`; returns how many were used and whether the terminating
+    /// line was among them (bytes after it are not used).
+    fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {
+        let mut i = 0;
+        while i < chunk.len() {
+            if !self.mid_line && self.dot_line.is_none() && chunk[i] == b'.' {
+                self.dot_line = Some(Vec::new());
+            }
+            self.mid_line = true;
+            let rest = &chunk[i..];
+            let end = rest.iter().position(|&b| b == b'\n').map(|p| p + 1);
+            let piece = &rest[..end.unwrap_or(rest.len())];
+            i += piece.len();
+            match self.dot_line.as_mut() {
+                Some(line) => line.extend_from_slice(piece),
+                None => self.out.extend_from_slice(piece),
+            }
+            if end.is_some() {
+                self.mid_line = false;
+                if let Some(line) = self.dot_line.take() {
+                    if trim_eol(&line) == b"." {
+                        return (i, true);
+                    }
+                    self.out.extend_from_slice(&line[1..]);
+                }
+            }
+        }
+        (i, false)
     }
 }
 
@@ -362,6 +418,28 @@ pub fn base64_encode(input: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unstuffing_is_the_same_however_the_bytes_arrive() {
+        let wire: &[u8] = b"Subject: x\r\n\r\n..\r\n...\r\n..x\r\nplain.\r\n.\r\n+OK next";
+        let want: &[u8] = b"Subject: x\r\n\r\n.\r\n..\r\n.x\r\nplain.\r\n";
+        let end = wire.len() - b"+OK next".len();
+        for size in 1..=wire.len() {
+            let mut u = Unstuffer::default();
+            let mut pos = 0;
+            let done = loop {
+                let stop = (pos + size).min(wire.len());
+                let (used, done) = u.feed(&wire[pos..stop]);
+                pos += used;
+                if done || pos == wire.len() {
+                    break done;
+                }
+            };
+            assert!(done, "pieces of {size}");
+            assert_eq!(pos, end, "pieces of {size}: must stop at the terminator");
+            assert_eq!(u.out, want, "pieces of {size}");
+        }
+    }
 
     #[test]
     fn base64_vectors() {
