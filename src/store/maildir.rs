@@ -309,10 +309,14 @@ impl Folder {
             for entry in entries {
                 let entry = entry.map_err(|e| Error::io(&d, e))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') {
+                // Only regular files are messages (not dot files, directories, sockets).
+                if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_file()) {
                     continue;
                 }
                 let (unique, info) = split_info(&name);
+                if unique.is_empty() {
+                    continue;
+                }
                 out.insert(
                     unique.to_string(),
                     LocalMessage {
@@ -537,7 +541,10 @@ mod tests {
         let p = dir.path().join("new/abc");
         fs::write(&p, b"x").unwrap();
         fs::write(dir.path().join("cur/def:2,PS"), b"y").unwrap();
+        fs::create_dir(dir.path().join("cur/not-a-message:2,S")).unwrap();
+        fs::write(dir.path().join("cur/:2,S"), b"no unique name").unwrap();
         let all = folder.scan().unwrap();
+        assert_eq!(all.len(), 2, "{all:?}");
         assert_eq!(all["def"].flags.info(), "S");
         let seen_flagged = Flags::from_info("FS");
         let moved = folder.set_flags(&all["abc"], seen_flagged).unwrap();
