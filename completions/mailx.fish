@@ -91,7 +91,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand status" -l json -d 'Machine-
 complete -c mailx -n "__fish_mailx_using_subcommand status" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_using_subcommand status" -s V -l version -d 'Print version'
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -l exec -d 'Command run through `sh -c` after new mail was stored' -r
-complete -c mailx -n "__fish_mailx_using_subcommand watch" -l poll -d 'Seconds between polls of POP3 accounts' -r
+complete -c mailx -n "__fish_mailx_using_subcommand watch" -l poll -d 'Seconds between polls of POP3 accounts (and of IMAP servers without IDLE)' -r
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''

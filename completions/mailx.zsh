@@ -114,7 +114,7 @@ _arguments "${_arguments_options[@]}" : \
 (watch)
 _arguments "${_arguments_options[@]}" : \
 '--exec=[Command run through \`sh -c\` after new mail was stored]:COMMAND:_default' \
-'--poll=[Seconds between polls of POP3 accounts]:SECS:_default' \
+'--poll=[Seconds between polls of POP3 accounts (and of IMAP servers without IDLE)]:SECS:_default' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \

@@ -129,7 +129,7 @@ pub enum Command {
         /// Command run through `sh -c` after new mail was stored
         #[arg(long, value_name = "COMMAND")]
         exec: Option<String>,
-        /// Seconds between polls of POP3 accounts
+        /// Seconds between polls of POP3 accounts (and of IMAP servers without IDLE)
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         poll: u64,
     },

@@ -424,3 +424,41 @@ fn watch_polls_pop3_accounts() {
     }
     assert_eq!(w.0.try_wait().unwrap().and_then(|s| s.code()), Some(0));
 }
+
+#[test]
+fn watch_polls_an_imap_server_without_idle() {
+    let dc = Dovecot::start_with(Options {
+        imap_capability: Some("IMAP4rev1 SASL-IR ID ENABLE NAMESPACE UIDPLUS"),
+        ..Options::default()
+    });
+    let u = dc.add_user(false);
+    let c = Client::new();
+    c.write_config(&account("a", &dc, "imap", &u, &c, ""));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"));
+    child
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["watch", "--poll", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut w = Watcher(child.spawn().unwrap());
+    std::thread::sleep(Duration::from_millis(800));
+    save(&dc, &u, "INBOX", "polled over imap");
+    wait_for("the polled message", Duration::from_secs(10), || {
+        local_messages(&c.maildir("a"), "").len() == 1
+    });
+    Command::new("kill")
+        .args(["-TERM", &w.0.id().to_string()])
+        .status()
+        .unwrap();
+    let start = Instant::now();
+    while w.0.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "watch did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(w.0.try_wait().unwrap().and_then(|s| s.code()), Some(0));
+}

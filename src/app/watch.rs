@@ -183,6 +183,24 @@ async fn watch_session(
         })?;
     remote.open(&target, false).await?;
     *backoff = Duration::from_secs(1);
+    if !remote.has("IDLE") {
+        // No push on this server: poll like POP3, on the same schedule.
+        tracing::info!(
+            "{}: the server has no IDLE; checking {folder} every {} s",
+            account.name,
+            shared.opts.poll
+        );
+        if let Err(e) = remote.finish().await {
+            tracing::debug!("logout: {e}");
+        }
+        let every = Duration::from_secs(shared.opts.poll.max(1));
+        loop {
+            if pause(every, stop).await {
+                return Ok(());
+            }
+            run_folder(shared, account, Some(folder)).await;
+        }
+    }
     tracing::info!("{}: watching {folder}", account.name);
     loop {
         match remote.idle(testhook::idle_renew(IDLE_RENEW), stop).await? {

@@ -95,6 +95,11 @@ impl ImapRemote {
         r
     }
 
+    /// Whether the current session's server announced `cap` (e.g. "IDLE").
+    pub fn has(&self, cap: &str) -> bool {
+        self.conn.as_ref().is_some_and(|c| c.has(cap))
+    }
+
     pub fn prefix(&self) -> (String, Option<char>) {
         self.namespace
             .as_ref()
