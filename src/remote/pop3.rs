@@ -13,6 +13,8 @@ pub struct Pop3Remote {
     conn: Option<Pop3>,
     label: String,
     listing: Vec<RemoteMessage>,
+    /// The maildrop does not change during a POP3 session (RFC 1939): list it once.
+    snapshot: Option<FolderSnapshot>,
 }
 
 impl Pop3Remote {
@@ -21,6 +23,7 @@ impl Pop3Remote {
             conn: Some(conn),
             label,
             listing: Vec::new(),
+            snapshot: None,
         }
     }
 
@@ -48,6 +51,9 @@ impl Remote for Pop3Remote {
     }
 
     async fn open(&mut self, _folder: &RemoteFolder, _writable: bool) -> Result<FolderSnapshot> {
+        if let Some(snap) = &self.snapshot {
+            return Ok(snap.clone());
+        }
         let conn = self.conn()?;
         // Servers without CAPA may still know UIDL: ask once.
         let uidl = if conn.has_uidl() {
@@ -92,12 +98,14 @@ impl Remote for Pop3Remote {
                 flags: Flags::default(),
             })
             .collect();
-        Ok(FolderSnapshot {
+        let snap = FolderSnapshot {
             validity: None,
             uidnext: None,
             stable_ids: stable,
             lists_everything: true,
-        })
+        };
+        self.snapshot = Some(snap.clone());
+        Ok(snap)
     }
 
     async fn list(&mut self, _from_uid: u32) -> Result<Vec<RemoteMessage>> {
