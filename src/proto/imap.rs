@@ -451,17 +451,15 @@ impl Imap {
                 event = Some(IdleEvent::Renew);
                 break;
             };
-            let resp = r
-                .map_err(|e| Error::protocol(&ep.label, format!("bad response during IDLE: {e}")))?
-                .ok_or_else(|| {
-                    Error::network(
-                        format!("{}: during IDLE", ep.label),
-                        std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            "server closed the connection",
-                        ),
-                    )
-                })?;
+            let resp = r.map_err(|e| read_error(&ep, "IDLE", e))?.ok_or_else(|| {
+                Error::network(
+                    format!("{}: during IDLE", ep.label),
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "server closed the connection",
+                    ),
+                )
+            })?;
             match resp.parsed() {
                 Response::Data {
                     status: Status::Bye,
@@ -781,7 +779,7 @@ impl Imap {
         let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
             .await
             .map_err(|_| timeout(ep, verb))?
-            .map_err(|e| Error::protocol(&ep.label, format!("bad response to {verb}: {e}")))?
+            .map_err(|e| read_error(ep, verb, e))?
             .ok_or_else(|| {
                 Error::network(
                     format!("{}: during {verb}", ep.label),
@@ -935,6 +933,24 @@ fn server_text(raw: &str) -> String {
     }
 }
 
+/// A failed read: the connection dropping (mid-response or not) is a network error,
+/// anything else the server sent that cannot be parsed a protocol error.
+fn read_error(ep: &Endpoint, what: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe | NotConnected => {
+            Error::network(
+                format!("{}: during {what}", ep.label),
+                std::io::Error::new(
+                    e.kind(),
+                    "the connection dropped in the middle of an answer",
+                ),
+            )
+        }
+        _ => Error::protocol(&ep.label, format!("bad response to {what}: {e}")),
+    }
+}
+
 fn timeout(ep: &Endpoint, what: &str) -> Error {
     Error::Timeout {
         context: ep.label.clone(),
@@ -944,6 +960,9 @@ fn timeout(ep: &Endpoint, what: &str) -> Error {
 
 fn imap_err(ep: &Endpoint, what: &str, e: async_imap::error::Error) -> Error {
     match e {
+        async_imap::error::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            read_error(ep, what, io)
+        }
         async_imap::error::Error::Io(io) => Error::network(format!("{}: {what}", ep.label), io),
         async_imap::error::Error::ConnectionLost => Error::network(
             format!("{}: {what}", ep.label),

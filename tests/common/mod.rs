@@ -635,3 +635,52 @@ pub fn json_of(o: &Output, account: &str) -> serde_json::Value {
             )
         })
 }
+
+/// A loopback TCP proxy to `target` that cuts every connection after it has passed
+/// `cut_after` bytes from the server to the client: the network dropping mid-transfer.
+pub struct CuttingProxy {
+    pub port: u16,
+}
+
+impl CuttingProxy {
+    pub fn start(target: u16, cut_after: usize) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                let (mut c_read, mut s_write) = (
+                    client.try_clone().expect("clone"),
+                    server.try_clone().expect("clone"),
+                );
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c_read, &mut s_write);
+                });
+                std::thread::spawn(move || {
+                    use std::io::{Read, Write};
+                    let (mut s_read, mut c_write) = (server, client);
+                    let mut passed = 0;
+                    let mut buf = [0u8; 4096];
+                    while passed < cut_after {
+                        let want = buf.len().min(cut_after - passed);
+                        match s_read.read(&mut buf[..want]) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                if c_write.write_all(&buf[..n]).is_err() {
+                                    break;
+                                }
+                                passed += n;
+                            }
+                        }
+                    }
+                    let _ = c_write.shutdown(std::net::Shutdown::Both);
+                    let _ = s_read.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { port }
+    }
+}
