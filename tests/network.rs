@@ -119,3 +119,36 @@ fn pop3_delete_after_download_survives_the_connection_dropping_anywhere() {
 fn imap_sync_survives_the_connection_dropping_anywhere() {
     run_cut("imap", "sync", "");
 }
+
+#[test]
+fn an_upload_whose_answer_is_lost_is_found_again_not_repeated() {
+    let dc = Dovecot::start();
+    let user = dc.add_user(false);
+    dc.add_message(&user, "", &message(1, "on server"), "");
+    let c = Client::new();
+    c.write_config(&via(&dc, &c, "imap", &user, dc.imap, ""));
+    assert_ok(&c.mailx(&["sync"]));
+    let written = message(2, "written locally");
+    std::fs::write(
+        c.maildir("a").join("cur/1700000000.local.host:2,S"),
+        &written,
+    )
+    .unwrap();
+    let proxy = AppendCuttingProxy::start(dc.imap);
+    c.write_config(&via(&dc, &c, "imap", &user, proxy.port, ""));
+    let out = c.mailx(&["sync"]);
+    assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
+    // The server has it; mailx does not know its UID.
+    assert!(dc.server_messages(&user, "").contains(&written));
+    c.write_config(&via(&dc, &c, "imap", &user, dc.imap, ""));
+    assert_ok(&c.mailx(&["sync"]));
+    assert_eq!(
+        sorted(dc.server_messages(&user, "")),
+        sorted(vec![message(1, "on server"), written.clone()]),
+        "uploaded twice"
+    );
+    let again = c.mailx(&["--json", "sync"]);
+    assert_ok(&again);
+    assert_eq!(json_of(&again, "a")["uploaded"], 0);
+    assert_eq!(json_of(&again, "a")["downloaded"], 0);
+}

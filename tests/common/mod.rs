@@ -684,3 +684,83 @@ impl CuttingProxy {
         CuttingProxy { port }
     }
 }
+
+/// A loopback TCP proxy to an IMAP `target` that lets an APPEND reach the server but
+/// never lets its answer back, then drops the connection: the upload happened and the
+/// client cannot know its UID.
+pub struct AppendCuttingProxy {
+    pub port: u16,
+}
+
+impl AppendCuttingProxy {
+    pub fn start(target: u16) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                let frozen = Arc::new(AtomicBool::new(false));
+                let (mut c_read, mut s_write) = (
+                    client.try_clone().expect("clone"),
+                    server.try_clone().expect("clone"),
+                );
+                let (c_kill, s_kill) = (
+                    client.try_clone().expect("clone"),
+                    server.try_clone().expect("clone"),
+                );
+                let seen = frozen.clone();
+                std::thread::spawn(move || {
+                    use std::io::{Read, Write};
+                    let mut buf = [0u8; 65536];
+                    loop {
+                        let n = match c_read.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        if s_write.write_all(&buf[..n]).is_err() {
+                            return;
+                        }
+                        if !seen.load(Ordering::SeqCst)
+                            && buf[..n].windows(7).any(|w| w == b"APPEND ")
+                        {
+                            seen.store(true, Ordering::SeqCst);
+                            // Let the literal and the server's work finish, then cut.
+                            let (c_kill, s_kill) = (
+                                c_kill.try_clone().expect("clone"),
+                                s_kill.try_clone().expect("clone"),
+                            );
+                            std::thread::spawn(move || {
+                                std::thread::sleep(Duration::from_millis(500));
+                                let _ = c_kill.shutdown(std::net::Shutdown::Both);
+                                let _ = s_kill.shutdown(std::net::Shutdown::Both);
+                            });
+                        }
+                    }
+                });
+                std::thread::spawn(move || {
+                    use std::io::{Read, Write};
+                    let (mut s_read, mut c_write) = (server, client);
+                    let mut buf = [0u8; 65536];
+                    loop {
+                        let n = match s_read.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        if frozen.load(Ordering::SeqCst) {
+                            continue;
+                        }
+                        if c_write.write_all(&buf[..n]).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        AppendCuttingProxy { port }
+    }
+}
