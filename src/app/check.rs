@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{Connected, account_code, combine, connect, load_config, pick, state_path};
+use super::{
+    Connected, account_code, combine, connect, errors_json, load_config, logout, pick, state_path,
+};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::engine::check::{
@@ -59,12 +61,12 @@ async fn check_account(account: &Account, state_dir: &Path, timeout: u64) -> Che
         let reports = match connect(account, timeout).await? {
             Connected::Pop3(mut r) => {
                 let reports = check::check_folders(&mut *r, state.as_ref(), patterns).await;
-                finish(&mut *r).await;
+                logout(&mut *r).await;
                 reports?
             }
             Connected::Imap(mut r) => {
                 let reports = check::check_folders(&mut *r, state.as_ref(), patterns).await;
-                finish(&mut *r).await;
+                logout(&mut *r).await;
                 reports?
             }
         };
@@ -76,13 +78,6 @@ async fn check_account(account: &Account, state_dir: &Path, timeout: u64) -> Che
         Err(e) => run.error = Some(e),
     }
     run
-}
-
-/// Ends a read-only session; a failed LOGOUT changes nothing for the caller.
-async fn finish<R: Remote>(remote: &mut R) {
-    if let Err(e) = remote.finish().await {
-        tracing::debug!("logout: {e}");
-    }
 }
 
 pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
@@ -119,18 +114,12 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
                 .iter()
                 .map(|f| f.unseen)
                 .try_fold(0u64, |acc, u| u.map(|u| acc + u));
-            let mut errs: Vec<serde_json::Value> = run
-                .folders
-                .iter()
-                .filter_map(|f| {
-                    f.error
-                        .as_ref()
-                        .map(|e| json!({"folder": f.name, "message": e}))
-                })
-                .collect();
-            if let Some(e) = &run.error {
-                errs.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
-            }
+            let errs = errors_json(
+                run.folders
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.error.as_ref())),
+                run.error.as_ref(),
+            );
             printer.json_line(&json!({
                 "account": run.account,
                 "ok": code == exit::OK,
@@ -192,13 +181,13 @@ async fn status_account(account: &Account, timeout: u64) -> StatusRun {
         match connect(account, timeout).await? {
             Connected::Pop3(mut r) => {
                 let usage = check::folder_usage(&mut *r, &account.folders, &account.maildir).await;
-                finish(&mut *r).await;
+                logout(&mut *r).await;
                 Ok::<_, Error>((usage?, None))
             }
             Connected::Imap(mut r) => {
                 let usage = check::folder_usage(&mut *r, &account.folders, &account.maildir).await;
                 let quota = r.quota().await;
-                finish(&mut *r).await;
+                logout(&mut *r).await;
                 Ok((usage?, quota?))
             }
         }

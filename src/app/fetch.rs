@@ -5,8 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    Connected, account_code, combine, connect, load_config, pick, record_outcome, retention,
-    state_path,
+    Connected, account_code, combine, connect, errors_json, load_config, pick, record_outcome,
+    retention, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -37,18 +37,12 @@ impl AccountRun {
 
     fn to_json(&self) -> serde_json::Value {
         let sum = |f: fn(&FolderReport) -> u64| self.folders.iter().map(f).sum::<u64>();
-        let mut errors: Vec<serde_json::Value> = self
-            .folders
-            .iter()
-            .filter_map(|f| {
-                f.error
-                    .as_ref()
-                    .map(|e| json!({"folder": f.name, "message": e}))
-            })
-            .collect();
-        if let Some(e) = &self.error {
-            errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
-        }
+        let errors = errors_json(
+            self.folders
+                .iter()
+                .map(|f| (f.name.as_str(), f.error.as_ref())),
+            self.error.as_ref(),
+        );
         json!({
             "account": self.account,
             "protocol": self.protocol.name(),

@@ -228,6 +228,29 @@ pub(super) fn combine(codes: &[i32]) -> i32 {
     }
 }
 
+/// The `errors` array of an account's JSON: `{folder, message}` per failed folder, and
+/// `{folder: null, message, hint}` for what stopped the whole account.
+pub(super) fn errors_json<'a>(
+    folder_errors: impl Iterator<Item = (&'a str, Option<&'a String>)>,
+    account_error: Option<&Error>,
+) -> Vec<serde_json::Value> {
+    let mut errors: Vec<serde_json::Value> = folder_errors
+        .filter_map(|(name, e)| e.map(|e| serde_json::json!({"folder": name, "message": e})))
+        .collect();
+    if let Some(e) = account_error {
+        errors
+            .push(serde_json::json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
+    }
+    errors
+}
+
+/// Ends a session whose work is done; a failed LOGOUT/QUIT changes nothing for the caller.
+pub(super) async fn logout<R: crate::remote::Remote + ?Sized>(remote: &mut R) {
+    if let Err(e) = remote.finish().await {
+        tracing::debug!("logout after the work was done: {e}");
+    }
+}
+
 pub(super) fn state_path(state_dir: &Path, account: &str) -> PathBuf {
     state_dir.join(format!("{account}.sqlite"))
 }

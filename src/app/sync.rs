@@ -5,7 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    Connected, account_code, combine, connect, load_config, pick, record_outcome, state_path,
+    Connected, account_code, combine, connect, errors_json, load_config, logout, pick,
+    record_outcome, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -14,7 +15,6 @@ use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
 use crate::lock;
 use crate::output::{Printer, Progress};
-use crate::remote::Remote;
 use crate::state::State;
 
 #[derive(Debug, Clone, Copy)]
@@ -42,18 +42,12 @@ impl SyncRun {
 
     fn to_json(&self) -> serde_json::Value {
         let sum = |f: fn(&SyncReport) -> u64| self.folders.iter().map(f).sum::<u64>();
-        let mut errors: Vec<serde_json::Value> = self
-            .folders
-            .iter()
-            .filter_map(|f| {
-                f.error
-                    .as_ref()
-                    .map(|e| json!({"folder": f.name, "message": e}))
-            })
-            .collect();
-        if let Some(e) = &self.error {
-            errors.push(json!({"folder": null, "message": e.to_string(), "hint": e.hint()}));
-        }
+        let errors = errors_json(
+            self.folders
+                .iter()
+                .map(|f| (f.name.as_str(), f.error.as_ref())),
+            self.error.as_ref(),
+        );
         json!({
             "account": self.account,
             "protocol": "imap",
@@ -235,8 +229,6 @@ async fn sync_account(
         return Err(Error::Internal("sync on a POP3 account".into()));
     };
     *reports = sync::sync_folders(&mut *remote, &mut state, &settings, progress).await?;
-    if let Err(e) = remote.finish().await {
-        tracing::debug!("LOGOUT failed after the work was done: {e}");
-    }
+    logout(&mut *remote).await;
     Ok(())
 }

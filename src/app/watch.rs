@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, watch};
 
-use super::{Connected, combine, connect, load_config, pick};
+use super::{Connected, combine, connect, load_config, logout, pick};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::error::{Error, Result, exit};
@@ -190,9 +190,7 @@ async fn watch_session(
             account.name,
             shared.opts.poll
         );
-        if let Err(e) = remote.finish().await {
-            tracing::debug!("logout: {e}");
-        }
+        logout(&mut *remote).await;
         let every = Duration::from_secs(shared.opts.poll.max(1));
         loop {
             if pause(every, stop).await {
@@ -210,9 +208,7 @@ async fn watch_session(
             }
             IdleEvent::Renew => {}
             IdleEvent::Stopped => {
-                if let Err(e) = remote.finish().await {
-                    tracing::debug!("logout after IDLE: {e}");
-                }
+                logout(&mut *remote).await;
                 return Ok(());
             }
         }

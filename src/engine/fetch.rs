@@ -486,6 +486,17 @@ pub async fn download_batch<R: Remote>(
     Ok(())
 }
 
+/// (uid, (size, header fingerprint)) of the open folder's messages with UID >= `from`:
+/// what `plan::match_by_content` pairs on.
+pub async fn identities<R: Remote>(remote: &mut R, from: u32) -> Result<Vec<(u32, (u64, i64))>> {
+    Ok(remote
+        .headers(from)
+        .await?
+        .into_iter()
+        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .collect())
+}
+
 /// The server renumbered the folder. Re-identify recorded messages by header fingerprint
 /// and size (as a multiset: two identical copies match two copies), move their rows to the
 /// new UIDs, and leave every unmatched server message to be downloaded as new. Nothing is
@@ -499,26 +510,23 @@ async fn recover_renumbered<R: Remote>(
     new_validity: u32,
 ) -> Result<FolderState> {
     let old = prev.uidvalidity.unwrap_or(0);
-    let server = remote.headers(1).await.map_err(|e| Error::UidValidity {
-        folder: key.to_string(),
-        old,
-        new: new_validity,
-        detail: format!("the messages could not be compared: {e}"),
-    })?;
-    let mut by_identity: HashMap<(u64, i64), Vec<u32>> = HashMap::new();
-    for (uid, size, header) in server {
-        by_identity
-            .entry((size, plan::fingerprint(&header)))
-            .or_default()
-            .push(uid);
-    }
-    let recorded = state.fingerprints(key)?;
-    let mut mapping = Vec::new();
-    for (id, size, fp) in &recorded {
-        if let Some(uid) = by_identity.get_mut(&(*size, *fp)).and_then(|v| v.pop()) {
-            mapping.push((id.clone(), uid));
-        }
-    }
+    let server = identities(remote, 1)
+        .await
+        .map_err(|e| Error::UidValidity {
+            folder: key.to_string(),
+            old,
+            new: new_validity,
+            detail: format!("the messages could not be compared: {e}"),
+        })?;
+    let recorded: Vec<(String, (u64, i64))> = state
+        .fingerprints(key)?
+        .into_iter()
+        .map(|(id, size, fp)| (id, (size, fp)))
+        .collect();
+    let mapping: Vec<(String, u32)> = plan::match_by_content(&server, &recorded)
+        .into_iter()
+        .map(|(uid, id)| (id, uid))
+        .collect();
     let fresh = FolderState {
         local: local.to_string(),
         uidvalidity: Some(new_validity),

@@ -410,12 +410,10 @@ async fn pair_by_content<R: SyncRemote>(
     if remote_all.is_empty() || (local_msgs.is_empty() && locally_deleted.is_empty()) {
         return Ok(Vec::new());
     }
-    let server: Vec<(u32, (u64, i64))> = remote
-        .headers(1)
+    let server: Vec<(u32, (u64, i64))> = fetch::identities(remote, 1)
         .await?
         .into_iter()
-        .filter(|(uid, _, _)| remote_all.contains_key(uid))
-        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .filter(|(uid, _)| remote_all.contains_key(uid))
         .collect();
     let mut identities = HashMap::new();
     let mut local_ids = Vec::with_capacity(local_msgs.len());
@@ -425,7 +423,7 @@ async fn pair_by_content<R: SyncRemote>(
         local_ids.push((name.clone(), id));
     }
     let mut pairs = Vec::new();
-    let matched = sync_plan::match_by_content(&server, &local_ids);
+    let matched = plan::match_by_content(&server, &local_ids);
     let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
     for (uid, file) in matched {
         let (Some(r), Some(l)) = (remote_all.get(&uid), local_msgs.get(&file)) else {
@@ -451,7 +449,7 @@ async fn pair_by_content<R: SyncRemote>(
         .iter()
         .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
         .collect();
-    for (uid, file) in sync_plan::match_by_content(&rest, &gone) {
+    for (uid, file) in plan::match_by_content(&rest, &gone) {
         if let Some(old) = locally_deleted.iter().find(|p| p.file == file) {
             pairs.push(Pair {
                 uid,
@@ -515,18 +513,16 @@ async fn find_uploaded<R: SyncRemote>(
 ) -> Result<HashMap<String, u32>> {
     let floor = uploads.iter().map(|p| p.uid_floor).min().unwrap_or(1);
     let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
-    let candidates: Vec<(u32, (u64, i64))> = remote
-        .headers(floor)
+    let candidates: Vec<(u32, (u64, i64))> = fetch::identities(remote, floor)
         .await?
         .into_iter()
-        .filter(|(uid, _, _)| !paired.contains(uid))
-        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
+        .filter(|(uid, _)| !paired.contains(uid))
         .collect();
     let ids: Vec<(String, (u64, i64))> = uploads
         .iter()
         .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
         .collect();
-    Ok(sync_plan::match_by_content(&candidates, &ids)
+    Ok(plan::match_by_content(&candidates, &ids)
         .into_iter()
         .map(|(uid, file)| (file, uid))
         .collect())

@@ -162,33 +162,6 @@ fn deleted_only() -> Flags {
     }
 }
 
-/// Pairs messages of a folder by content when there is no usable state (first sync of a
-/// non-empty folder on both sides, lost state, UIDVALIDITY change): `remote` and `local`
-/// are (key, (size with CRLF, header fingerprint)); equal identities pair up as a multiset,
-/// so two identical copies pair with two copies. Returns (uid, file) pairs.
-pub fn match_by_content(
-    remote: &[(u32, (u64, i64))],
-    local: &[(String, (u64, i64))],
-) -> Vec<(u32, String)> {
-    let mut by_identity: HashMap<(u64, i64), Vec<u32>> = HashMap::new();
-    for (uid, id) in remote {
-        by_identity.entry(*id).or_default().push(*uid);
-    }
-    for uids in by_identity.values_mut() {
-        // Pop the lowest UID first, for a stable result.
-        uids.sort_unstable_by(|a, b| b.cmp(a));
-    }
-    let mut sorted_local: Vec<&(String, (u64, i64))> = local.iter().collect();
-    sorted_local.sort();
-    let mut out = Vec::new();
-    for (file, id) in sorted_local {
-        if let Some(uid) = by_identity.get_mut(id).and_then(|v| v.pop()) {
-            out.push((uid, file.clone()));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,18 +318,5 @@ mod tests {
         kept.server_deleted = true;
         let p = plan_folder(&[kept], &remote(&[]), &local(&[("a", "")]), true);
         assert!(p.is_empty(), "{p:?}");
-    }
-
-    #[test]
-    fn content_matching_is_a_multiset() {
-        let r = [(5, (10, 1)), (6, (10, 1)), (7, (20, 2))];
-        let l = [
-            ("x".to_string(), (10, 1)),
-            ("y".to_string(), (10, 1)),
-            ("z".to_string(), (10, 1)),
-            ("w".to_string(), (30, 3)),
-        ];
-        let m = match_by_content(&r, &l);
-        assert_eq!(m, [(5, "x".to_string()), (6, "y".to_string())]);
     }
 }
