@@ -267,19 +267,19 @@ impl Folder {
 
     /// Unique names of the messages in new/ and cur/ (flags stripped).
     pub fn delivered_names(&self) -> Result<HashSet<String>> {
-        let mut out = HashSet::new();
+        Ok(self.scan()?.into_keys().collect())
+    }
+
+    /// Message files in new/, then cur/: regular files other than dot files (not
+    /// directories, sockets or a reader's lock files), with their names.
+    fn message_files(&self) -> Result<Vec<(fs::DirEntry, String)>> {
+        let mut out = Vec::new();
         for sub in ["new", "cur"] {
-            let d = self.path.join(sub);
-            let entries = match fs::read_dir(&d) {
-                Ok(e) => e,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&d, e)),
-            };
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(&d, e))?;
+            for entry in entries(&self.path.join(sub))? {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let unique = name.split(':').next().unwrap_or(&name).to_string();
-                out.insert(unique);
+                if !name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    out.push((entry, name));
+                }
             }
         }
         Ok(out)
@@ -299,57 +299,32 @@ impl Folder {
     /// crashed mid-rename) keeps the copy in cur/.
     pub fn scan(&self) -> Result<HashMap<String, LocalMessage>> {
         let mut out = HashMap::new();
-        for sub in ["new", "cur"] {
-            let d = self.path.join(sub);
-            let entries = match fs::read_dir(&d) {
-                Ok(e) => e,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&d, e)),
-            };
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(&d, e))?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                // Only regular files are messages (not dot files, directories, sockets).
-                if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_file()) {
-                    continue;
-                }
-                let (unique, info) = split_info(&name);
-                if unique.is_empty() {
-                    continue;
-                }
-                out.insert(
-                    unique.to_string(),
-                    LocalMessage {
-                        unique: unique.to_string(),
-                        path: entry.path(),
-                        flags: Flags::from_info(info),
-                    },
-                );
+        for (entry, name) in self.message_files()? {
+            let (unique, info) = split_info(&name);
+            if unique.is_empty() {
+                continue;
             }
+            out.insert(
+                unique.to_string(),
+                LocalMessage {
+                    unique: unique.to_string(),
+                    path: entry.path(),
+                    flags: Flags::from_info(info),
+                },
+            );
         }
         Ok(out)
     }
 
     /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
     pub fn usage(&self) -> Result<(u64, u64)> {
-        let (mut n, mut bytes) = (0, 0);
-        for sub in ["new", "cur"] {
-            let d = self.path.join(sub);
-            let entries = match fs::read_dir(&d) {
-                Ok(e) => e,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&d, e)),
-            };
-            for entry in entries.flatten() {
-                if let Ok(meta) = entry.metadata()
-                    && meta.is_file()
-                {
-                    n += 1;
-                    bytes += meta.len();
-                }
-            }
-        }
-        Ok((n, bytes))
+        let files = self.message_files()?;
+        let bytes = files
+            .iter()
+            .filter_map(|(entry, _)| entry.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        Ok((files.len() as u64, bytes))
     }
 
     /// Renames a message to carry `flags` (into cur/), keeping info letters mailx does not
@@ -407,6 +382,15 @@ impl Folder {
     }
 }
 
+/// The entries of `dir`; none when it does not exist.
+fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
+    match fs::read_dir(dir) {
+        Ok(rd) => rd.map(|e| e.map_err(|e| Error::io(dir, e))).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
 /// `unique:2,info` → (unique, info); a name without info has empty info.
 fn split_info(name: &str) -> (&str, &str) {
     match name.split_once(':') {
@@ -442,14 +426,8 @@ pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
 
 /// Maildir++ folders below `root` (".Sent", ".Archive.2024"), INBOX ("") not included.
 pub fn list_folders(root: &Path) -> Result<Vec<String>> {
-    let entries = match fs::read_dir(root) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io(root, e)),
-    };
     let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(root, e))?;
+    for entry in entries(root)? {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.len() > 1 && name.starts_with('.') && name != ".." && Folder::exists(root, &name) {
             out.push(name);
