@@ -280,6 +280,47 @@ fn log_file_records_runs_and_errors_without_passwords() {
 /// A running `mailx watch`, killed if the test fails.
 struct Watcher(Child);
 
+impl Watcher {
+    /// `mailx watch ARGS` for the client's config (stderr kept for `stop`).
+    fn start(c: &Client, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
+        cmd.arg("--config")
+            .arg(c.config_path())
+            .args(["--timeout", "20", "watch"])
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        Watcher(cmd.spawn().unwrap())
+    }
+
+    /// Sends `signal` ("TERM", "INT") and waits up to 10 s: (exit code, stderr).
+    fn stop(&mut self, signal: &str) -> (Option<i32>, String) {
+        let pid = self.0.id().to_string();
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.0.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "watch did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        use std::io::Read;
+        let _ = self.0.stderr.take().unwrap().read_to_string(&mut err);
+        (status.code(), err)
+    }
+}
+
 impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -310,19 +351,9 @@ fn watch_fetches_on_new_mail_runs_the_hook_reconnects_and_stops_on_sigterm() {
     let c = Client::new();
     c.write_config(&account("a", &dc, "imap", &u, &c, ""));
     let hook_out = c.dir.path().join("hook.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"));
-    child
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["--timeout", "20", "watch", "--exec"])
-        .arg(format!(
-            "env | grep ^MAILX_ | sort >> {}",
-            hook_out.display()
-        ))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut w = Watcher(child.spawn().unwrap());
+    let hook = format!("env | grep ^MAILX_ | sort >> {}", hook_out.display());
+    // Renew IDLE every second: the renewals must not lose anything.
+    let mut w = Watcher::start(&c, &["--exec", &hook], &[("MAILX_TEST_IDLE_SECS", "1")]);
 
     // The message that was there before is fetched at start, then IDLE begins.
     wait_for("the start-up fetch", Duration::from_secs(10), || {
@@ -331,7 +362,9 @@ fn watch_fetches_on_new_mail_runs_the_hook_reconnects_and_stops_on_sigterm() {
     wait_for("the IDLE connection", Duration::from_secs(10), || {
         logins(&dc, &u) >= 2
     });
-    std::thread::sleep(Duration::from_millis(300));
+    // Several renewals (IDLE, DONE, IDLE) on the same connection, no new login.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(logins(&dc, &u), 2, "a renewal reconnected");
 
     let appended = Instant::now();
     save(&dc, &u, "INBOX", "pushed one");
@@ -345,10 +378,10 @@ fn watch_fetches_on_new_mail_runs_the_hook_reconnects_and_stops_on_sigterm() {
     wait_for("the hook", Duration::from_secs(10), || {
         fs::read_to_string(&hook_out).is_ok_and(|t| t.contains("MAILX_NEW=1"))
     });
-    let hook = fs::read_to_string(&hook_out).unwrap();
+    let hook_env = fs::read_to_string(&hook_out).unwrap();
     assert!(
-        hook.contains("MAILX_ACCOUNT=a\nMAILX_FOLDER=INBOX\nMAILX_NEW=1"),
-        "{hook}"
+        hook_env.contains("MAILX_ACCOUNT=a\nMAILX_FOLDER=INBOX\nMAILX_NEW=1"),
+        "{hook_env}"
     );
 
     // The server drops every connection: watch reconnects and keeps delivering.
@@ -366,29 +399,8 @@ fn watch_fetches_on_new_mail_runs_the_hook_reconnects_and_stops_on_sigterm() {
     );
 
     // SIGTERM: a clean exit, 0.
-    let pid = w.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = w.0.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "watch did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    use std::io::Read;
-    let _ = w.0.stderr.take().unwrap().read_to_string(&mut err);
-    assert_eq!(status.code(), Some(0), "{err}");
+    let (code, err) = w.stop("TERM");
+    assert_eq!(code, Some(0), "{err}");
     assert_eq!(sorted(local_messages(&c.maildir("a"), "")).len(), 3);
 }
 
@@ -398,31 +410,14 @@ fn watch_polls_pop3_accounts() {
     let u = dc.add_user(false);
     let c = Client::new();
     c.write_config(&account("p", &dc, "pop3", &u, &c, ""));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"));
-    child
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["watch", "--poll", "1"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut w = Watcher(child.spawn().unwrap());
+    let mut w = Watcher::start(&c, &["--poll", "1"], &[]);
     std::thread::sleep(Duration::from_millis(500));
     dc.add_message(&u, "", &message(1, "polled"), "");
     wait_for("the polled message", Duration::from_secs(10), || {
         local_messages(&c.maildir("p"), "").len() == 1
     });
-    let pid = w.0.id().to_string();
-    Command::new("kill").args(["-INT", &pid]).status().unwrap();
-    let start = Instant::now();
-    while w.0.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "watch did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(w.0.try_wait().unwrap().and_then(|s| s.code()), Some(0));
+    let (code, err) = w.stop("INT");
+    assert_eq!(code, Some(0), "{err}");
 }
 
 #[test]
@@ -434,31 +429,12 @@ fn watch_polls_an_imap_server_without_idle() {
     let u = dc.add_user(false);
     let c = Client::new();
     c.write_config(&account("a", &dc, "imap", &u, &c, ""));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"));
-    child
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["watch", "--poll", "1"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut w = Watcher(child.spawn().unwrap());
+    let mut w = Watcher::start(&c, &["--poll", "1"], &[]);
     std::thread::sleep(Duration::from_millis(800));
     save(&dc, &u, "INBOX", "polled over imap");
     wait_for("the polled message", Duration::from_secs(10), || {
         local_messages(&c.maildir("a"), "").len() == 1
     });
-    Command::new("kill")
-        .args(["-TERM", &w.0.id().to_string()])
-        .status()
-        .unwrap();
-    let start = Instant::now();
-    while w.0.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "watch did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(w.0.try_wait().unwrap().and_then(|s| s.code()), Some(0));
+    let (code, err) = w.stop("TERM");
+    assert_eq!(code, Some(0), "{err}");
 }
