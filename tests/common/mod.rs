@@ -636,6 +636,23 @@ pub fn json_of(o: &Output, account: &str) -> serde_json::Value {
         })
 }
 
+/// A loopback TCP proxy to `target`: for each connection, `relay(client, server)` runs on
+/// its own thread. Returns the proxy's port.
+fn proxy(target: u16, relay: fn(TcpStream, TcpStream, usize), arg: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                continue;
+            };
+            std::thread::spawn(move || relay(client, server, arg));
+        }
+    });
+    port
+}
+
 /// A loopback TCP proxy to `target` that cuts every connection after it has passed
 /// `cut_after` bytes from the server to the client: the network dropping mid-transfer.
 pub struct CuttingProxy {
@@ -644,44 +661,36 @@ pub struct CuttingProxy {
 
 impl CuttingProxy {
     pub fn start(target: u16, cut_after: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { return };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
-                };
-                let (mut c_read, mut s_write) = (
-                    client.try_clone().expect("clone"),
-                    server.try_clone().expect("clone"),
-                );
-                std::thread::spawn(move || {
-                    let _ = std::io::copy(&mut c_read, &mut s_write);
-                });
-                std::thread::spawn(move || {
-                    use std::io::{Read, Write};
-                    let (mut s_read, mut c_write) = (server, client);
-                    let mut passed = 0;
-                    let mut buf = [0u8; 4096];
-                    while passed < cut_after {
-                        let want = buf.len().min(cut_after - passed);
-                        match s_read.read(&mut buf[..want]) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => {
-                                if c_write.write_all(&buf[..n]).is_err() {
-                                    break;
-                                }
-                                passed += n;
-                            }
+        fn relay(client: TcpStream, server: TcpStream, cut_after: usize) {
+            use std::io::{Read, Write};
+            let (mut c_read, mut s_write) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_read, &mut s_write);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            let mut passed = 0;
+            let mut buf = [0u8; 4096];
+            while passed < cut_after {
+                let want = buf.len().min(cut_after - passed);
+                match s_read.read(&mut buf[..want]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if c_write.write_all(&buf[..n]).is_err() {
+                            break;
                         }
+                        passed += n;
                     }
-                    let _ = c_write.shutdown(std::net::Shutdown::Both);
-                    let _ = s_read.shutdown(std::net::Shutdown::Both);
-                });
+                }
             }
-        });
-        CuttingProxy { port }
+            let _ = c_write.shutdown(std::net::Shutdown::Both);
+            let _ = s_read.shutdown(std::net::Shutdown::Both);
+        }
+        CuttingProxy {
+            port: proxy(target, relay, cut_after),
+        }
     }
 }
 
@@ -694,73 +703,63 @@ pub struct AppendCuttingProxy {
 
 impl AppendCuttingProxy {
     pub fn start(target: u16) -> Self {
-        use std::sync::Arc;
-        use std::sync::atomic::AtomicBool;
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { return };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
+        fn relay(client: TcpStream, server: TcpStream, _: usize) {
+            use std::io::{Read, Write};
+            use std::sync::Arc;
+            use std::sync::atomic::AtomicBool;
+            let frozen = Arc::new(AtomicBool::new(false));
+            let seen = frozen.clone();
+            let (mut c_read, mut s_write) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            let (c_kill, s_kill) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                loop {
+                    let n = match c_read.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    if s_write.write_all(&buf[..n]).is_err() {
+                        return;
+                    }
+                    if !seen.load(Ordering::SeqCst) && buf[..n].windows(7).any(|w| w == b"APPEND ")
+                    {
+                        seen.store(true, Ordering::SeqCst);
+                        // Let the literal and the server's work finish, then cut.
+                        let (c_kill, s_kill) = (
+                            c_kill.try_clone().expect("clone"),
+                            s_kill.try_clone().expect("clone"),
+                        );
+                        std::thread::spawn(move || {
+                            std::thread::sleep(Duration::from_millis(500));
+                            let _ = c_kill.shutdown(std::net::Shutdown::Both);
+                            let _ = s_kill.shutdown(std::net::Shutdown::Both);
+                        });
+                    }
+                }
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            let mut buf = [0u8; 65536];
+            loop {
+                let n = match s_read.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
                 };
-                let frozen = Arc::new(AtomicBool::new(false));
-                let (mut c_read, mut s_write) = (
-                    client.try_clone().expect("clone"),
-                    server.try_clone().expect("clone"),
-                );
-                let (c_kill, s_kill) = (
-                    client.try_clone().expect("clone"),
-                    server.try_clone().expect("clone"),
-                );
-                let seen = frozen.clone();
-                std::thread::spawn(move || {
-                    use std::io::{Read, Write};
-                    let mut buf = [0u8; 65536];
-                    loop {
-                        let n = match c_read.read(&mut buf) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => n,
-                        };
-                        if s_write.write_all(&buf[..n]).is_err() {
-                            return;
-                        }
-                        if !seen.load(Ordering::SeqCst)
-                            && buf[..n].windows(7).any(|w| w == b"APPEND ")
-                        {
-                            seen.store(true, Ordering::SeqCst);
-                            // Let the literal and the server's work finish, then cut.
-                            let (c_kill, s_kill) = (
-                                c_kill.try_clone().expect("clone"),
-                                s_kill.try_clone().expect("clone"),
-                            );
-                            std::thread::spawn(move || {
-                                std::thread::sleep(Duration::from_millis(500));
-                                let _ = c_kill.shutdown(std::net::Shutdown::Both);
-                                let _ = s_kill.shutdown(std::net::Shutdown::Both);
-                            });
-                        }
-                    }
-                });
-                std::thread::spawn(move || {
-                    use std::io::{Read, Write};
-                    let (mut s_read, mut c_write) = (server, client);
-                    let mut buf = [0u8; 65536];
-                    loop {
-                        let n = match s_read.read(&mut buf) {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => n,
-                        };
-                        if frozen.load(Ordering::SeqCst) {
-                            continue;
-                        }
-                        if c_write.write_all(&buf[..n]).is_err() {
-                            return;
-                        }
-                    }
-                });
+                if frozen.load(Ordering::SeqCst) {
+                    continue;
+                }
+                if c_write.write_all(&buf[..n]).is_err() {
+                    return;
+                }
             }
-        });
-        AppendCuttingProxy { port }
+        }
+        AppendCuttingProxy {
+            port: proxy(target, relay, 0),
+        }
     }
 }
