@@ -1,19 +1,29 @@
 //! Hidden hooks for the crash and retention tests; inert unless their variables are set.
 //! `MAILX_TEST_CRASH_AFTER=N` aborts the process (like kill -9: no cleanup) at the N-th
 //! durable step; `MAILX_TEST_NOW=SECS` replaces the clock; `MAILX_TEST_HOLD_MS` (below).
+//!
+//! Compiled in only for test builds (debug assertions, as `cargo test` builds the binary,
+//! or the `test-hooks` feature): a release build never reads these variables, so nobody's
+//! environment can make an installed mailx crash or misjudge message ages.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static STEPS: AtomicU64 = AtomicU64::new(0);
 
+const ENABLED: bool = cfg!(any(debug_assertions, feature = "test-hooks"));
+
+/// A hook variable's value, parsed; always `None` in a release build.
+fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
+    if !ENABLED {
+        return None;
+    }
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
 fn crash_after() -> Option<u64> {
     static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
-    *LIMIT.get_or_init(|| {
-        std::env::var("MAILX_TEST_CRASH_AFTER")
-            .ok()
-            .and_then(|v| v.parse().ok())
-    })
+    *LIMIT.get_or_init(|| var("MAILX_TEST_CRASH_AFTER"))
 }
 
 /// Marks one durable step (a file delivered, a state commit, a server deletion).
@@ -30,10 +40,7 @@ pub fn step(what: &str) {
 /// `MAILX_TEST_HOLD_MS=N`: a run holding the account's lock waits N ms, so that tests can
 /// start a second run while the first is surely inside.
 pub async fn hold() {
-    if let Some(ms) = std::env::var("MAILX_TEST_HOLD_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
+    if let Some(ms) = var::<u64>("MAILX_TEST_HOLD_MS") {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 }
@@ -41,19 +48,14 @@ pub async fn hold() {
 /// `MAILX_TEST_IDLE_SECS=N` shortens how long `watch` stays in one IDLE before renewing
 /// it, so a test can see renewals without waiting 25 minutes.
 pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
-    std::env::var("MAILX_TEST_IDLE_SECS")
-        .ok()
-        .and_then(|v| v.parse().ok())
+    var("MAILX_TEST_IDLE_SECS")
         .map(std::time::Duration::from_secs)
         .unwrap_or(default)
 }
 
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
-    if let Some(t) = std::env::var("MAILX_TEST_NOW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(t) = var("MAILX_TEST_NOW") {
         return t;
     }
     std::time::SystemTime::now()

@@ -97,8 +97,19 @@ pub async fn run(cli: Cli) -> i32 {
 /// Log events go to stderr at the -q/-v level; with --log-file also to that file, with
 /// times and at least -v detail, plus every error and run summary (target `logfile`,
 /// which stderr does not show: there they are printed by `Printer`).
+/// Only mailx's own events, whatever `MAILX_LOG` asks for: dependencies trace what they
+/// send, and async-imap 0.12's trace of `LOGIN "user" "password"` (seen 2026-11, at
+/// `MAILX_LOG=trace`) bypasses mailx's redaction. mailx's own trace redacts credentials.
+fn own_events<S>() -> impl tracing_subscriber::layer::Filter<S> {
+    tracing_subscriber::filter::filter_fn(|meta| {
+        let target = meta.target();
+        target == "mailx" || target.starts_with("mailx::") || target == "logfile"
+    })
+}
+
 pub(super) fn init_tracing(quiet: bool, verbose: u8, log_file: Option<&Path>) -> Result<()> {
     use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::FilterExt;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     // -vv is the protocol trace the help promises (commands and tagged answers).
@@ -114,7 +125,7 @@ pub(super) fn init_tracing(quiet: bool, verbose: u8, log_file: Option<&Path>) ->
         .with_writer(std::io::stderr)
         .without_time()
         .with_target(false)
-        .with_filter(stderr_filter);
+        .with_filter(stderr_filter.and(own_events()));
     let file_layer = match log_file {
         None => None,
         Some(path) => {
@@ -132,7 +143,7 @@ pub(super) fn init_tracing(quiet: bool, verbose: u8, log_file: Option<&Path>) ->
                     .with_writer(std::sync::Mutex::new(file))
                     .with_ansi(false)
                     .with_target(false)
-                    .with_filter(filter),
+                    .with_filter(filter.and(own_events())),
             )
         }
     };

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
+use crate::store::durability;
 
 /// IMAP system flags as Maildir info letters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -164,6 +165,7 @@ impl Folder {
         } else {
             root.join(name)
         };
+        let is_new = !path.join("cur").is_dir();
         for sub in ["cur", "new", "tmp"] {
             let d = path.join(sub);
             fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
@@ -173,6 +175,14 @@ impl Folder {
             let marker = path.join("maildirfolder");
             if !marker.exists() {
                 File::create(&marker).map_err(|e| Error::io(&marker, e))?;
+            }
+        }
+        if is_new {
+            // A message renamed into a new folder is durable only once the folder's own
+            // entry (and its cur/ new/ tmp/) are.
+            sync_dir(&path)?;
+            if let Some(parent) = path.parent() {
+                sync_dir(parent)?;
             }
         }
         Ok(Folder { path })
@@ -190,10 +200,19 @@ impl Folder {
             .open(&tmp)
             .map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::with_capacity(256 * 1024, file);
-        let size = write_lf(&mut w, raw).map_err(|e| Error::io(&tmp, e))?;
-        let file = w
-            .into_inner()
-            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        let written = write_lf(&mut w, raw).and_then(|size| {
+            w.into_inner()
+                .map(|file| (size, file))
+                .map_err(|e| e.into_error())
+        });
+        let (size, file) = match written {
+            Ok(done) => done,
+            Err(e) => {
+                // A full disk leaves no partial file behind, not even in tmp/.
+                let _ = fs::remove_file(&tmp);
+                return Err(Error::io(&tmp, e));
+            }
+        };
         Ok(Staged {
             unique,
             tmp,
@@ -203,22 +222,25 @@ impl Folder {
     }
 
     /// Makes staged files durable before anything records or shows them: one syncfs(2)
-    /// for a batch (all files at one journal commit), fsync per file for a few.
+    /// for a batch (all files at one journal commit) where that can be trusted, an fsync
+    /// per file otherwise; every close is checked too (NFS reports write errors there).
     pub fn sync_staged<'a>(&self, staged: impl IntoIterator<Item = &'a mut Staged>) -> Result<()> {
         let mut files: Vec<&mut Staged> = staged.into_iter().filter(|s| s.file.is_some()).collect();
-        if files.len() >= 8
-            && let Some(first) = files.first().and_then(|s| s.file.as_ref())
-        {
+        let batch = files.len() >= 8
+            && files
+                .first()
+                .and_then(|s| s.file.as_ref())
+                .is_some_and(durability::syncfs_trusted);
+        if batch && let Some(first) = files.first().and_then(|s| s.file.as_ref()) {
             let tmp = files[0].tmp.clone();
             rustix::fs::syncfs(first).map_err(|e| Error::io(&tmp, e.into()))?;
-            for s in files {
-                s.file = None;
-            }
-            return Ok(());
         }
         for s in files.iter_mut() {
             if let Some(file) = s.file.take() {
-                file.sync_all().map_err(|e| Error::io(&s.tmp, e))?;
+                if !batch {
+                    file.sync_all().map_err(|e| Error::io(&s.tmp, e))?;
+                }
+                durability::close(file).map_err(|e| Error::io(&s.tmp, e))?;
             }
         }
         Ok(())
@@ -246,17 +268,14 @@ impl Folder {
                 let _ = f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64));
             }
         }
-        fs::rename(&staged.tmp, &dest).map_err(|e| Error::io(&dest, e))?;
+        durability::rename_no_replace(&staged.tmp, &dest).map_err(|e| Error::io(&dest, e))?;
         Ok(dest)
     }
 
     /// Makes renames into new/ and cur/ durable.
     pub fn sync_dirs(&self) -> Result<()> {
         for sub in ["new", "cur"] {
-            let d = self.path.join(sub);
-            File::open(&d)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| Error::io(&d, e))?;
+            sync_dir(&self.path.join(sub))?;
         }
         Ok(())
     }
@@ -382,6 +401,12 @@ impl Folder {
     }
 }
 
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
 /// The entries of `dir`; none when it does not exist.
 fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
     match fs::read_dir(dir) {
@@ -437,17 +462,24 @@ pub fn list_folders(root: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// `<secs>.M<usecs>P<pid>Q<seq>.<host>` (the "modern" unique name of the Maildir spec).
+/// `<secs>.M<usecs>P<pid>Q<seq>R<random>.<host>`: the "modern" unique name of the
+/// Maildir spec, plus 64 random bits so that two hosts that share a Maildir (and may share
+/// a host name, and reuse pids) cannot collide either.
 fn unique_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    // Each RandomState is keyed from the OS's random source.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(seq);
     format!(
-        "{}.M{}P{}Q{}.{}",
+        "{}.M{}P{}Q{seq}R{:016x}.{}",
         now.as_secs(),
         now.subsec_micros(),
         std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed),
+        h.finish(),
         hostname()
     )
 }
