@@ -94,6 +94,10 @@ pub enum Command {
         /// (after a folder vanished on one side, or to rebuild lost state); never deletes
         #[arg(long)]
         reconcile: bool,
+        /// Let this run delete more than `max_delete` allows (by default a folder stops
+        /// when a run would delete more than half of its messages, and more than 10)
+        #[arg(long)]
+        allow_deletes: bool,
     },
     /// Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing
     /// and changes nothing, on the server or locally

@@ -59,6 +59,48 @@ struct RawAccount {
     expunge: Option<bool>,
     create: Option<Create>,
     watch: Option<Vec<String>>,
+    max_delete: Option<RawMaxDelete>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawMaxDelete {
+    Count(u64),
+    Text(String),
+}
+
+/// How many deletions one `sync` of a folder may make before it stops and asks (rclone
+/// bisync's `--max-delete`, unison's `confirmbigdeletes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxDelete {
+    /// At most this many messages.
+    Count(u64),
+    /// At most this share of the folder's paired messages, in percent; always at least
+    /// `MaxDelete::FLOOR` messages, so small folders are not stopped for a few deletions.
+    Percent(u32),
+}
+
+impl MaxDelete {
+    pub const FLOOR: u64 = 10;
+    pub const DEFAULT: MaxDelete = MaxDelete::Percent(50);
+
+    /// True when deleting `deletions` of `paired` messages is more than allowed.
+    pub fn exceeded(self, deletions: u64, paired: u64) -> bool {
+        match self {
+            MaxDelete::Count(n) => deletions > n,
+            MaxDelete::Percent(p) => {
+                deletions > Self::FLOOR && deletions * 100 > u64::from(p) * paired
+            }
+        }
+    }
+
+    /// The setting as written in the config ("50%", "200").
+    pub fn describe(self) -> String {
+        match self {
+            MaxDelete::Count(n) => n.to_string(),
+            MaxDelete::Percent(p) => format!("{p}%"),
+        }
+    }
 }
 
 /// Which side `sync` creates a folder on when it exists only on the other (mbsync's
@@ -120,6 +162,8 @@ pub struct Account {
     pub create: Create,
     /// `watch`: folders kept under IMAP IDLE.
     pub watch: Vec<String>,
+    /// sync: the most a folder's run may delete before it stops (exit 65).
+    pub max_delete: MaxDelete,
 }
 
 impl Account {
@@ -205,6 +249,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         })?;
         accounts.insert(name, account);
     }
+    check_maildirs_apart(&accounts).map_err(|(key, message)| {
+        let first = message.split('"').nth(1).unwrap_or_default().to_string();
+        Error::Config {
+            path: path.to_path_buf(),
+            line: key_line(text, &["accounts", &first, key]),
+            message,
+            hint: "set a different `maildir` for one of them".into(),
+        }
+    })?;
     Ok(Config {
         path: path.to_path_buf(),
         state_dir,
@@ -293,7 +346,33 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
                 "POP3 cannot announce new mail; `mailx watch` polls it (--poll SECS)".into(),
             ));
         }
+        if raw.max_delete.is_some() {
+            return Err((
+                "max_delete",
+                "only for IMAP accounts kept in sync (`mailx sync`); POP3 deletion is `keep`"
+                    .into(),
+            ));
+        }
     }
+    let max_delete = match raw.max_delete {
+        None => MaxDelete::DEFAULT,
+        Some(RawMaxDelete::Count(n)) => MaxDelete::Count(n),
+        Some(RawMaxDelete::Text(t)) => match t
+            .trim()
+            .strip_suffix('%')
+            .and_then(|p| p.trim().parse::<u32>().ok())
+        {
+            Some(p) if p <= 100 => MaxDelete::Percent(p),
+            _ => {
+                return Err((
+                    "max_delete",
+                    format!(
+                        "{t:?} is neither a number of messages (max_delete = 200) nor a percentage up to 100 (max_delete = \"50%\")"
+                    ),
+                ));
+            }
+        },
+    };
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
         return Err((
@@ -342,7 +421,67 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         expunge: raw.expunge.unwrap_or(false),
         create: raw.create.unwrap_or(Create::Both),
         watch,
+        max_delete,
     })
+}
+
+/// One account, one Maildir: two accounts writing into one tree would each take the
+/// other's messages for its own (and sync would upload them to the wrong server, or read
+/// their absence as deletions).
+fn check_maildirs_apart(accounts: &BTreeMap<String, Account>) -> std::result::Result<(), Invalid> {
+    let roots: Vec<(&String, PathBuf)> = accounts
+        .iter()
+        .map(|(name, a)| (name, comparable(&a.maildir)))
+        .collect();
+    for (i, (a, pa)) in roots.iter().enumerate() {
+        for (b, pb) in &roots[i + 1..] {
+            let relation = if pa == pb {
+                "the same directory as"
+            } else if pa.starts_with(pb) {
+                "inside the Maildir of"
+            } else if pb.starts_with(pa) {
+                "around the Maildir of"
+            } else {
+                continue;
+            };
+            return Err((
+                "maildir",
+                format!(
+                    "accounts {a:?} and {b:?} share a Maildir ({} is {relation} {b:?}); give each account its own directory",
+                    pa.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path in a form two spellings of one directory agree on: symlinks resolved for the
+/// part that exists, `.` and `..` removed from the rest.
+fn comparable(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                out.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            Some(_) => out.push(part),
+        }
+    }
+    out
 }
 
 /// `~/` is the home directory; relative paths are relative to the config file, not to the
@@ -468,6 +607,44 @@ maildir = "Mail/home"
         assert!(msg.contains("folders"), "{msg}");
         let ok = parse_str(&GOOD.replace("\"imap\"", "\"pop3\"")).unwrap();
         assert_eq!(ok.accounts["home"].port, 995);
+    }
+
+    #[test]
+    fn max_delete_forms() {
+        let c = parse_str(GOOD).unwrap();
+        assert_eq!(c.accounts["home"].max_delete, MaxDelete::DEFAULT);
+        let c = parse_str(&format!("{GOOD}max_delete = 200\n")).unwrap();
+        assert_eq!(c.accounts["home"].max_delete, MaxDelete::Count(200));
+        let c = parse_str(&format!("{GOOD}max_delete = \"80%\"\n")).unwrap();
+        assert_eq!(c.accounts["home"].max_delete, MaxDelete::Percent(80));
+        let (line, msg) = config_error(&format!("{GOOD}max_delete = \"lots\"\n"));
+        assert_eq!(line, 8);
+        assert!(msg.contains("max_delete"), "{msg}");
+        // The default: more than half, and more than ten.
+        assert!(!MaxDelete::DEFAULT.exceeded(10, 10));
+        assert!(MaxDelete::DEFAULT.exceeded(11, 20));
+        assert!(!MaxDelete::DEFAULT.exceeded(11, 22));
+        assert!(MaxDelete::Count(5).exceeded(6, 1000));
+    }
+
+    #[test]
+    fn accounts_may_not_share_a_maildir() {
+        let two = |a: &str, b: &str| {
+            format!(
+                "{}{}",
+                GOOD.replace("Mail/home", a),
+                GOOD.replace("home", "work").replace("Mail/work", b)
+            )
+        };
+        let (line, msg) = config_error(&two("Mail/x", "Mail/x/"));
+        assert!(
+            msg.contains("\"home\"") && msg.contains("\"work\""),
+            "{msg}"
+        );
+        assert_eq!(line, 7, "{msg}");
+        let (_, msg) = config_error(&two("Mail", "Mail/sub/../x"));
+        assert!(msg.contains("inside") || msg.contains("around"), "{msg}");
+        assert!(parse_str(&two("Mail/a", "Mail/ab")).is_ok());
     }
 
     #[test]

@@ -53,6 +53,15 @@ pub async fn connect_tcp(ep: &Endpoint) -> Result<TcpStream> {
     .await?;
     // Small commands (POP3 pipelining, IMAP tags) must not wait for Nagle.
     let _ = stream.set_nodelay(true);
+    // An IDLE connection is silent for up to 25 minutes: keepalive probes find a peer
+    // that vanished (NAT timeout, suspended laptop) instead of waiting forever.
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(15))
+        .with_retries(4);
+    if let Err(e) = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive) {
+        tracing::debug!("TCP keepalive not set: {e}");
+    }
     Ok(stream)
 }
 

@@ -25,6 +25,9 @@ pub struct FolderState {
     pub uidvalidity: Option<u32>,
     /// Every message with a UID up to this one has been handled.
     pub last_uid: u32,
+    /// The identity of the local folder directory these rows describe
+    /// (`maildir::Folder::identity`); `None` in state written before mailx bound the two.
+    pub local_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,7 +95,7 @@ const PENDING: i64 = 0;
 const DELIVERED: i64 = 1;
 const UPLOADING: i64 = 2;
 const LOCAL_DELETED: i64 = 3;
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 impl State {
     pub fn open(path: &Path) -> Result<Self> {
@@ -142,18 +145,25 @@ impl State {
                 ),
             });
         }
-        if version < 2 {
-            // 2: sync baselines (message flags, folder modseq).
-            let has_flags: bool = conn
-                .prepare("SELECT 1 FROM pragma_table_info('messages') WHERE name = 'flags'")
+        if version < SCHEMA_VERSION {
+            let has_column = |table: &str, column: &str| {
+                conn.prepare(&format!(
+                    "SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"
+                ))
                 .and_then(|mut st| st.exists([]))
-                .map_err(&err)?;
+                .map_err(&err)
+            };
             let mut sql = String::from("BEGIN;");
-            if !has_flags {
+            // 2: sync baselines (message flags, folder modseq).
+            if !has_column("messages", "flags")? {
                 sql.push_str(
                     "ALTER TABLE messages ADD COLUMN flags TEXT;
                      ALTER TABLE folders ADD COLUMN modseq INTEGER;",
                 );
+            }
+            // 3: the identity of the local folder the rows describe.
+            if !has_column("folders", "local_id")? {
+                sql.push_str("ALTER TABLE folders ADD COLUMN local_id TEXT;");
             }
             sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
             conn.execute_batch(&sql).map_err(&err)?;
@@ -189,13 +199,14 @@ impl State {
     pub fn folder(&self, remote: &str) -> Result<Option<FolderState>> {
         self.conn
             .query_row(
-                "SELECT local, uidvalidity, last_uid FROM folders WHERE remote = ?1",
+                "SELECT local, uidvalidity, last_uid, local_id FROM folders WHERE remote = ?1",
                 [remote],
                 |r| {
                     Ok(FolderState {
                         local: r.get(0)?,
                         uidvalidity: r.get(1)?,
                         last_uid: r.get(2)?,
+                        local_id: r.get(3)?,
                     })
                 },
             )
@@ -204,15 +215,7 @@ impl State {
     }
 
     pub fn set_folder(&self, remote: &str, f: &FolderState) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT INTO folders (remote, local, uidvalidity, last_uid) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
-                     uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
-                params![remote, f.local, f.uidvalidity, f.last_uid],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        write_folder(&self.conn, remote, f).map_err(|e| self.err(e))
     }
 
     /// Messages recorded for `folder` with a UID of at least `min_uid`, by id.
@@ -290,13 +293,7 @@ impl State {
                 stmt.execute(params![DELIVERED, folder, id]).map_err(&err)?;
             }
             if let Some(f) = folder_state {
-                tx.execute(
-                    "INSERT INTO folders (remote, local, uidvalidity, last_uid) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
-                         uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
-                    params![folder, f.local, f.uidvalidity, f.last_uid],
-                )
-                .map_err(&err)?;
+                write_folder(&tx, folder, f).map_err(&err)?;
             }
         }
         tx.commit().map_err(&err)
@@ -415,16 +412,10 @@ impl State {
         modseq: Option<u64>,
     ) -> Result<()> {
         let err = db_err(self.path.clone());
-        self.conn
-            .execute(
-                "INSERT INTO folders (remote, local, uidvalidity, last_uid, modseq) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
-                     uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
-                     modseq = excluded.modseq",
-                params![folder, f.local, f.uidvalidity, f.last_uid, modseq.map(|m| m as i64)],
-            )
-            .map(|_| ())
-            .map_err(err)
+        let tx = self.conn.transaction().map_err(&err)?;
+        write_folder(&tx, folder, f).map_err(&err)?;
+        set_modseq(&tx, folder, modseq).map_err(&err)?;
+        tx.commit().map_err(&err)
     }
 
     /// Folders this account has state for (server name → local name).
@@ -615,13 +606,8 @@ impl State {
             )
             .map_err(&err)?;
         }
-        tx.execute(
-            "INSERT INTO folders (remote, local, uidvalidity, last_uid, modseq) VALUES (?1, ?2, ?3, ?4, NULL)
-             ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
-                 uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, modseq = NULL",
-            params![folder, f.local, f.uidvalidity, f.last_uid],
-        )
-        .map_err(&err)?;
+        write_folder(&tx, folder, f).map_err(&err)?;
+        set_modseq(&tx, folder, None).map_err(&err)?;
         tx.commit().map_err(&err)
     }
 
@@ -659,6 +645,26 @@ impl State {
         .map_err(&err)?;
         tx.commit().map_err(&err)
     }
+}
+
+/// Inserts or updates a folder's row (its modseq is left as it is).
+fn write_folder(conn: &Connection, remote: &str, f: &FolderState) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO folders (remote, local, uidvalidity, last_uid, local_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (remote) DO UPDATE SET local = excluded.local,
+             uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
+             local_id = excluded.local_id",
+        params![remote, f.local, f.uidvalidity, f.last_uid, f.local_id],
+    )
+    .map(|_| ())
+}
+
+fn set_modseq(conn: &Connection, remote: &str, modseq: Option<u64>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE folders SET modseq = ?1 WHERE remote = ?2",
+        params![modseq.map(|m| m as i64), remote],
+    )
+    .map(|_| ())
 }
 
 fn db_err(path: PathBuf) -> impl Fn(rusqlite::Error) -> Error {
@@ -777,6 +783,7 @@ mod tests {
             local: String::new(),
             uidvalidity: Some(1),
             last_uid: 2,
+            local_id: Some("id".into()),
         };
         s.set_folder("INBOX", &f).unwrap();
         let rows: Vec<NewRow> = (1..=2)
@@ -796,6 +803,7 @@ mod tests {
             local: String::new(),
             uidvalidity: Some(9),
             last_uid: 20,
+            local_id: Some("id".into()),
         };
         s.renumber("INBOX", &[("2".into(), 20)], &nf).unwrap();
         let known = s.known("INBOX", 0).unwrap();

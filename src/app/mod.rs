@@ -55,10 +55,12 @@ pub async fn run(cli: Cli) -> i32 {
             accounts,
             dry_run,
             reconcile,
+            allow_deletes,
         } => {
             let opts = sync::SyncOptions {
                 dry_run: *dry_run,
                 reconcile: *reconcile,
+                allow_deletes: *allow_deletes,
             };
             sync::sync(&cli.global, &printer, accounts, opts).await
         }

@@ -21,6 +21,7 @@ use crate::state::State;
 pub(super) struct SyncOptions {
     pub dry_run: bool,
     pub reconcile: bool,
+    pub allow_deletes: bool,
 }
 
 pub(super) struct SyncRun {
@@ -224,6 +225,7 @@ async fn sync_account(
         create: account.create,
         dry_run: opts.dry_run,
         reconcile: opts.reconcile,
+        max_delete: (!opts.allow_deletes).then_some(account.max_delete),
     };
     let Connected::Imap(mut remote) = connect(account, timeout).await? else {
         return Err(Error::Internal("sync on a POP3 account".into()));

@@ -22,6 +22,12 @@ use crate::testhook;
 /// Renew IDLE well before the 30 minutes after which servers may drop it (RFC 2177).
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
+/// A refused login is retried, slowly: servers refuse logins during maintenance or an
+/// overloaded auth backend, and a watcher must not give up for good (nor hammer the
+/// server into locking the account).
+const AUTH_BACKOFF: (Duration, Duration) = (Duration::from_secs(60), Duration::from_secs(30 * 60));
+/// How often a run that found the account locked (a cron fetch) tries again.
+const LOCKED_RETRY: Duration = Duration::from_secs(2);
 const HOOK_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Clone)]
@@ -131,18 +137,33 @@ async fn watch_folder(
     mut stop: watch::Receiver<bool>,
 ) -> i32 {
     let mut backoff = Duration::from_secs(1);
+    let mut auth_backoff = AUTH_BACKOFF.0;
     loop {
         if *stop.borrow() {
             return exit::OK;
         }
         // At start and after a reconnect: whatever arrived while nobody watched.
-        run_folder(shared, account, Some(folder)).await;
+        run_folder(shared, account, Some(folder), &mut stop).await;
         match watch_session(shared, account, folder, &mut stop, &mut backoff).await {
             Ok(()) => return exit::OK,
-            Err(e @ (Error::Auth { .. } | Error::NoPassword { .. } | Error::Config { .. })) => {
+            Err(e @ (Error::NoPassword { .. } | Error::Config { .. })) => {
                 // Retrying cannot help; the other watchers go on.
                 shared.printer.error(&e);
                 return e.exit_code();
+            }
+            Err(e @ Error::Auth { .. }) => {
+                if auth_backoff == AUTH_BACKOFF.0 {
+                    shared.printer.error(&e);
+                }
+                tracing::warn!(
+                    "{}: {folder}: login refused; trying again in {} s",
+                    account.name,
+                    auth_backoff.as_secs()
+                );
+                if pause(auth_backoff, &mut stop).await {
+                    return exit::OK;
+                }
+                auth_backoff = (auth_backoff * 2).min(AUTH_BACKOFF.1);
             }
             Err(e) => {
                 tracing::warn!(
@@ -196,7 +217,7 @@ async fn watch_session(
             if pause(every, stop).await {
                 return Ok(());
             }
-            run_folder(shared, account, Some(folder)).await;
+            run_folder(shared, account, Some(folder), stop).await;
         }
     }
     tracing::info!("{}: watching {folder}", account.name);
@@ -204,7 +225,7 @@ async fn watch_session(
         match remote.idle(testhook::idle_renew(IDLE_RENEW), stop).await? {
             IdleEvent::Changed => {
                 tracing::debug!("{}: {folder}: the server announced a change", account.name);
-                run_folder(shared, account, Some(folder)).await
+                run_folder(shared, account, Some(folder), stop).await
             }
             IdleEvent::Renew => {}
             IdleEvent::Stopped => {
@@ -226,7 +247,7 @@ async fn poll_account(
         if *stop.borrow() {
             return exit::OK;
         }
-        run_folder(shared, account, None).await;
+        run_folder(shared, account, None, &mut stop).await;
         if pause(every, &mut stop).await {
             return exit::OK;
         }
@@ -234,8 +255,24 @@ async fn poll_account(
 }
 
 /// One fetch (or sync) of `folder` (None: the account's folders), then the hook when new
-/// mail was stored. Failures are reported and the watch goes on.
-async fn run_folder(shared: &Shared<'_>, account: &Account, folder: Option<&str>) {
+/// mail was stored. Failures are reported and the watch goes on. When another mailx (a
+/// cron fetch) holds the account, the run is tried again once that one is done: the
+/// change it was started for may have arrived after the other run listed the folder.
+async fn run_folder(
+    shared: &Shared<'_>,
+    account: &Account,
+    folder: Option<&str>,
+    stop: &mut watch::Receiver<bool>,
+) {
+    while run_folder_once(shared, account, folder).await {
+        if pause(LOCKED_RETRY, stop).await {
+            return;
+        }
+    }
+}
+
+/// `run_folder` once; true when the account was locked by another run.
+async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<&str>) -> bool {
     let lock = shared.account_locks.get(&account.name).cloned();
     let _serial = match &lock {
         Some(l) => Some(l.lock().await),
@@ -250,6 +287,7 @@ async fn run_folder(shared: &Shared<'_>, account: &Account, folder: Option<&str>
         let opts = super::sync::SyncOptions {
             dry_run: false,
             reconcile: false,
+            allow_deletes: false,
         };
         let run = super::sync::sync_one(
             &scoped,
@@ -275,15 +313,18 @@ async fn run_folder(shared: &Shared<'_>, account: &Account, folder: Option<&str>
         (run.downloaded(), locked)
     };
     if locked {
-        // Another mailx (cron) holds the account: it stores the mail.
-        tracing::info!("{}: another mailx run is busy with it", account.name);
-        return;
+        tracing::info!(
+            "{}: another mailx run is busy with it; trying again when it is done",
+            account.name
+        );
+        return true;
     }
     if new > 0
         && let Some(cmd) = &shared.opts.exec
     {
         run_hook(cmd, &account.name, folder.unwrap_or("INBOX"), new).await;
     }
+    false
 }
 
 async fn run_hook(cmd: &str, account: &str, folder: &str, new: u64) {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::engine::plan::{self, Retention};
 use crate::error::{Error, Result};
 use crate::output::Progress;
-use crate::remote::{Downloaded, Remote, RemoteFolder, RemoteMessage};
+use crate::remote::{Downloaded, Fetched, Remote, RemoteFolder, RemoteMessage};
 use crate::state::{FolderState, NewRow, State};
 use crate::store::maildir::{Folder, Staged};
 use crate::store::names;
@@ -216,6 +216,7 @@ async fn fetch_folder<R: Remote>(
             local: local.to_string(),
             uidvalidity: snap.validity,
             last_uid: 0,
+            local_id: maildir.identity(true)?,
         },
     };
     state.set_folder(key, &fstate)?;
@@ -266,7 +267,11 @@ async fn fetch_folder<R: Remote>(
     let now = testhook::now();
     let to_delete: Vec<(String, u32)> = if !snap.stable_ids {
         // Ids last only this session: delete exactly what was delivered now.
-        report_delivered_ids(report, &new)
+        let delivered: HashSet<&str> = tally.delivered.iter().map(String::as_str).collect();
+        new.iter()
+            .filter(|m| delivered.contains(m.id.as_str()))
+            .map(|m| (m.id.clone(), m.uid))
+            .collect()
     } else if settings.retention.deletes() {
         let all_known = state.known(key, 0)?;
         let present: Option<HashMap<String, u32>> = snap
@@ -287,19 +292,15 @@ async fn fetch_folder<R: Remote>(
     Ok(to_delete.into_iter().map(|(id, _)| id).collect())
 }
 
-fn report_delivered_ids(report: &FolderReport, new: &[RemoteMessage]) -> Vec<(String, u32)> {
-    // All of `new` was delivered if we got here without error.
-    debug_assert_eq!(report.downloaded as usize, new.len());
-    new.iter().map(|m| (m.id.clone(), m.uid)).collect()
-}
-
 /// Messages and bytes delivered, and the messages the server refused to send.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub messages: u64,
     pub bytes: u64,
-    /// (uid, error) of messages the server answered NO for.
+    /// (uid, error) of messages the server answered NO for, or sent only in part.
     pub refused: Vec<(u32, String)>,
+    /// Ids of the messages now in the Maildir.
+    pub delivered: Vec<String>,
 }
 
 impl Tally {
@@ -399,7 +400,15 @@ pub async fn download_batch<R: Remote>(
 ) -> Result<()> {
     let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
     let result = remote
-        .download(batch, &mut |d: Downloaded| {
+        .download(batch, &mut |fetched: Fetched| {
+            let d = match fetched {
+                Fetched::Whole(d) => d,
+                Fetched::Refused { id, uid, reason } => {
+                    tracing::warn!("{key}: message {id}: {reason}; not stored, retried next run");
+                    tally.refused.push((uid, reason));
+                    return Ok(());
+                }
+            };
             let fp = plan::fingerprint(&d.body);
             let s = maildir.stage(&d.body)?;
             progress.advance(d.body.len() as u64);
@@ -451,6 +460,7 @@ pub async fn download_batch<R: Remote>(
         maildir.deliver(s, d.flags, d.internal_date)?;
         tally.messages += 1;
         tally.bytes += s.size;
+        tally.delivered.push(d.id.clone());
         testhook::step("deliver");
     }
     maildir.sync_dirs()?;
@@ -531,6 +541,7 @@ async fn recover_renumbered<R: Remote>(
         local: local.to_string(),
         uidvalidity: Some(new_validity),
         last_uid: 0,
+        local_id: prev.local_id.clone(),
     };
     state.renumber(key, &mapping, &fresh)?;
     tracing::warn!(

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::Create;
+use crate::config::{Create, MaxDelete};
 use crate::engine::fetch::{self, Tally};
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
@@ -29,6 +29,8 @@ pub struct Settings<'a> {
     pub dry_run: bool,
     /// Ignore saved state and pair messages by content (never deletes anything).
     pub reconcile: bool,
+    /// The mass-deletion guard; `None` with `--allow-deletes`.
+    pub max_delete: Option<MaxDelete>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -61,7 +63,11 @@ pub struct SyncReport {
 impl SyncReport {
     fn fail(&mut self, e: &Error) {
         self.error_code = Some(e.exit_code());
-        self.error = Some(e.to_string());
+        // The report already names the folder a guard stopped.
+        self.error = Some(match e {
+            Error::Guard { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        });
         self.hint = Some(e.hint());
     }
 }
@@ -90,19 +96,50 @@ pub async fn sync_folders<R: SyncRemote>(
         patterns.iter().any(|p| names::matches(p, &display))
     };
     let mut folders: BTreeMap<Vec<String>, Sides> = BTreeMap::new();
+    let mut reports = Vec::new();
+    // Server folders that would share one local folder (an undecodable name used as is
+    // beside its decoded twin, escaping, a prefix and a non-prefixed copy) are never
+    // merged: both stop, every run alike, until the user renames one.
+    let mut by_local: BTreeMap<String, Vec<RemoteFolder>> = BTreeMap::new();
     for f in remote.folders().await? {
         if selected(&f.path) {
+            let local = names::maildir_name(&f.path).unwrap_or_else(|| f.server_name.clone());
+            by_local.entry(local).or_default().push(f);
+        }
+    }
+    for (local, mut same) in by_local {
+        if same.len() > 1 {
+            let names: Vec<String> = same
+                .iter()
+                .map(|f| format!("{:?}", f.server_name))
+                .collect();
+            for f in &same {
+                reports.push(SyncReport {
+                    name: names::display_name(&f.path),
+                    local: local.clone(),
+                    error: Some(format!(
+                        "the server folders {} would all be stored in the local folder {local:?}; none of them is synced until all but one are renamed on the server",
+                        names.join(" and ")
+                    )),
+                    error_code: Some(exit::PROTOCOL),
+                    ..Default::default()
+                });
+            }
+            continue;
+        }
+        if let Some(f) = same.pop() {
             let path = f.path.clone();
             folders.entry(path).or_default().remote = Some(f);
         }
     }
+    let collided: HashSet<String> = reports.iter().map(|r| r.local.clone()).collect();
     let mut local_names = maildir::list_folders(settings.maildir)?;
     if Folder::exists(settings.maildir, "") {
         local_names.push(String::new());
     }
-    let mut reports = Vec::new();
     for name in local_names {
         match names::path_of_maildir_name(&name) {
+            Some(_) if collided.contains(&name) => {}
             Some(path) if selected(&path) => {
                 folders.entry(path).or_default().local = Some(name);
             }
@@ -312,20 +349,34 @@ async fn sync_folder<R: SyncRemote>(
     let renumbered = prev
         .as_ref()
         .is_some_and(|p| p.uidvalidity != Some(listing.validity));
+    // The state speaks for this directory only if it was written for it: a Maildir that
+    // was replaced, restored from a copy or belongs to another account is "no state".
+    let local_id = maildir.identity(!settings.dry_run)?;
+    let replaced = prev
+        .as_ref()
+        .is_some_and(|p| p.local_id.is_none() || p.local_id != local_id);
     let mut fstate = FolderState {
         local: local.to_string(),
         uidvalidity: Some(listing.validity),
         last_uid: prev.as_ref().map(|p| p.last_uid).unwrap_or(0),
+        local_id,
     };
-    let pairs = if prev.is_none() || renumbered {
-        if renumbered {
+    let pairs = if prev.is_none() || renumbered || replaced {
+        if replaced {
+            tracing::warn!(
+                "{}: the local folder {local:?} is not the one the saved state describes (replaced, restored from a copy, or never bound); pairing messages by content, nothing will be deleted",
+                report.name
+            );
+        } else if renumbered {
             tracing::warn!(
                 "{}: the server renumbered the folder (UIDVALIDITY changed); pairing messages by content, nothing will be deleted",
                 report.name
             );
         }
         fstate.last_uid = 0;
-        let pairs = pair_by_content(remote, &remote_all, &local_msgs, &stored_pairs).await?;
+        // Deletions remembered for another directory say nothing about this one.
+        let remembered: &[Pair] = if replaced { &[] } else { &stored_pairs };
+        let pairs = pair_by_content(remote, &remote_all, &local_msgs, remembered).await?;
         if !settings.dry_run {
             state.replace_pairs(key, &pairs, &fstate, testhook::now())?;
             testhook::step("pairs by content");
@@ -337,12 +388,22 @@ async fn sync_folder<R: SyncRemote>(
     } else {
         stored_pairs
     };
+    let local_msgs = find_missing_again(&maildir, &pairs, local_msgs)?;
 
     let plan = sync_plan::plan_folder(&pairs, &remote_all, &local_msgs, settings.expunge);
+    let guard = mass_deletion(
+        &report.name,
+        &plan,
+        &pairs,
+        &remote_all,
+        &local_msgs,
+        settings.max_delete,
+    );
     if settings.dry_run {
         describe(&plan, &local_msgs, report);
-        return Ok(());
+        return guard;
     }
+    guard?;
     apply(
         remote,
         state,
@@ -357,6 +418,73 @@ async fn sync_folder<R: SyncRemote>(
         report,
     )
     .await
+}
+
+/// A paired file missing from the scan is looked for again before its absence can become
+/// a deletion on the server: mail readers rename files in cur/ (flag changes) while sync
+/// runs, and a directory listing taken during a rename may miss the file. Up to three
+/// fresh scans; what is still missing after them is gone.
+fn find_missing_again(
+    maildir: &Folder,
+    pairs: &[Pair],
+    mut local: HashMap<String, LocalMessage>,
+) -> Result<HashMap<String, LocalMessage>> {
+    let missing = |local: &HashMap<String, LocalMessage>| -> HashSet<String> {
+        pairs
+            .iter()
+            .filter(|p| !p.local_deleted && !p.server_deleted && !local.contains_key(&p.file))
+            .map(|p| p.file.clone())
+            .collect()
+    };
+    let mut lost = missing(&local);
+    for _ in 0..3 {
+        if lost.is_empty() {
+            break;
+        }
+        for (name, msg) in maildir.scan()? {
+            if lost.remove(&name) {
+                tracing::debug!("{name} was renamed during the scan; found again");
+                local.insert(name, msg);
+            }
+        }
+    }
+    Ok(local)
+}
+
+/// The mass-deletion guard (rclone bisync's `--max-delete`, unison's
+/// `confirmbigdeletes`): a run that would delete more of a folder than `max_delete`
+/// allows stops that folder before anything is changed.
+fn mass_deletion(
+    folder: &str,
+    plan: &FolderPlan,
+    pairs: &[Pair],
+    remote: &HashMap<u32, RemoteMessage>,
+    local: &HashMap<String, LocalMessage>,
+    max_delete: Option<MaxDelete>,
+) -> Result<()> {
+    let Some(max) = max_delete else {
+        return Ok(());
+    };
+    let paired = pairs
+        .iter()
+        .filter(|p| !p.local_deleted && !p.server_deleted)
+        .count() as u64;
+    let deletions = plan.deletions as u64;
+    if !max.exceeded(deletions, paired) {
+        return Ok(());
+    }
+    Err(Error::Guard {
+        context: folder.into(),
+        detail: format!(
+            "this run would delete {deletions} of the {paired} messages both sides had at the last sync (on the server: {} now, locally: {} now; {} to delete locally, {} on the server); more than max_delete = \"{}\" allows, so nothing was changed in this folder",
+            remote.len(),
+            local.len(),
+            plan.delete_local.len(),
+            plan.deleted_remote,
+            max.describe()
+        ),
+        hint: "if you deleted these messages on purpose, run `mailx sync --allow-deletes` (this run only) or raise `max_delete` for the account; if not, check the Maildir (moved, replaced, restored?) and the server before syncing again. `mailx sync --dry-run` lists what would be deleted".into(),
+    })
 }
 
 /// Every server message with its flags: the listing itself when complete, otherwise the

@@ -32,6 +32,9 @@ pub struct FolderPlan {
     pub deleted_remote: usize,
     /// Messages whose server flags follow a local change (deletions not counted).
     pub flags_to_server: usize,
+    /// Messages this plan removes from either side (flagged \Deleted, expunged or a file
+    /// deleted), each counted once: what the mass-deletion guard weighs.
+    pub deletions: usize,
 }
 
 #[cfg(test)]
@@ -82,6 +85,7 @@ pub fn plan_folder(
                 Some(_) if expunge => {
                     plan.expunge_remote.push(pair.uid);
                     plan.state.push(PairChange::Forget(pair.uid));
+                    plan.deletions += 1;
                 }
                 Some(_) => {}
             }
@@ -92,6 +96,7 @@ pub fn plan_folder(
             (None, Some(_)) => {
                 plan.delete_local.push(pair.file.clone());
                 plan.state.push(PairChange::Forget(pair.uid));
+                plan.deletions += 1;
             }
             (Some(r), None) => {
                 if !r.flags.deleted {
@@ -99,6 +104,7 @@ pub fn plan_folder(
                         .push((pair.uid, deleted_only(), Flags::default()));
                 }
                 plan.deleted_remote += 1;
+                plan.deletions += 1;
                 if expunge {
                     plan.expunge_remote.push(pair.uid);
                     plan.state.push(PairChange::Forget(pair.uid));
@@ -119,6 +125,7 @@ pub fn plan_folder(
                     plan.expunge_remote.push(pair.uid);
                     plan.delete_local.push(pair.file.clone());
                     plan.deleted_remote += 1;
+                    plan.deletions += 1;
                     plan.state.push(PairChange::Forget(pair.uid));
                     continue;
                 }
@@ -283,9 +290,11 @@ mod tests {
             p.state,
             [PairChange::Forget(1), PairChange::LocalDeleted(2, f("T"))]
         );
+        assert_eq!(p.deletions, 2);
         let p = plan_folder(&pairs, &r, &l, true);
         assert_eq!(p.expunge_remote, [2]);
         assert_eq!(p.state, [PairChange::Forget(1), PairChange::Forget(2)]);
+        assert_eq!(p.deletions, 2);
     }
 
     #[test]
@@ -310,6 +319,7 @@ mod tests {
         assert_eq!(p.push_flags, [(1, f("T"), f(""))]);
         assert_eq!(p.expunge_remote, [1]);
         assert_eq!(p.delete_local, ["a"]);
+        assert_eq!(p.deletions, 1, "one message, gone from both sides");
     }
 
     #[test]

@@ -11,7 +11,10 @@ use std::collections::HashSet;
 
 use async_imap::{Client, Session};
 use futures::TryFutureExt;
-use imap_proto::{AttributeValue, MailboxDatum, NameAttribute, Response, ResponseCode, Status};
+use imap_proto::{
+    AttributeValue, MailboxDatum, MessageSection, NameAttribute, Response, ResponseCode,
+    SectionPath, Status,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::TlsMode;
@@ -71,7 +74,8 @@ pub struct FetchedMessage {
     pub uid: u32,
     pub flags: Vec<String>,
     pub internal_date: Option<i64>,
-    pub body: Vec<u8>,
+    /// The whole message, or why what the server sent is not the whole message.
+    pub body: std::result::Result<Vec<u8>, String>,
 }
 
 impl Imap {
@@ -311,9 +315,27 @@ impl Imap {
 
     /// UID, size and flags of every message with UID >= `from`.
     pub async fn list_messages(&mut self, from: u32) -> Result<Vec<MessageMeta>> {
+        self.list_from(from, None).await
+    }
+
+    /// UID, size and flags of every message of a folder that SELECT said holds `exists`
+    /// messages. A listing with fewer (answers without UID or size, a server cutting it
+    /// short) is an error: sync would take a missing message for a deleted one.
+    pub async fn list_all(&mut self, exists: u32) -> Result<Vec<MessageMeta>> {
+        self.list_from(1, Some(exists)).await
+    }
+
+    async fn list_from(&mut self, from: u32, exists: Option<u32>) -> Result<Vec<MessageMeta>> {
         let mut out = Vec::new();
+        let mut expected = exists;
         let cmd = format!("UID FETCH {}:* (UID RFC822.SIZE FLAGS)", from.max(1));
         self.command(&cmd, |r| {
+            // Messages may be expunged while the folder is listed (RFC 3501 §7.4.1 allows
+            // EXPUNGE during a UID command); one that arrives meanwhile (EXISTS) may be
+            // missing from the listing without harm.
+            if let Response::Expunge(_) = r {
+                expected = expected.map(|e| e.saturating_sub(1));
+            }
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut size = None;
@@ -340,6 +362,17 @@ impl Imap {
         .await?;
         out.sort_by_key(|m| m.uid);
         out.dedup_by_key(|m| m.uid);
+        if let Some(n) = expected
+            && (out.len() as u64) < u64::from(n)
+        {
+            return Err(Error::protocol(
+                &self.ep.label,
+                format!(
+                    "the server listed {} of the {n} messages it says the folder holds; nothing is deleted on an incomplete listing",
+                    out.len()
+                ),
+            ));
+        }
         Ok(out)
     }
 
@@ -648,8 +681,9 @@ impl Imap {
         if uids.is_empty() {
             return Ok(());
         }
+        // RFC822.SIZE in the same answer: a body of any other length is not the message.
         let cmd = format!(
-            "UID FETCH {} (UID FLAGS INTERNALDATE BODY.PEEK[])",
+            "UID FETCH {} (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])",
             uid_set(uids)
         );
         let wanted: HashSet<u32> = uids.iter().copied().collect();
@@ -658,7 +692,8 @@ impl Imap {
                 let mut uid = None;
                 let mut flags = Vec::new();
                 let mut date = None;
-                let mut body = None;
+                let mut size = None;
+                let mut section = None;
                 for a in attrs {
                     match a {
                         AttributeValue::Uid(u) => uid = Some(*u),
@@ -666,12 +701,16 @@ impl Imap {
                             flags = f.iter().map(|x| x.to_string()).collect()
                         }
                         AttributeValue::InternalDate(d) => date = parse_internal_date(d),
-                        AttributeValue::BodySection { data, .. } => {
-                            body = Some(data.as_deref().unwrap_or_default().to_vec())
-                        }
+                        AttributeValue::Rfc822Size(n) => size = Some(u64::from(*n)),
+                        AttributeValue::BodySection {
+                            section: part,
+                            index,
+                            data,
+                        } => section = Some((part.is_none() && index.is_none(), data)),
                         _ => {}
                     }
                 }
+                let body = section.map(|(whole, data)| whole_body(whole, data.as_deref(), size));
                 // Unrelated FETCH responses (flag changes by another client) carry no body.
                 if let (Some(uid), Some(body)) = (uid, body)
                     && wanted.contains(&uid)
@@ -706,9 +745,11 @@ impl Imap {
                     match a {
                         AttributeValue::Uid(u) => uid = Some(*u),
                         AttributeValue::Rfc822Size(s) => size = Some(u64::from(*s)),
-                        AttributeValue::BodySection { data, .. } => {
-                            header = Some(data.as_deref().unwrap_or_default().to_vec())
-                        }
+                        AttributeValue::BodySection {
+                            section: Some(SectionPath::Full(MessageSection::Header)),
+                            index: None,
+                            data,
+                        } => header = Some(data.as_deref().unwrap_or_default().to_vec()),
                         _ => {}
                     }
                 }
@@ -853,6 +894,30 @@ impl Imap {
                 return done;
             }
         }
+    }
+}
+
+/// The message from a `BODY[]` answer, checked against what the same answer announced:
+/// the whole message (no other section, no partial range), present (not NIL), and exactly
+/// RFC822.SIZE octets. Anything else is the server's fault and never stored as the message.
+fn whole_body(
+    whole: bool,
+    data: Option<&[u8]>,
+    size: Option<u64>,
+) -> std::result::Result<Vec<u8>, String> {
+    if !whole {
+        return Err("the server answered with another part of the message than asked".into());
+    }
+    let Some(data) = data else {
+        return Err("the server sent NIL instead of the message".into());
+    };
+    match size {
+        Some(n) if n == data.len() as u64 => Ok(data.to_vec()),
+        Some(n) => Err(format!(
+            "the server announced {n} bytes (RFC822.SIZE) but sent {}",
+            data.len()
+        )),
+        None => Err("the server did not say how large the message is (RFC822.SIZE)".into()),
     }
 }
 
@@ -1133,6 +1198,16 @@ mod tests {
                 delimiter: None
             })
         );
+    }
+
+    #[test]
+    fn only_a_whole_body_of_the_announced_size_is_the_message() {
+        assert_eq!(whole_body(true, Some(b"abc"), Some(3)), Ok(b"abc".to_vec()));
+        assert!(whole_body(true, Some(b"abc"), Some(5000)).is_err());
+        assert!(whole_body(true, Some(b""), Some(5000)).is_err());
+        assert!(whole_body(true, None, Some(5000)).is_err());
+        assert!(whole_body(false, Some(b"abc"), Some(3)).is_err());
+        assert!(whole_body(true, Some(b"abc"), None).is_err());
     }
 
     #[test]

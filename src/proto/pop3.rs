@@ -189,11 +189,12 @@ impl Pop3 {
         Ok(out)
     }
 
-    /// Retrieves messages in order, handing each (number, raw CRLF bytes) to `sink`.
+    /// Retrieves messages in order, handing each (number, raw CRLF bytes) to `sink`, or
+    /// (number, the server's words) for a RETR it answered with -ERR: the session goes on.
     /// With PIPELINING a window of RETRs is kept in flight (RFC 2449 §6.6).
     pub async fn retr_many<F>(&mut self, numbers: &[u32], mut sink: F) -> Result<()>
     where
-        F: FnMut(u32, Vec<u8>) -> Result<()>,
+        F: FnMut(u32, std::result::Result<Vec<u8>, String>) -> Result<()>,
     {
         let window = if self.pipelining() {
             PIPELINE_WINDOW
@@ -217,11 +218,16 @@ impl Pop3 {
                 return Ok(());
             };
             let what = format!("RETR {n}");
-            self.status_line(&what)
-                .await
-                .map_err(|e| self.refusal_is_fatal(&what, e))?;
-            let body = self.multiline_bytes(&what).await?;
-            sink(n, body)?;
+            match self.status_line(&what).await {
+                Ok(_) => {
+                    let body = self.multiline_bytes(&what).await?;
+                    sink(n, Ok(body))?;
+                }
+                Err(Error::Refused(text)) => {
+                    sink(n, Err(format!("the server refused to send it: {text}")))?
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 

@@ -6,8 +6,8 @@ use crate::net::Endpoint;
 use crate::proto::imap::{Imap, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
-    Baseline, Downloaded, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
-    SyncListing, SyncRemote,
+    Baseline, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder,
+    RemoteMessage, SyncListing, SyncRemote,
 };
 use crate::secret::Password;
 use crate::store::maildir::Flags;
@@ -189,17 +189,24 @@ impl Remote for ImapRemote {
     async fn download(
         &mut self,
         msgs: &[RemoteMessage],
-        sink: &mut dyn FnMut(Downloaded) -> Result<()>,
+        sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()> {
         let uids: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
         let s = self.selected()?;
         let r = s
             .fetch_bodies(&uids, |f| {
-                sink(Downloaded {
-                    id: f.uid.to_string(),
-                    flags: Flags::from_imap(&f.flags),
-                    internal_date: f.internal_date,
-                    body: f.body,
+                sink(match f.body {
+                    Ok(body) => Fetched::Whole(Downloaded {
+                        id: f.uid.to_string(),
+                        flags: Flags::from_imap(&f.flags),
+                        internal_date: f.internal_date,
+                        body,
+                    }),
+                    Err(reason) => Fetched::Refused {
+                        id: f.uid.to_string(),
+                        uid: f.uid,
+                        reason,
+                    },
                 })
             })
             .await;
@@ -393,7 +400,7 @@ impl ImapRemote {
         let Some(base) =
             since.filter(|b| b.validity == sel.uidvalidity && sel.highestmodseq.is_some())
         else {
-            listing.messages = full(s.list_messages(1).await?);
+            listing.messages = full(s.list_all(sel.exists).await?);
             listing.complete = true;
             return Ok(listing);
         };
@@ -414,7 +421,7 @@ impl ImapRemote {
                     folder.server_name,
                     sel.exists
                 );
-                listing.messages = full(s.list_messages(1).await?);
+                listing.messages = full(s.list_all(sel.exists).await?);
                 listing.complete = true;
                 return Ok(listing);
             }

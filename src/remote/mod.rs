@@ -57,6 +57,19 @@ pub struct Downloaded {
     pub body: Vec<u8>,
 }
 
+/// What the server sent for one requested message.
+#[derive(Debug)]
+pub enum Fetched {
+    Whole(Downloaded),
+    /// The server refused the message, or sent something that is not all of it (shorter
+    /// than announced, another section, NIL): never stored, never deleted, retried later.
+    Refused {
+        id: String,
+        uid: u32,
+        reason: String,
+    },
+}
+
 #[allow(async_fn_in_trait)]
 pub trait Remote {
     /// Every folder the server offers (POP3: just INBOX).
@@ -72,11 +85,12 @@ pub trait Remote {
     /// Messages of the open folder with UID ≥ `from_uid` (POP3: all).
     async fn list(&mut self, from_uid: u32) -> Result<Vec<RemoteMessage>>;
     /// Downloads `msgs` in one pass, handing each to `sink` as it arrives. Messages the
-    /// server no longer has are skipped, not errors.
+    /// server no longer has are skipped, not errors; one it refuses or sends only in part
+    /// is handed over as `Fetched::Refused`.
     async fn download(
         &mut self,
         msgs: &[RemoteMessage],
-        sink: &mut dyn FnMut(Downloaded) -> Result<()>,
+        sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()>;
     /// (uid, size, header block) of every message with UID >= `from_uid`, to re-identify
     /// messages by content (after the server renumbered the folder, or a crashed upload).

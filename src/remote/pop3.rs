@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::proto::pop3::Pop3;
 use crate::remote::{
-    Downloaded, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
+    Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
 };
 use crate::store::maildir::Flags;
 
@@ -15,6 +15,10 @@ pub struct Pop3Remote {
     listing: Vec<RemoteMessage>,
     /// The maildrop does not change during a POP3 session (RFC 1939): list it once.
     snapshot: Option<FolderSnapshot>,
+    /// Something went wrong mid-session (network, garbage, a desynchronised pipeline):
+    /// the session must end without QUIT, so the server forgets every DELE (RFC 1939 §6).
+    failed: bool,
+    deles_sent: usize,
 }
 
 impl Pop3Remote {
@@ -24,6 +28,8 @@ impl Pop3Remote {
             label,
             listing: Vec::new(),
             snapshot: None,
+            failed: false,
+            deles_sent: 0,
         }
     }
 
@@ -32,6 +38,31 @@ impl Pop3Remote {
             .as_mut()
             .ok_or_else(|| Error::protocol(&self.label, "POP3 session already closed"))
     }
+
+    /// Passes `r` on, remembering that the session can no longer be trusted if it failed.
+    fn note<T>(&mut self, r: Result<T>) -> Result<T> {
+        if r.is_err() {
+            self.failed = true;
+        }
+        r
+    }
+}
+
+/// Whether `body` (as received: CRLF line ends, dot-stuffing removed) is the message LIST
+/// announced as `listed` octets. RFC 1939 §11 lets servers count the message as stored
+/// (often LF line ends) rather than as sent, and a message without a final line end
+/// arrives with the CRLF the protocol adds before the terminating dot.
+fn is_whole(body: &[u8], listed: u64) -> bool {
+    let len = body.len() as u64;
+    let crlf = body.windows(2).filter(|w| w == b"\r\n").count() as u64;
+    let added_eol = u64::from(body.ends_with(b"\r\n"));
+    [
+        len,
+        len - crlf,
+        len - 2 * added_eol,
+        (len - crlf).saturating_sub(added_eol),
+    ]
+    .contains(&listed)
 }
 
 impl Remote for Pop3Remote {
@@ -57,14 +88,16 @@ impl Remote for Pop3Remote {
         let conn = self.conn()?;
         // Servers without CAPA may still know UIDL: ask once.
         let uidl = if conn.has_uidl() {
-            Some(conn.uidl().await?)
+            let r = conn.uidl().await;
+            Some(self.note(r)?)
         } else {
             conn.uidl().await.ok()
         };
         let stable = uidl.is_some();
-        let sizes: HashMap<u32, u64> = conn
-            .list()
-            .await?
+        let conn = self.conn()?;
+        let r = conn.list().await;
+        let sizes: HashMap<u32, u64> = self
+            .note(r)?
             .into_iter()
             .filter_map(|l| l.value.parse().ok().map(|s| (l.number, s)))
             .collect();
@@ -115,24 +148,41 @@ impl Remote for Pop3Remote {
     async fn download(
         &mut self,
         msgs: &[RemoteMessage],
-        sink: &mut dyn FnMut(Downloaded) -> Result<()>,
+        sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()> {
-        let ids: HashMap<u32, &str> = msgs.iter().map(|m| (m.uid, m.id.as_str())).collect();
+        let listed: HashMap<u32, &RemoteMessage> = msgs.iter().map(|m| (m.uid, m)).collect();
         let numbers: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
         let conn = self
             .conn
             .as_mut()
             .ok_or_else(|| Error::protocol(&self.label, "POP3 session already closed"))?;
-        conn.retr_many(&numbers, |n, body| {
-            let id = ids.get(&n).map(|s| s.to_string()).unwrap_or_default();
-            sink(Downloaded {
-                id,
-                flags: Flags::default(),
-                internal_date: None,
-                body,
+        let r = conn
+            .retr_many(&numbers, |n, answer| {
+                let (id, size) = listed
+                    .get(&n)
+                    .map(|m| (m.id.clone(), m.size))
+                    .unwrap_or_default();
+                let refused = |reason: String| Fetched::Refused {
+                    id: id.clone(),
+                    uid: n,
+                    reason,
+                };
+                sink(match answer {
+                    Ok(body) if is_whole(&body, size) => Fetched::Whole(Downloaded {
+                        id: id.clone(),
+                        flags: Flags::default(),
+                        internal_date: None,
+                        body,
+                    }),
+                    Ok(body) => refused(format!(
+                        "the server announced {size} bytes (LIST) but sent {}",
+                        body.len()
+                    )),
+                    Err(reason) => refused(reason),
+                })
             })
-        })
-        .await
+            .await;
+        self.note(r)
     }
 
     async fn headers(&mut self, _from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
@@ -143,18 +193,58 @@ impl Remote for Pop3Remote {
     }
 
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
-        let conn = self.conn()?;
+        if self.failed {
+            return Err(Error::protocol(
+                &self.label,
+                "not deleting anything in a POP3 session that had an error",
+            ));
+        }
         for (_, number) in msgs {
-            conn.dele(*number).await?;
+            let r = self.conn()?.dele(*number).await;
+            self.note(r)?;
+            self.deles_sent += 1;
             crate::testhook::step("POP3 DELE");
         }
         Ok(())
     }
 
     async fn finish(&mut self) -> Result<()> {
-        match self.conn.take() {
-            Some(c) => c.quit().await,
-            None => Ok(()),
+        let Some(conn) = self.conn.take() else {
+            return Ok(());
+        };
+        if self.failed {
+            // Dropping the connection without QUIT: the server rolls back every DELE.
+            drop(conn);
+            return match self.deles_sent {
+                0 => Ok(()),
+                n => Err(Error::protocol(
+                    &self.label,
+                    format!(
+                        "the session had an error, so it was ended without QUIT: the server keeps all {n} message(s) marked for deletion"
+                    ),
+                )),
+            };
         }
+        conn.quit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole;
+
+    #[test]
+    fn a_body_is_whole_under_either_size_convention() {
+        let body = b"Subject: x\r\n\r\nline\r\n";
+        assert!(is_whole(body, 20), "as sent, CRLF");
+        assert!(is_whole(body, 17), "as stored, LF");
+        assert!(is_whole(b"abc\r\n", 3), "no final line end on the server");
+        assert!(
+            !is_whole(b"", 5000),
+            "empty where 5,000 bytes were announced"
+        );
+        assert!(!is_whole(b"Subject: x\r\n", 5000), "cut short");
+        assert!(!is_whole(body, 0), "not in LIST");
+        assert!(is_whole(b"", 0));
     }
 }

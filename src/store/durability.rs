@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 /// File systems where syncfs(2) does not reach the backing store, or reaches a different
 /// one (statfs(2) `f_type`, from linux/magic.h): network and FUSE file systems flush only
 /// the local page cache, overlayfs syncs its upper layer only on some kernels.
-const UNTRUSTED_FS: &[(i64, &str)] = &[
+const UNTRUSTED_FS: &[(u64, &str)] = &[
     (0x6969, "nfs"),
     (0x517b, "smb"),
     (0xff53_4d42, "cifs"),
@@ -35,7 +35,8 @@ pub fn syncfs_trusted(file: &File) -> bool {
     }
     match rustix::fs::fstatfs(file) {
         Ok(st) => {
-            let fs_type = st.f_type as i64;
+            // `f_type` is i64 on some architectures, u32 on others.
+            let fs_type = st.f_type as u64;
             match UNTRUSTED_FS.iter().find(|(magic, _)| *magic == fs_type) {
                 Some((_, name)) => {
                     tracing::debug!("Maildir on {name}: an fsync per message instead of syncfs");
@@ -140,7 +141,7 @@ mod tests {
         let expected = kernel_reports_syncfs_errors()
             && !UNTRUSTED_FS
                 .iter()
-                .any(|(m, _)| *m == rustix::fs::fstatfs(&f).unwrap().f_type as i64);
+                .any(|(m, _)| *m == rustix::fs::fstatfs(&f).unwrap().f_type as u64);
         assert_eq!(syncfs_trusted(&f), expected);
         close(f).unwrap();
     }

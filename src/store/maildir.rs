@@ -145,6 +145,10 @@ pub struct Staged {
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// The file in each folder directory that holds its identity (see `Folder::identity`).
+/// Not a dot file: Maildir++ readers take dot names in the root for folders.
+pub const ID_FILE: &str = "mailx-id";
+
 impl Folder {
     /// The folder `name` under `root` without creating anything (for looking only).
     pub fn existing(root: &Path, name: &str) -> Self {
@@ -373,13 +377,79 @@ impl Folder {
         Ok(dest)
     }
 
-    /// Deletes a message file; one already gone is not an error.
+    /// Deletes a message file, wherever a mail reader renamed it since the scan (a flag
+    /// change moves it within cur/, reading it from new/ to cur/); one gone is no error.
     pub fn remove(&self, msg: &LocalMessage) -> Result<()> {
-        match fs::remove_file(&msg.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(&msg.path, e)),
+        let mut path = msg.path.clone();
+        for _ in 0..3 {
+            match fs::remove_file(&path) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            match self.scan()?.remove(&msg.unique) {
+                Some(moved) => path = moved.path,
+                None => return Ok(()),
+            }
         }
+        Ok(())
+    }
+
+    /// The identity of this folder's directory, which sync state is bound to: a random id
+    /// kept in `mailx-id` inside the folder (written on first use when `create`), with the
+    /// inode numbers of the directory and of that file. A folder replaced by another
+    /// directory, restored from a copy, or taken from another account or machine has a
+    /// different identity (or none), so its state is not trusted to mean "deleted here".
+    /// `None` when there is no id file and `create` is false.
+    pub fn identity(&self, create: bool) -> Result<Option<String>> {
+        use std::os::unix::fs::MetadataExt;
+        let file = self.path.join(ID_FILE);
+        let random = match fs::read_to_string(&file) {
+            Ok(text) => text.trim().to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+                self.write_id_file(&file)?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&file, e)),
+        };
+        let dir = fs::metadata(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let id_file = fs::metadata(&file).map_err(|e| Error::io(&file, e))?;
+        Ok(Some(format!("{random}/{}/{}", dir.ino(), id_file.ino())))
+    }
+
+    fn write_id_file(&self, file: &Path) -> Result<String> {
+        use std::hash::{BuildHasher, Hasher};
+        let random: String = (0..2)
+            .map(|_| {
+                let h = std::collections::hash_map::RandomState::new().build_hasher();
+                format!("{:016x}", h.finish())
+            })
+            .collect();
+        let tmp = self
+            .path
+            .join("tmp")
+            .join(format!("{}.{ID_FILE}", unique_name()));
+        let written = File::create(&tmp).and_then(|mut f| {
+            f.write_all(format!("{random}\n").as_bytes())?;
+            f.sync_all()
+        });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(&tmp, e));
+        }
+        match durability::rename_no_replace(&tmp, file) {
+            Ok(()) => {}
+            // Another run wrote one first: that one is the folder's identity.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = fs::remove_file(&tmp);
+                return fs::read_to_string(file)
+                    .map(|t| t.trim().to_string())
+                    .map_err(|e| Error::io(file, e));
+            }
+            Err(e) => return Err(Error::io(file, e)),
+        }
+        sync_dir(&self.path)?;
+        Ok(random)
     }
 
     /// Removes tmp/ files untouched for 36 hours (the Maildir spec's rule): leftovers of
@@ -590,5 +660,35 @@ mod tests {
         assert_eq!(fs::read(&p).unwrap(), b"Subject: x\n\nbody\n");
         assert!(folder.delivered_names().unwrap().contains(&s.unique));
         assert!(dir.path().join(".Sent/maildirfolder").exists());
+    }
+
+    #[test]
+    fn identity_changes_when_the_folder_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path(), ".Sent").unwrap();
+        assert_eq!(folder.identity(false).unwrap(), None);
+        let id = folder.identity(true).unwrap().unwrap();
+        assert_eq!(
+            folder.identity(false).unwrap().as_deref(),
+            Some(id.as_str())
+        );
+        assert_eq!(folder.identity(true).unwrap().as_deref(), Some(id.as_str()));
+        // A copy (with its id file) is another directory: another identity.
+        let copy = dir.path().join(".Copy");
+        fs::create_dir(&copy).unwrap();
+        fs::copy(dir.path().join(".Sent").join(ID_FILE), copy.join(ID_FILE)).unwrap();
+        let copied = Folder::existing(dir.path(), ".Copy");
+        assert_ne!(copied.identity(false).unwrap().unwrap(), id);
+        // Moved aside and recreated empty: no identity until one is written, then a new one.
+        fs::rename(dir.path().join(".Sent"), dir.path().join(".Old")).unwrap();
+        let fresh = Folder::open(dir.path(), ".Sent").unwrap();
+        assert_eq!(fresh.identity(false).unwrap(), None);
+        assert_ne!(fresh.identity(true).unwrap().unwrap(), id);
+        assert!(
+            list_folders(dir.path())
+                .unwrap()
+                .iter()
+                .all(|f| f != ID_FILE)
+        );
     }
 }
