@@ -932,3 +932,61 @@ fn describe(
     report.deleted_local = plan.delete_local.len() as u64;
     report.deleted_on_server = plan.deleted_remote as u64;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(uid: u32, file: &str) -> Pair {
+        Pair {
+            uid,
+            file: file.into(),
+            flags: Some(Flags::default()),
+            local_deleted: false,
+            server_deleted: false,
+            size: 1,
+            fingerprint: 0,
+        }
+    }
+
+    #[test]
+    fn a_file_renamed_since_the_scan_is_found_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path(), "").unwrap();
+        std::fs::write(dir.path().join("cur/a:2,S"), b"x").unwrap();
+        std::fs::write(dir.path().join("new/b"), b"y").unwrap();
+        let mut scan = folder.scan().unwrap();
+        // A reader flagged `a` and read `b` after the scan.
+        scan.remove("a");
+        scan.remove("b");
+        std::fs::rename(dir.path().join("cur/a:2,S"), dir.path().join("cur/a:2,FS")).unwrap();
+        std::fs::rename(dir.path().join("new/b"), dir.path().join("cur/b:2,S")).unwrap();
+        let pairs = [pair(1, "a"), pair(2, "b"), pair(3, "gone")];
+        let found = find_missing_again(&folder, &pairs, scan).unwrap();
+        assert_eq!(found["a"].flags, Flags::from_info("FS"));
+        assert!(found.contains_key("b"));
+        assert!(!found.contains_key("gone"), "really deleted stays deleted");
+    }
+
+    #[test]
+    fn the_guard_weighs_deletions_against_paired_messages() {
+        let pairs: Vec<Pair> = (1..=20).map(|u| pair(u, &format!("f{u}"))).collect();
+        let mut plan = FolderPlan {
+            deletions: 11,
+            ..FolderPlan::default()
+        };
+        let (r, l) = (HashMap::new(), HashMap::new());
+        let guard = |plan: &FolderPlan, max| mass_deletion("INBOX", plan, &pairs, &r, &l, max);
+        assert!(matches!(
+            guard(&plan, Some(MaxDelete::DEFAULT)),
+            Err(Error::Guard { .. })
+        ));
+        assert!(guard(&plan, None).is_ok(), "--allow-deletes");
+        assert!(guard(&plan, Some(MaxDelete::Count(11))).is_ok());
+        plan.deletions = 10;
+        assert!(
+            guard(&plan, Some(MaxDelete::DEFAULT)).is_ok(),
+            "ten or fewer"
+        );
+    }
+}

@@ -14,6 +14,9 @@ pub const PASSWORD: &str = "secret";
 pub const SLASH_USER: &str = "testuser";
 /// Courier-style layout: everything under "INBOX." with "." as separator.
 pub const DOT_USER: &str = "nsuser";
+/// A user whose password appears nowhere else, for tests that look for leaks.
+pub const VAULT_USER: &str = "vaultuser";
+pub const VAULT_PASSWORD: &str = "Vq7-unique-PASSWORD-zK9";
 
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
@@ -153,7 +156,7 @@ impl Dovecot {
         }
         let dot_ns = "userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.";
         let mut users = format!(
-            "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n{DOT_USER}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n"
+            "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n{DOT_USER}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n{VAULT_USER}:{{PLAIN}}{VAULT_PASSWORD}::::::\n"
         );
         for n in 0..POOL_USERS {
             users.push_str(&format!(
@@ -281,7 +284,7 @@ impl Dovecot {
             next_user: AtomicU32::new(0),
         };
         dc.wait_ready();
-        for user in [SLASH_USER, DOT_USER] {
+        for user in [SLASH_USER, DOT_USER, VAULT_USER] {
             dc.create_folder(user, "");
         }
         dc
