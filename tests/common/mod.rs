@@ -391,20 +391,27 @@ impl Dovecot {
 
     /// Puts a message (LF line ends, as Dovecot stores them) into a server folder.
     pub fn add_message(&self, user: &str, fs_name: &str, body: &[u8], flags: &str) {
+        self.add_messages(user, fs_name, std::slice::from_ref(&body.to_vec()), flags);
+    }
+
+    /// Puts many messages into a server folder at once (one chown for all).
+    pub fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
         self.create_folder(user, fs_name);
         static SEQ: AtomicU32 = AtomicU32::new(0);
-        let n = SEQ.fetch_add(1, Ordering::SeqCst);
-        let crlf_size = body.len() + body.iter().filter(|&&b| b == b'\n').count();
-        let name = format!(
-            "{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}",
-            1_700_000_000 + n,
-            std::process::id(),
-            body.len()
-        );
         let dir = self.folder_dir(user, fs_name);
-        let tmp = dir.join("tmp").join(&name);
-        fs::write(&tmp, body).expect("write message");
-        fs::rename(&tmp, dir.join("cur").join(&name)).expect("rename");
+        for body in bodies {
+            let n = SEQ.fetch_add(1, Ordering::SeqCst);
+            let crlf_size = body.len() + body.iter().filter(|&&b| b == b'\n').count();
+            let name = format!(
+                "{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}",
+                1_700_000_000 + n,
+                std::process::id(),
+                body.len()
+            );
+            let tmp = dir.join("tmp").join(&name);
+            fs::write(&tmp, body).expect("write message");
+            fs::rename(&tmp, dir.join("cur").join(&name)).expect("rename");
+        }
         self.chown_tree(user);
     }
 
