@@ -562,3 +562,99 @@ fn passwords_appear_in_no_output_and_no_file() {
     }
     eprintln!("secrets: looked in {} places, found none", places.len());
 }
+
+#[test]
+fn a_pop3_body_shorter_than_announced_is_not_stored_or_deleted() {
+    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    let body = |i| {
+        let mut m = message(i, "fake");
+        m.extend(b"..a line starting with a dot\n".repeat(60));
+        m
+    };
+    let fake = FakePop3::start(Script {
+        messages: vec![
+            FakeMessage {
+                uidl: "whole".into(),
+                body: body(1),
+                ..Default::default()
+            },
+            // Cut short: 40 bytes of a message LIST announces in full.
+            FakeMessage {
+                uidl: "cut".into(),
+                body: body(2),
+                cut_at: Some(40),
+                ..Default::default()
+            },
+            // `+OK` and at once `.`, where LIST said 5,000 bytes.
+            FakeMessage {
+                uidl: "empty".into(),
+                body: body(3),
+                listed: Some(5000),
+                cut_at: Some(0),
+            },
+            // LIST lies upwards.
+            FakeMessage {
+                uidl: "lying".into(),
+                body: body(4),
+                listed: Some(99_999),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("a", &c.maildir("a"), "keep = false"));
+    let out = c.mailx(&["fetch"]);
+    assert_eq!(exit_code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("announced"), "{}", stderr(&out));
+    assert!(
+        local_messages(&c.maildir("a"), "") == vec![body(1)],
+        "only the whole message is stored: {}",
+        stderr(&out)
+    );
+    let rec = fake.record.lock().unwrap();
+    assert_eq!(
+        rec.committed,
+        ["whole"],
+        "only the whole message was deleted"
+    );
+    let deles: Vec<&String> = rec
+        .commands
+        .iter()
+        .filter(|c| c.starts_with("DELE"))
+        .collect();
+    assert_eq!(deles, ["DELE 1"]);
+}
+
+#[test]
+fn a_pop3_session_with_an_error_ends_without_quit() {
+    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    let fake = FakePop3::start(Script {
+        messages: (0..2)
+            .map(|i| FakeMessage {
+                uidl: format!("m{i}"),
+                body: message(i, "garbled"),
+                ..Default::default()
+            })
+            .collect(),
+        garbage_on_dele: true,
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("a", &c.maildir("a"), "keep = false"));
+    for run in 0..2 {
+        let out = c.mailx(&["fetch"]);
+        assert_ne!(exit_code(&out), 0, "run {run}: {}", stderr(&out));
+        assert_eq!(
+            local_messages(&c.maildir("a"), "").len(),
+            2,
+            "run {run}: stored once, not again"
+        );
+    }
+    let rec = fake.record.lock().unwrap();
+    assert!(
+        !rec.commands.iter().any(|c| c == "QUIT"),
+        "no QUIT after the error: {:?}",
+        rec.commands
+    );
+    assert!(rec.committed.is_empty());
+}

@@ -123,8 +123,12 @@ pub(super) fn init_tracing(quiet: bool, verbose: u8, log_file: Option<&Path>) ->
     let stderr_level = if quiet { "error" } else { level(verbose) };
     let stderr_filter = tracing_subscriber::EnvFilter::try_from_env("MAILX_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("mailx={stderr_level}")));
+    // Colour codes only for a person at a terminal, never into a cron mail or a log.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .without_time()
         .with_target(false)
         .with_filter(stderr_filter.and(own_events()));

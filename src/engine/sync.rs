@@ -100,46 +100,42 @@ pub async fn sync_folders<R: SyncRemote>(
     // Server folders that would share one local folder (an undecodable name used as is
     // beside its decoded twin, escaping, a prefix and a non-prefixed copy) are never
     // merged: both stop, every run alike, until the user renames one.
-    let mut by_local: BTreeMap<String, Vec<RemoteFolder>> = BTreeMap::new();
-    for f in remote.folders().await? {
-        if selected(&f.path) {
-            let local = names::maildir_name(&f.path).unwrap_or_else(|| f.server_name.clone());
-            by_local.entry(local).or_default().push(f);
+    let listed: Vec<RemoteFolder> = remote
+        .folders()
+        .await?
+        .into_iter()
+        .filter(|f| selected(&f.path))
+        .collect();
+    let (distinct, collisions) = by_local_name(listed);
+    for f in distinct {
+        let path = f.path.clone();
+        folders.entry(path).or_default().remote = Some(f);
+    }
+    for (local, same) in &collisions {
+        let names: Vec<String> = same
+            .iter()
+            .map(|f| format!("{:?}", f.server_name))
+            .collect();
+        for f in same {
+            reports.push(SyncReport {
+                name: names::display_name(&f.path),
+                local: local.clone(),
+                error: Some(format!(
+                    "the server folders {} would all be stored in the local folder {local:?}; none of them is synced until all but one are renamed on the server",
+                    names.join(" and ")
+                )),
+                error_code: Some(exit::PROTOCOL),
+                ..Default::default()
+            });
         }
     }
-    for (local, mut same) in by_local {
-        if same.len() > 1 {
-            let names: Vec<String> = same
-                .iter()
-                .map(|f| format!("{:?}", f.server_name))
-                .collect();
-            for f in &same {
-                reports.push(SyncReport {
-                    name: names::display_name(&f.path),
-                    local: local.clone(),
-                    error: Some(format!(
-                        "the server folders {} would all be stored in the local folder {local:?}; none of them is synced until all but one are renamed on the server",
-                        names.join(" and ")
-                    )),
-                    error_code: Some(exit::PROTOCOL),
-                    ..Default::default()
-                });
-            }
-            continue;
-        }
-        if let Some(f) = same.pop() {
-            let path = f.path.clone();
-            folders.entry(path).or_default().remote = Some(f);
-        }
-    }
-    let collided: HashSet<String> = reports.iter().map(|r| r.local.clone()).collect();
     let mut local_names = maildir::list_folders(settings.maildir)?;
     if Folder::exists(settings.maildir, "") {
         local_names.push(String::new());
     }
     for name in local_names {
         match names::path_of_maildir_name(&name) {
-            Some(_) if collided.contains(&name) => {}
+            Some(_) if collisions.contains_key(&name) => {}
             Some(path) if selected(&path) => {
                 folders.entry(path).or_default().local = Some(name);
             }
@@ -418,6 +414,24 @@ async fn sync_folder<R: SyncRemote>(
         report,
     )
     .await
+}
+
+/// Server folders by the local folder each would be stored in: those alone in theirs, and
+/// the groups that would share one (never merged: an undecodable name used as is beside
+/// its decoded twin, or two spellings a server lists for one path).
+fn by_local_name(
+    listed: Vec<RemoteFolder>,
+) -> (Vec<RemoteFolder>, BTreeMap<String, Vec<RemoteFolder>>) {
+    let mut by_local: BTreeMap<String, Vec<RemoteFolder>> = BTreeMap::new();
+    for f in listed {
+        let local = names::maildir_name(&f.path).unwrap_or_else(|| f.server_name.clone());
+        by_local.entry(local).or_default().push(f);
+    }
+    let (alone, shared): (Vec<_>, Vec<_>) = by_local.into_iter().partition(|(_, v)| v.len() == 1);
+    (
+        alone.into_iter().flat_map(|(_, v)| v).collect(),
+        shared.into_iter().collect(),
+    )
 }
 
 /// A paired file missing from the scan is looked for again before its absence can become
@@ -966,6 +980,25 @@ mod tests {
         assert_eq!(found["a"].flags, Flags::from_info("FS"));
         assert!(found.contains_key("b"));
         assert!(!found.contains_key("gone"), "really deleted stays deleted");
+    }
+
+    #[test]
+    fn folders_that_would_share_a_local_folder_are_set_apart() {
+        let folder = |server: &str, path: &[&str]| RemoteFolder {
+            server_name: server.into(),
+            path: path.iter().map(|p| p.to_string()).collect(),
+        };
+        let (alone, shared) = by_local_name(vec![
+            folder("INBOX", &[]),
+            // Decoded from modified UTF-7, and a raw UTF-8 name used as is.
+            folder("Entw&APw-rfe", &["Entwürfe"]),
+            folder("Entwürfe", &["Entwürfe"]),
+            folder("Sent", &["Sent"]),
+        ]);
+        let alone: Vec<&str> = alone.iter().map(|f| f.server_name.as_str()).collect();
+        assert_eq!(alone, ["INBOX", "Sent"]);
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[".Entwürfe"].len(), 2);
     }
 
     #[test]

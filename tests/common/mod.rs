@@ -2,6 +2,8 @@
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
 #![allow(dead_code)]
 
+pub mod fake_pop3;
+
 use std::fs;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

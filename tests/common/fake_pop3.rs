@@ -1,0 +1,151 @@
+//! A scripted POP3 server on loopback (plain TCP) that misbehaves on purpose, and records
+//! every command it received and what a QUIT committed. It adds to the real servers: it
+//! plays the broken server Dovecot never is.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+pub struct FakeMessage {
+    pub uidl: String,
+    pub body: Vec<u8>,
+    /// What LIST announces; the body's CRLF size when `None`.
+    pub listed: Option<usize>,
+    /// RETR sends only this many bytes of the body (then the terminator).
+    pub cut_at: Option<usize>,
+}
+
+#[derive(Clone, Default)]
+pub struct Script {
+    pub messages: Vec<FakeMessage>,
+    /// Answer DELE with a line that is neither +OK nor -ERR.
+    pub garbage_on_dele: bool,
+}
+
+#[derive(Default, Debug)]
+pub struct Record {
+    pub commands: Vec<String>,
+    /// UIDLs deleted by a QUIT.
+    pub committed: Vec<String>,
+}
+
+pub struct FakePop3 {
+    pub port: u16,
+    pub record: Arc<Mutex<Record>>,
+}
+
+fn crlf(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.starts_with(b".") {
+            out.push(b'.');
+        }
+        out.extend_from_slice(text);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+impl FakePop3 {
+    pub fn start(script: Script) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake pop3");
+        let port = listener.local_addr().expect("addr").port();
+        let record = Arc::new(Mutex::new(Record::default()));
+        let rec = record.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { return };
+                let (script, rec) = (script.clone(), rec.clone());
+                std::thread::spawn(move || serve(conn, &script, &rec));
+            }
+        });
+        FakePop3 { port, record }
+    }
+
+    /// A config block for it (plaintext on loopback, explicitly allowed).
+    pub fn account(&self, name: &str, maildir: &std::path::Path, extra: &str) -> String {
+        format!(
+            "[accounts.{name}]\nprotocol = \"pop3\"\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nallow_plaintext = true\nuser = \"u\"\npassword_command = \"printf p\"\nmaildir = \"{}\"\n{extra}\n",
+            self.port,
+            maildir.display()
+        )
+    }
+}
+
+fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
+    let mut out = conn.try_clone().expect("clone");
+    let mut reader = BufReader::new(conn);
+    let mut deleted: Vec<usize> = Vec::new();
+    let _ = out.write_all(b"+OK fake POP3 ready\r\n");
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return; // dropped without QUIT: nothing committed
+        }
+        let cmd = line.trim_end().to_string();
+        rec.lock().unwrap().commands.push(cmd.clone());
+        let mut words = cmd.split_whitespace();
+        let verb = words.next().unwrap_or("").to_ascii_uppercase();
+        let arg: usize = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+        let msgs = &script.messages;
+        let reply: Vec<u8> = match verb.as_str() {
+            "CAPA" => b"+OK\r\nUIDL\r\nUSER\r\nPIPELINING\r\n.\r\n".to_vec(),
+            "USER" | "PASS" | "NOOP" | "RSET" => b"+OK\r\n".to_vec(),
+            "UIDL" => {
+                let mut r = b"+OK\r\n".to_vec();
+                for (i, m) in msgs.iter().enumerate() {
+                    r.extend(format!("{} {}\r\n", i + 1, m.uidl).into_bytes());
+                }
+                r.extend(b".\r\n");
+                r
+            }
+            "LIST" => {
+                let mut r = b"+OK\r\n".to_vec();
+                for (i, m) in msgs.iter().enumerate() {
+                    // The message's own size: line ends as sent, without dot-stuffing.
+                    let lf = m.body.iter().filter(|&&b| b == b'\n').count();
+                    let size = m.listed.unwrap_or(m.body.len() + lf);
+                    r.extend(format!("{} {size}\r\n", i + 1).into_bytes());
+                }
+                r.extend(b".\r\n");
+                r
+            }
+            "RETR" => match msgs.get(arg.wrapping_sub(1)) {
+                Some(m) => {
+                    let body = match m.cut_at {
+                        Some(n) => crlf(&m.body[..n.min(m.body.len())]),
+                        None => crlf(&m.body),
+                    };
+                    let mut r = b"+OK\r\n".to_vec();
+                    r.extend(body);
+                    r.extend(b".\r\n");
+                    r
+                }
+                None => b"-ERR no such message\r\n".to_vec(),
+            },
+            "DELE" if script.garbage_on_dele => b"?? what\r\n".to_vec(),
+            "DELE" => {
+                deleted.push(arg);
+                b"+OK\r\n".to_vec()
+            }
+            "QUIT" => {
+                let mut r = rec.lock().unwrap();
+                for n in &deleted {
+                    if let Some(m) = msgs.get(n.wrapping_sub(1)) {
+                        r.committed.push(m.uidl.clone());
+                    }
+                }
+                let _ = out.write_all(b"+OK bye\r\n");
+                return;
+            }
+            _ => b"-ERR unknown command\r\n".to_vec(),
+        };
+        if out.write_all(&reply).is_err() {
+            return;
+        }
+    }
+}
