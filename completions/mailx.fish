@@ -63,6 +63,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand sync" -l timeout -d 'Seconds
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l dry-run -d 'Print what would be done, change nothing (server and local)'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l reconcile -d 'Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes'
+complete -c mailx -n "__fish_mailx_using_subcommand sync" -l allow-deletes -d 'Let this run delete more than `max_delete` allows (by default a folder stops when a run would delete more than half of its messages, and more than 10)'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand sync" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'

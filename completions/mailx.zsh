@@ -63,6 +63,7 @@ _arguments "${_arguments_options[@]}" : \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
 '--dry-run[Print what would be done, change nothing (server and local)]' \
 '--reconcile[Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes]' \
+'--allow-deletes[Let this run delete more than \`max_delete\` allows (by default a folder stops when a run would delete more than half of its messages, and more than 10)]' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \

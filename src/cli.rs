@@ -12,7 +12,8 @@ Exit codes:
   1   `check`: no new mail
   2   partial failure: some accounts or folders failed, others succeeded
   64  usage error (bad command line)
-  65  `sync` stopped a folder to protect mail (it vanished on one side); nothing deleted
+  65  `sync` stopped a folder to protect mail (it vanished on one side, or the run
+      would delete more than `max_delete`); nothing changed in it
   69  network or TLS failure (server unreachable, certificate not trusted, timeout)
   70  internal error (a bug)
   74  local I/O error (disk full, permissions)
@@ -77,8 +78,11 @@ pub enum Command {
     /// A message deleted locally is flagged \Deleted on the server (expunged only with
     /// `expunge = true`); one expunged on the server is deleted locally. Folders found on
     /// one side are created on the other as `create` says; none is ever deleted. Without
-    /// state, or after the server renumbered a folder, messages are paired by content and
-    /// nothing is deleted. A folder that vanished on one side stops with exit code 65.
+    /// state, when the Maildir is not the one the state was written for (replaced,
+    /// restored, another account's), or after the server renumbered a folder, messages are
+    /// paired by content and nothing is deleted. A folder that vanished on one side, or
+    /// whose run would delete more than `max_delete` (default: more than half, and more
+    /// than 10), stops with exit code 65.
     ///
     /// With --dry-run the plan is printed (one line per action) and nothing changes. With
     /// --json one object per account: downloaded, uploaded, flags_to_local,
