@@ -638,6 +638,7 @@ fn a_pop3_session_with_an_error_ends_without_quit() {
             })
             .collect(),
         garbage_on_dele: true,
+        ..Default::default()
     });
     let c = Client::new();
     c.write_config(&fake.account("a", &c.maildir("a"), "keep = false"));
@@ -657,4 +658,34 @@ fn a_pop3_session_with_an_error_ends_without_quit() {
         rec.commands
     );
     assert!(rec.committed.is_empty());
+}
+
+#[test]
+fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
+    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    let fake = FakePop3::start(Script {
+        messages: (0..3)
+            .map(|i| FakeMessage {
+                uidl: format!("u{i}"),
+                body: message(i, "listed"),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("a", &c.maildir("a"), "delete_after_days = 1"));
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(local_messages(&c.maildir("a"), "").len(), 3);
+    // UIDL leaves message 2 out: an error, not "message 2 is gone".
+    fake.script.lock().unwrap().uidl_omits = Some(2);
+    let day = (2 * 86_400 + 1_800_000_000).to_string();
+    let out = c.mailx_env(&["fetch"], &[("MAILX_TEST_NOW", &day)]);
+    assert_eq!(exit_code(&out), 76, "{}", stderr(&out));
+    assert!(stderr(&out).contains("disagree"), "{}", stderr(&out));
+    assert!(fake.record.lock().unwrap().committed.is_empty());
+    // A complete answer again: nothing downloaded twice.
+    fake.script.lock().unwrap().uidl_omits = None;
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(local_messages(&c.maildir("a"), "").len(), 3);
 }

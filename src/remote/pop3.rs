@@ -101,6 +101,22 @@ impl Remote for Pop3Remote {
             .into_iter()
             .filter_map(|l| l.value.parse().ok().map(|s| (l.number, s)))
             .collect();
+        if let Some(uidl) = &uidl {
+            // Every message has a size and a UIDL (RFC 1939): an answer that leaves one
+            // out must not make mailx forget, or delete, what it did not see.
+            let listed: std::collections::HashSet<u32> = uidl.iter().map(|l| l.number).collect();
+            if listed.len() != sizes.len() || !sizes.keys().all(|n| listed.contains(n)) {
+                self.failed = true;
+                return Err(Error::protocol(
+                    &self.label,
+                    format!(
+                        "the server's UIDL ({} messages) and LIST ({}) disagree; nothing was downloaded or deleted",
+                        listed.len(),
+                        sizes.len()
+                    ),
+                ));
+            }
+        }
         let ids: Vec<(u32, String)> = if let Some(uidl) = uidl {
             let mut seen: HashMap<String, usize> = HashMap::new();
             uidl.into_iter()

@@ -21,6 +21,8 @@ pub struct Script {
     pub messages: Vec<FakeMessage>,
     /// Answer DELE with a line that is neither +OK nor -ERR.
     pub garbage_on_dele: bool,
+    /// Leave this message (1-based) out of UIDL (a short answer).
+    pub uidl_omits: Option<usize>,
 }
 
 #[derive(Default, Debug)]
@@ -33,6 +35,8 @@ pub struct Record {
 pub struct FakePop3 {
     pub port: u16,
     pub record: Arc<Mutex<Record>>,
+    /// What the next connection is served; tests may change it between runs.
+    pub script: Arc<Mutex<Script>>,
 }
 
 fn crlf(body: &[u8]) -> Vec<u8> {
@@ -54,15 +58,20 @@ impl FakePop3 {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake pop3");
         let port = listener.local_addr().expect("addr").port();
         let record = Arc::new(Mutex::new(Record::default()));
-        let rec = record.clone();
+        let script = Arc::new(Mutex::new(script));
+        let (rec, current) = (record.clone(), script.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { return };
-                let (script, rec) = (script.clone(), rec.clone());
+                let (script, rec) = (current.lock().unwrap().clone(), rec.clone());
                 std::thread::spawn(move || serve(conn, &script, &rec));
             }
         });
-        FakePop3 { port, record }
+        FakePop3 {
+            port,
+            record,
+            script,
+        }
     }
 
     /// A config block for it (plaintext on loopback, explicitly allowed).
@@ -98,7 +107,9 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
             "UIDL" => {
                 let mut r = b"+OK\r\n".to_vec();
                 for (i, m) in msgs.iter().enumerate() {
-                    r.extend(format!("{} {}\r\n", i + 1, m.uidl).into_bytes());
+                    if script.uidl_omits != Some(i + 1) {
+                        r.extend(format!("{} {}\r\n", i + 1, m.uidl).into_bytes());
+                    }
                 }
                 r.extend(b".\r\n");
                 r
