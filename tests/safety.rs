@@ -514,6 +514,15 @@ fn passwords_appear_in_no_output_and_no_file() {
     ] {
         outputs.push(c.mailx_env(&args, &env));
     }
+    // Nor a password written into `password_command` itself.
+    let shown = Client::new();
+    shown.write_config(&account("s", &dc, "imap", VAULT_USER, &shown, "").replace(
+        &format!("printf {PASSWORD}"),
+        &format!("printf {VAULT_PASSWORD}"),
+    ));
+    outputs.push(shown.mailx(&["account", "show", "s"]));
+    outputs.push(shown.mailx(&["--json", "account", "show", "s"]));
+    outputs.push(shown.mailx(&["account", "list"]));
     // A wrong password must not echo the one tried.
     outputs.push(c.mailx_env(
         &["-vv", "--log-file", &log_arg, "fetch"],

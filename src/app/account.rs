@@ -33,7 +33,11 @@ pub(super) fn show(global: &Global, printer: &Printer, name: &str) -> Result<i32
     let config = load_config(global)?;
     let a = pick(&config, &[name.to_string()])?[0];
     let password = match (&a.password_command, &a.password_env) {
-        (Some(c), _) => format!("from command `{c}`"),
+        // Only the program: some put the password itself in the command (`echo ...`).
+        (Some(c), _) => match c.split_once(char::is_whitespace) {
+            Some((program, _)) => format!("from command `{program} ...`"),
+            None => format!("from command `{c}`"),
+        },
         (_, Some(v)) => format!("from environment variable {v}"),
         _ => format!(
             "from the OS keyring (service \"mailx\", user \"{}\")",
