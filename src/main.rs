@@ -3,7 +3,9 @@
 
 mod app;
 mod cli;
+mod clock;
 mod config;
+mod domain;
 mod engine;
 mod error;
 mod lock;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::domain::Flags;
 use crate::error::{Error, Result};
-use crate::store::maildir::Flags;
 
 pub struct State {
     conn: Connection,

@@ -53,13 +53,7 @@ pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
         .unwrap_or(default)
 }
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    if let Some(t) = var("MAILX_TEST_NOW") {
-        return t;
-    }
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// `MAILX_TEST_NOW=SECS`: the clock the retention tests set (see `clock::now`).
+pub fn now_override() -> Option<i64> {
+    var("MAILX_TEST_NOW")
 }

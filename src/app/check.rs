@@ -10,6 +10,7 @@ use super::{
     Connected, account_code, combine, connect, errors_json, load_config, logout, pick, state_path,
 };
 use crate::cli::Global;
+use crate::clock;
 use crate::config::{Account, Protocol};
 use crate::engine::check::{
     self, CheckReport, FolderUsage, maildir_usage, quota_percent, quota_words,
@@ -18,7 +19,6 @@ use crate::error::{Error, Result, exit};
 use crate::output::{Printer, human_bytes};
 use crate::remote::Remote;
 use crate::state::State;
-use crate::testhook;
 
 /// `check`'s code when there is nothing new (`mail -e`, `fetchmail -c`).
 const NO_NEW_MAIL: i32 = 1;
@@ -218,7 +218,7 @@ fn last_run_words(v: &serde_json::Value) -> String {
                 .to_string()
         })
         .unwrap_or_else(|| "?".into());
-    let ago = testhook::now() - time;
+    let ago = clock::now() - time;
     let ago = match ago {
         a if a < 120 => format!("{a} s ago"),
         a if a < 7200 => format!("{} min ago", a / 60),

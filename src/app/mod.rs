@@ -14,6 +14,7 @@ use std::time::Duration;
 use clap::CommandFactory;
 
 use crate::cli::{AccountCommand, Cli, Command, Global};
+use crate::clock;
 use crate::config::{self, Account, Config, Protocol};
 use crate::engine::plan::Retention;
 use crate::error::{Error, Result, exit};
@@ -22,8 +23,8 @@ use crate::output::Printer;
 use crate::proto::pop3::Pop3;
 use crate::remote::imap::{ImapRemote, Login};
 use crate::remote::pop3::Pop3Remote;
+use crate::secret;
 use crate::state::State;
-use crate::{secret, testhook};
 
 pub async fn run(cli: Cli) -> i32 {
     if let Err(e) = init_tracing(
@@ -286,7 +287,7 @@ pub(super) fn record_outcome(
         return;
     }
     let value = serde_json::json!({
-        "time": testhook::now(),
+        "time": clock::now(),
         "exit_code": code,
         "error": error.map(|e| e.to_string()),
         "summary": summary,

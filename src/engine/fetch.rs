@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::clock;
 use crate::engine::plan::{self, Retention};
 use crate::error::{Error, Result};
 use crate::output::Progress;
@@ -264,7 +265,7 @@ async fn fetch_folder<R: Remote>(
     }
 
     // Retention: only messages recorded as delivered (above, or in earlier runs).
-    let now = testhook::now();
+    let now = clock::now();
     let to_delete: Vec<(String, u32)> = if !snap.stable_ids {
         // Ids last only this session: delete exactly what was delivered now.
         let delivered: HashSet<&str> = tally.delivered.iter().map(String::as_str).collect();
@@ -451,7 +452,7 @@ pub async fn download_batch<R: Remote>(
             }
         })
         .collect();
-    let now = testhook::now();
+    let now = clock::now();
     if record {
         state.record_pending(key, &rows, now)?;
         testhook::step("record pending");

@@ -124,7 +124,7 @@ pub fn match_by_content(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::maildir::Flags;
+    use crate::domain::Flags;
 
     fn msg(id: &str, uid: u32, size: u64) -> RemoteMessage {
         RemoteMessage {

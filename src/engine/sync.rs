@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::clock;
 use crate::config::{Create, MaxDelete};
+use crate::domain::Flags;
 use crate::engine::fetch::{self, Tally};
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
@@ -17,7 +19,7 @@ use crate::error::{Error, Result, exit};
 use crate::output::{Progress, human_bytes};
 use crate::remote::{Baseline, RemoteFolder, RemoteMessage, SyncListing, SyncRemote};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
-use crate::store::maildir::{self, Flags, Folder, LocalMessage};
+use crate::store::maildir::{self, Folder, LocalMessage};
 use crate::store::names;
 use crate::testhook;
 
@@ -374,7 +376,7 @@ async fn sync_folder<R: SyncRemote>(
         let remembered: &[Pair] = if replaced { &[] } else { &stored_pairs };
         let pairs = pair_by_content(remote, &remote_all, &local_msgs, remembered).await?;
         if !settings.dry_run {
-            state.replace_pairs(key, &pairs, &fstate, testhook::now())?;
+            state.replace_pairs(key, &pairs, &fstate, clock::now())?;
             testhook::step("pairs by content");
         }
         pairs
@@ -858,7 +860,7 @@ async fn upload<R: SyncRemote>(
             size: body.len() as u64,
             fingerprint: plan::fingerprint(&body),
         };
-        state.record_upload(key, &up, testhook::now())?;
+        state.record_upload(key, &up, clock::now())?;
         testhook::step("record upload");
         match remote.append(rf, &body, msg.flags, mtime).await {
             Ok(Some(uid)) => {

@@ -8,9 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::domain::Flags;
 use crate::remote::RemoteMessage;
 use crate::state::{Pair, PairChange};
-use crate::store::maildir::{Flags, LocalMessage};
+use crate::store::maildir::LocalMessage;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FolderPlan {

@@ -1,6 +1,7 @@
 //! IMAP behind the `Remote` seam, reconnecting after any error.
 
 use crate::config::{FolderPrefix, TlsMode};
+use crate::domain::Flags;
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
 use crate::proto::imap::{Imap, Namespace};
@@ -10,7 +11,6 @@ use crate::remote::{
     RemoteMessage, SyncListing, SyncRemote,
 };
 use crate::secret::Password;
-use crate::store::maildir::Flags;
 use crate::store::names;
 
 /// What it takes to (re)connect.

@@ -5,8 +5,8 @@
 pub mod imap;
 pub mod pop3;
 
+use crate::domain::Flags;
 use crate::error::Result;
-use crate::store::maildir::Flags;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteFolder {

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
+use crate::domain::Flags;
 use crate::error::{Error, Result};
 use crate::proto::pop3::Pop3;
 use crate::remote::{
     Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
 };
-use crate::store::maildir::Flags;
 
 pub struct Pop3Remote {
     conn: Option<Pop3>,
