@@ -106,6 +106,16 @@ impl Flags {
     }
 }
 
+/// What ended an IDLE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleEvent {
+    /// New messages, expunges or flag changes in the folder.
+    Changed,
+    /// Time to renew the IDLE.
+    Renew,
+    Stopped,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,12 @@
 
 use serde_json::json;
 
-use super::{Connected, combine, connect, load_config, pick};
+use super::{combine, load_config, pick};
 use crate::cli::Global;
 use crate::config;
 use crate::error::{Result, exit};
 use crate::output::Printer;
-use crate::remote::Remote;
+use crate::remote::{Remote, connect};
 
 pub(super) fn list(global: &Global, printer: &Printer) -> Result<i32> {
     let config = load_config(global)?;
@@ -77,13 +77,7 @@ pub(super) async fn test(global: &Global, printer: &Printer, names: &[String]) -
     let accounts = pick(&config, names)?;
     let mut codes = Vec::new();
     for a in accounts {
-        let result = async {
-            match connect(a, global.timeout).await? {
-                Connected::Pop3(mut r) => r.finish().await,
-                Connected::Imap(mut r) => r.finish().await,
-            }
-        }
-        .await;
+        let result = async { connect(a, global.timeout).await?.finish().await }.await;
         match &result {
             Ok(()) => {
                 if printer.json {

@@ -6,9 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{
-    Connected, account_code, combine, connect, errors_json, load_config, logout, pick, state_path,
-};
+use super::{account_code, combine, errors_json, load_config, logout, pick, state_path};
 use crate::cli::Global;
 use crate::clock;
 use crate::config::{Account, Protocol};
@@ -18,6 +16,7 @@ use crate::engine::check::{
 use crate::error::{Error, Result, exit};
 use crate::output::{Printer, human_bytes};
 use crate::remote::Remote;
+use crate::remote::connect;
 use crate::state::State;
 
 /// `check`'s code when there is nothing new (`mail -e`, `fetchmail -c`).
@@ -58,19 +57,10 @@ async fn check_account(account: &Account, state_dir: &Path, timeout: u64) -> Che
     let result = async {
         let state = open_state(state_dir, &account.name)?;
         let patterns = &account.folders;
-        let reports = match connect(account, timeout).await? {
-            Connected::Pop3(mut r) => {
-                let reports = check::check_folders(&mut *r, state.as_ref(), patterns).await;
-                logout(&mut *r).await;
-                reports?
-            }
-            Connected::Imap(mut r) => {
-                let reports = check::check_folders(&mut *r, state.as_ref(), patterns).await;
-                logout(&mut *r).await;
-                reports?
-            }
-        };
-        Ok::<_, Error>(reports)
+        let mut remote = connect(account, timeout).await?;
+        let reports = check::check_folders(&mut remote, state.as_ref(), patterns).await;
+        logout(&mut remote).await;
+        reports
     }
     .await;
     match result {
@@ -178,19 +168,11 @@ async fn status_account(account: &Account, timeout: u64) -> StatusRun {
         error: None,
     };
     let result = async {
-        match connect(account, timeout).await? {
-            Connected::Pop3(mut r) => {
-                let usage = check::folder_usage(&mut *r, &account.folders, &account.maildir).await;
-                logout(&mut *r).await;
-                Ok::<_, Error>((usage?, None))
-            }
-            Connected::Imap(mut r) => {
-                let usage = check::folder_usage(&mut *r, &account.folders, &account.maildir).await;
-                let quota = r.quota().await;
-                logout(&mut *r).await;
-                Ok((usage?, quota?))
-            }
-        }
+        let mut remote = connect(account, timeout).await?;
+        let usage = check::folder_usage(&mut remote, &account.folders, &account.maildir).await;
+        let quota = remote.quota().await;
+        logout(&mut remote).await;
+        Ok::<_, Error>((usage?, quota?))
     }
     .await;
     match result {

@@ -5,15 +5,14 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    Connected, account_code, combine, connect, errors_json, load_config, pick, record_outcome,
-    retention, state_path,
+    account_code, combine, errors_json, load_config, pick, record_outcome, retention, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::engine::fetch::{self, FolderReport, Settings};
 use crate::error::{Error, Result, exit};
 use crate::output::{Printer, Progress, human_bytes};
-use crate::remote::Remote;
+use crate::remote::{Remote, connect};
 use crate::state::State;
 use crate::{lock, testhook};
 
@@ -160,15 +159,8 @@ async fn fetch_account(
         retention: retention(account),
         keep_requested: account.keep,
     };
-    match connect(account, timeout).await? {
-        Connected::Pop3(mut r) => {
-            run_remote(&mut *r, &mut state, &settings, progress, reports, true).await
-        }
-        Connected::Imap(mut r) => {
-            run_remote(&mut *r, &mut state, &settings, progress, reports, false).await
-        }
-    }?;
-    Ok(())
+    let mut remote = connect(account, timeout).await?;
+    run_remote(&mut remote, &mut state, &settings, progress, reports).await
 }
 
 async fn run_remote<R: Remote>(
@@ -177,8 +169,8 @@ async fn run_remote<R: Remote>(
     settings: &Settings<'_>,
     progress: &Progress,
     reports: &mut Vec<FolderReport>,
-    deletes_at_finish: bool,
 ) -> Result<()> {
+    let deletes_at_finish = remote.capabilities().deletes_at_finish;
     let (folder_reports, deletions) =
         fetch::fetch_folders(remote, state, settings, progress).await?;
     *reports = folder_reports;

@@ -9,21 +9,15 @@ mod sync;
 mod watch;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use clap::CommandFactory;
 
 use crate::cli::{AccountCommand, Cli, Command, Global};
 use crate::clock;
-use crate::config::{self, Account, Config, Protocol};
+use crate::config::{self, Account, Config};
 use crate::engine::plan::Retention;
 use crate::error::{Error, Result, exit};
-use crate::net::{self, Endpoint};
 use crate::output::Printer;
-use crate::proto::pop3::Pop3;
-use crate::remote::imap::{ImapRemote, Login};
-use crate::remote::pop3::Pop3Remote;
-use crate::secret;
 use crate::state::State;
 
 pub async fn run(cli: Cli) -> i32 {
@@ -202,15 +196,6 @@ pub(super) fn pick<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a A
         .collect()
 }
 
-pub(super) fn endpoint(account: &Account, timeout: u64) -> Endpoint {
-    Endpoint {
-        host: account.host.clone(),
-        port: account.port,
-        timeout: Duration::from_secs(timeout.max(1)),
-        label: format!("{} ({}:{})", account.name, account.host, account.port),
-    }
-}
-
 pub(super) fn retention(account: &Account) -> Retention {
     match (account.keep, account.delete_after_days) {
         (false, _) => Retention::DeleteAfterDownload,
@@ -297,35 +282,4 @@ pub(super) fn record_outcome(
     if let Err(e) = result {
         tracing::debug!("could not record the outcome of {command}: {e}");
     }
-}
-
-pub(super) enum Connected {
-    Pop3(Box<Pop3Remote>),
-    Imap(Box<ImapRemote>),
-}
-
-pub(super) async fn connect(account: &Account, timeout: u64) -> Result<Connected> {
-    let password = secret::resolve(account).await?;
-    let ep = endpoint(account, timeout);
-    let connector = net::tls_connector(account.ca_file.as_deref())?;
-    Ok(match account.protocol {
-        Protocol::Pop3 => {
-            let mut conn = Pop3::connect(&ep, account.tls, &connector).await?;
-            conn.login(&account.name, &account.user, &password).await?;
-            Connected::Pop3(Box::new(Pop3Remote::new(conn, ep.label.clone())))
-        }
-        Protocol::Imap => {
-            let login = Login {
-                ep,
-                tls: account.tls,
-                connector,
-                account: account.name.clone(),
-                user: account.user.clone(),
-                password,
-            };
-            Connected::Imap(Box::new(
-                ImapRemote::connect(login, account.folder_prefix.clone()).await?,
-            ))
-        }
-    })
 }

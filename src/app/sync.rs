@@ -5,8 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    Connected, account_code, combine, connect, errors_json, load_config, logout, pick,
-    record_outcome, state_path,
+    account_code, combine, errors_json, load_config, logout, pick, record_outcome, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -15,6 +14,7 @@ use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
 use crate::lock;
 use crate::output::{Printer, Progress};
+use crate::remote::connect;
 use crate::state::State;
 
 #[derive(Debug, Clone, Copy)]
@@ -227,10 +227,8 @@ async fn sync_account(
         reconcile: opts.reconcile,
         max_delete: (!opts.allow_deletes).then_some(account.max_delete),
     };
-    let Connected::Imap(mut remote) = connect(account, timeout).await? else {
-        return Err(Error::Internal("sync on a POP3 account".into()));
-    };
-    *reports = sync::sync_folders(&mut *remote, &mut state, &settings, progress).await?;
-    logout(&mut *remote).await;
+    let mut remote = connect(account, timeout).await?;
+    *reports = sync::sync_folders(&mut remote, &mut state, &settings, progress).await?;
+    logout(&mut remote).await;
     Ok(())
 }

@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, watch};
 
-use super::{Connected, combine, connect, load_config, logout, pick};
+use super::{combine, load_config, logout, pick};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
+use crate::domain::IdleEvent;
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
-use crate::proto::imap::IdleEvent;
-use crate::remote::Remote;
+use crate::remote::{Remote, connect};
 use crate::store::names;
 use crate::testhook;
 
@@ -189,9 +189,7 @@ async fn watch_session(
     stop: &mut watch::Receiver<bool>,
     backoff: &mut Duration,
 ) -> Result<()> {
-    let Connected::Imap(mut remote) = connect(account, shared.timeout).await? else {
-        return Err(Error::Internal("IDLE on a POP3 account".into()));
-    };
+    let mut remote = connect(account, shared.timeout).await?;
     let wanted = remote.normalize_pattern(folder);
     let target = remote
         .folders()
@@ -204,14 +202,14 @@ async fn watch_session(
         })?;
     remote.open(&target, false).await?;
     *backoff = Duration::from_secs(1);
-    if !remote.has("IDLE") {
+    if !remote.capabilities().idle {
         // No push on this server: poll like POP3, on the same schedule.
         tracing::info!(
             "{}: the server has no IDLE; checking {folder} every {} s",
             account.name,
             shared.opts.poll
         );
-        logout(&mut *remote).await;
+        logout(&mut remote).await;
         let every = Duration::from_secs(shared.opts.poll.max(1));
         loop {
             if pause(every, stop).await {
@@ -229,7 +227,7 @@ async fn watch_session(
             }
             IdleEvent::Renew => {}
             IdleEvent::Stopped => {
-                logout(&mut *remote).await;
+                logout(&mut remote).await;
                 return Ok(());
             }
         }

@@ -17,7 +17,7 @@ use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
 use crate::error::{Error, Result, exit};
 use crate::output::{Progress, human_bytes};
-use crate::remote::{Baseline, RemoteFolder, RemoteMessage, SyncListing, SyncRemote};
+use crate::remote::{Baseline, Remote, RemoteFolder, RemoteMessage, SyncListing};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
 use crate::store::maildir::{self, Folder, LocalMessage};
 use crate::store::names;
@@ -82,7 +82,7 @@ struct Sides {
 }
 
 /// Syncs every selected folder; one folder's failure does not stop the others.
-pub async fn sync_folders<R: SyncRemote>(
+pub async fn sync_folders<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
@@ -188,7 +188,7 @@ pub async fn sync_folders<R: SyncRemote>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn sync_one<R: SyncRemote>(
+async fn sync_one<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
@@ -295,7 +295,7 @@ fn sorted_keys<V>(m: &HashMap<String, V>) -> Vec<&String> {
     v
 }
 
-async fn sync_folder<R: SyncRemote>(
+async fn sync_folder<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
@@ -544,7 +544,7 @@ fn local_identity(msg: &LocalMessage) -> Result<(u64, i64)> {
 /// Pairs by content when there is no usable state: nothing is deleted and nothing is
 /// transferred twice. Messages deleted locally before the state was lost stay deleted
 /// when their server copy still carries \Deleted.
-async fn pair_by_content<R: SyncRemote>(
+async fn pair_by_content<R: Remote>(
     remote: &mut R,
     remote_all: &HashMap<u32, RemoteMessage>,
     local_msgs: &HashMap<String, LocalMessage>,
@@ -613,7 +613,7 @@ async fn pair_by_content<R: SyncRemote>(
 
 /// Uploads a crash interrupted: the copy is on the server (found by content above the
 /// UIDNEXT noted before the APPEND) or it is not (the file will be uploaded again).
-async fn recover_uploads<R: SyncRemote>(
+async fn recover_uploads<R: Remote>(
     remote: &mut R,
     state: &mut State,
     key: &str,
@@ -649,7 +649,7 @@ async fn recover_uploads<R: SyncRemote>(
 
 /// Where appended messages landed, by content: among the unpaired UIDs at or above the
 /// UIDNEXT noted before their APPEND. Returns file → UID for those found.
-async fn find_uploaded<R: SyncRemote>(
+async fn find_uploaded<R: Remote>(
     remote: &mut R,
     state: &State,
     key: &str,
@@ -673,7 +673,7 @@ async fn find_uploaded<R: SyncRemote>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn apply<R: SyncRemote>(
+async fn apply<R: Remote>(
     remote: &mut R,
     state: &mut State,
     rf: &RemoteFolder,
@@ -829,7 +829,7 @@ async fn apply<R: SyncRemote>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn upload<R: SyncRemote>(
+async fn upload<R: Remote>(
     remote: &mut R,
     state: &mut State,
     rf: &RemoteFolder,

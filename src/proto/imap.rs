@@ -18,6 +18,7 @@ use imap_proto::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::TlsMode;
+use crate::domain::IdleEvent;
 use crate::error::{Error, Result};
 use crate::net::{self, Endpoint, Stream};
 use crate::secret::Password;
@@ -919,16 +920,6 @@ fn whole_body(
         )),
         None => Err("the server did not say how large the message is (RFC822.SIZE)".into()),
     }
-}
-
-/// What ended an IDLE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdleEvent {
-    /// New messages, expunges or flag changes in the folder.
-    Changed,
-    /// Time to renew the IDLE.
-    Renew,
-    Stopped,
 }
 
 fn is_change(r: &Response<'_>) -> bool {

@@ -1,14 +1,14 @@
 //! IMAP behind the `Remote` seam, reconnecting after any error.
 
 use crate::config::{FolderPrefix, TlsMode};
-use crate::domain::Flags;
+use crate::domain::{Flags, IdleEvent};
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
 use crate::proto::imap::{Imap, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
-    Baseline, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder,
-    RemoteMessage, SyncListing, SyncRemote,
+    Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
+    RemoteFolder, RemoteMessage, SyncListing,
 };
 use crate::secret::Password;
 use crate::store::names;
@@ -109,6 +109,14 @@ impl ImapRemote {
 }
 
 impl Remote for ImapRemote {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            sync: true,
+            deletes_at_finish: false,
+            idle: self.has("IDLE"),
+        }
+    }
+
     async fn folders(&mut self) -> Result<Vec<RemoteFolder>> {
         let listed = {
             let s = self.session().await?;
@@ -268,9 +276,7 @@ impl Remote for ImapRemote {
         let (prefix, delimiter) = self.prefix();
         names::normalize_pattern(pattern, &prefix, delimiter)
     }
-}
 
-impl SyncRemote for ImapRemote {
     async fn sync_open(
         &mut self,
         folder: &RemoteFolder,
@@ -346,20 +352,20 @@ impl SyncRemote for ImapRemote {
             .await;
         self.check(r)
     }
-}
 
-impl ImapRemote {
-    /// Waits on the open folder with IDLE (see `Imap::idle`).
-    pub async fn idle(
+    /// IDLE on the open folder (see `Imap::idle`).
+    async fn idle(
         &mut self,
         max: std::time::Duration,
         stop: &mut tokio::sync::watch::Receiver<bool>,
-    ) -> Result<crate::proto::imap::IdleEvent> {
+    ) -> Result<IdleEvent> {
         let s = self.selected()?;
         let r = s.idle(max, stop).await;
         self.check(r)
     }
+}
 
+impl ImapRemote {
     async fn sync_open_inner(
         &mut self,
         folder: &RemoteFolder,

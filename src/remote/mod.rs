@@ -1,12 +1,16 @@
 //! The one seam between the protocol-agnostic engine and a server: what the engine needs
-//! from a mailbox, nothing protocol-shaped. POP3 and IMAP implement it; the engine's
-//! tests use an in-memory fake.
+//! from a mailbox, nothing protocol-shaped. POP3 and IMAP implement it, `AnyRemote` is
+//! either (what `connect` returns), and the engines' tests use an in-memory fake. What a
+//! protocol cannot do is data (`Capabilities`), not branches in the commands.
 
+#[cfg(test)]
+pub mod fake;
 pub mod imap;
 pub mod pop3;
 
-use crate::domain::Flags;
-use crate::error::Result;
+use crate::config::{Account, Protocol};
+use crate::domain::{Flags, IdleEvent};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteFolder {
@@ -70,8 +74,27 @@ pub enum Fetched {
     },
 }
 
+/// What a connected server can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Folders, flags, uploads: what two-way sync needs (IMAP).
+    pub sync: bool,
+    /// Deletions take effect only when the session ends cleanly (POP3's QUIT).
+    pub deletes_at_finish: bool,
+    /// The server announces changes to an open folder (IMAP IDLE).
+    pub idle: bool,
+}
+
+/// The error for an operation the protocol does not have.
+fn unsupported(what: &str) -> Error {
+    Error::Refused(format!(
+        "{what} needs IMAP; this account uses POP3, which has one mailbox and no flags"
+    ))
+}
+
 #[allow(async_fn_in_trait)]
 pub trait Remote {
+    fn capabilities(&self) -> Capabilities;
     /// Every folder the server offers (POP3: just INBOX).
     async fn folders(&mut self) -> Result<Vec<RemoteFolder>>;
     /// Counts of a folder without opening it for change (IMAP STATUS; POP3 UIDL/LIST).
@@ -113,6 +136,51 @@ pub trait Remote {
     fn normalize_pattern(&self, pattern: &str) -> String {
         pattern.to_string()
     }
+
+    // Two-way sync (`capabilities().sync`).
+
+    /// Opens a folder and lists it: only what changed since `since` when the server can
+    /// say so (CONDSTORE/QRESYNC), everything otherwise.
+    async fn sync_open(
+        &mut self,
+        _folder: &RemoteFolder,
+        _writable: bool,
+        _since: Option<Baseline>,
+    ) -> Result<SyncListing> {
+        Err(unsupported("sync"))
+    }
+    /// Creates a folder for `path`; returns it as `folders` would list it.
+    async fn create_folder(&mut self, _path: &[String]) -> Result<RemoteFolder> {
+        Err(unsupported("creating folders"))
+    }
+    /// Adds and removes flags on messages of the open folder.
+    async fn set_flags(&mut self, _uids: &[u32], _add: Flags, _remove: Flags) -> Result<()> {
+        Err(unsupported("flags"))
+    }
+    /// Expunges exactly `uids`; false when the server cannot (no UIDPLUS).
+    async fn expunge(&mut self, _uids: &[u32]) -> Result<bool> {
+        Err(unsupported("expunging single messages"))
+    }
+    /// Appends a message (CRLF line ends) to `folder`; the new UID when the server says.
+    async fn append(
+        &mut self,
+        _folder: &RemoteFolder,
+        _body: &[u8],
+        _flags: Flags,
+        _date: Option<i64>,
+    ) -> Result<Option<u32>> {
+        Err(unsupported("uploading messages"))
+    }
+
+    /// Waits on the open folder until the server announces a change, `max` elapses or
+    /// `stop` fires (`capabilities().idle`).
+    async fn idle(
+        &mut self,
+        _max: std::time::Duration,
+        _stop: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<IdleEvent> {
+        Err(unsupported("waiting for new mail (IDLE)"))
+    }
 }
 
 /// What the last complete sync of a folder saw: lets the server report only changes.
@@ -139,29 +207,126 @@ pub struct SyncListing {
     pub complete: bool,
 }
 
-/// Two-way sync needs more than fetch: folders, flags and uploads (IMAP only).
-#[allow(async_fn_in_trait)]
-pub trait SyncRemote: Remote {
-    /// Opens a folder and lists it: only what changed since `since` when the server can
-    /// say so (CONDSTORE/QRESYNC), everything otherwise.
+/// A connected server of either protocol: the value `connect` returns.
+pub enum AnyRemote {
+    Pop3(Box<pop3::Pop3Remote>),
+    Imap(Box<imap::ImapRemote>),
+}
+
+/// Logs in to an account's server.
+pub async fn connect(account: &Account, timeout: u64) -> Result<AnyRemote> {
+    let password = crate::secret::resolve(account).await?;
+    let ep = crate::net::Endpoint {
+        host: account.host.clone(),
+        port: account.port,
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        label: format!("{} ({}:{})", account.name, account.host, account.port),
+    };
+    let connector = crate::net::tls_connector(account.ca_file.as_deref())?;
+    Ok(match account.protocol {
+        Protocol::Pop3 => {
+            let mut conn = crate::proto::pop3::Pop3::connect(&ep, account.tls, &connector).await?;
+            conn.login(&account.name, &account.user, &password).await?;
+            AnyRemote::Pop3(Box::new(pop3::Pop3Remote::new(conn, ep.label.clone())))
+        }
+        Protocol::Imap => {
+            let login = imap::Login {
+                ep,
+                tls: account.tls,
+                connector,
+                account: account.name.clone(),
+                user: account.user.clone(),
+                password,
+            };
+            AnyRemote::Imap(Box::new(
+                imap::ImapRemote::connect(login, account.folder_prefix.clone()).await?,
+            ))
+        }
+    })
+}
+
+/// `$call` on whichever remote `$self` holds.
+macro_rules! either {
+    ($self:expr, $r:ident => $call:expr) => {
+        match $self {
+            AnyRemote::Pop3($r) => $call,
+            AnyRemote::Imap($r) => $call,
+        }
+    };
+}
+
+impl Remote for AnyRemote {
+    fn capabilities(&self) -> Capabilities {
+        either!(self, r => r.capabilities())
+    }
+    async fn folders(&mut self) -> Result<Vec<RemoteFolder>> {
+        either!(self, r => r.folders().await)
+    }
+    async fn status(&mut self, folder: &RemoteFolder) -> Result<FolderStatus> {
+        either!(self, r => r.status(folder).await)
+    }
+    async fn quota(&mut self) -> Result<Option<(u64, u64)>> {
+        either!(self, r => r.quota().await)
+    }
+    async fn open(&mut self, folder: &RemoteFolder, writable: bool) -> Result<FolderSnapshot> {
+        either!(self, r => r.open(folder, writable).await)
+    }
+    async fn list(&mut self, from_uid: u32) -> Result<Vec<RemoteMessage>> {
+        either!(self, r => r.list(from_uid).await)
+    }
+    async fn download(
+        &mut self,
+        msgs: &[RemoteMessage],
+        sink: &mut dyn FnMut(Fetched) -> Result<()>,
+    ) -> Result<()> {
+        either!(self, r => r.download(msgs, sink).await)
+    }
+    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+        either!(self, r => r.headers(from_uid).await)
+    }
+    async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
+        either!(self, r => r.delete(msgs).await)
+    }
+    async fn reopen(&mut self) -> Result<()> {
+        either!(self, r => r.reopen().await)
+    }
+    async fn finish(&mut self) -> Result<()> {
+        either!(self, r => r.finish().await)
+    }
+    fn normalize_pattern(&self, pattern: &str) -> String {
+        either!(self, r => r.normalize_pattern(pattern))
+    }
     async fn sync_open(
         &mut self,
         folder: &RemoteFolder,
         writable: bool,
         since: Option<Baseline>,
-    ) -> Result<SyncListing>;
-    /// Creates a folder for `path`; returns it as `folders` would list it.
-    async fn create_folder(&mut self, path: &[String]) -> Result<RemoteFolder>;
-    /// Adds and removes flags on messages of the open folder.
-    async fn set_flags(&mut self, uids: &[u32], add: Flags, remove: Flags) -> Result<()>;
-    /// Expunges exactly `uids`; false when the server cannot (no UIDPLUS).
-    async fn expunge(&mut self, uids: &[u32]) -> Result<bool>;
-    /// Appends a message (CRLF line ends) to `folder`; the new UID when the server says.
+    ) -> Result<SyncListing> {
+        either!(self, r => r.sync_open(folder, writable, since).await)
+    }
+    async fn create_folder(&mut self, path: &[String]) -> Result<RemoteFolder> {
+        either!(self, r => r.create_folder(path).await)
+    }
+    async fn set_flags(&mut self, uids: &[u32], add: Flags, remove: Flags) -> Result<()> {
+        either!(self, r => r.set_flags(uids, add, remove).await)
+    }
+    async fn expunge(&mut self, uids: &[u32]) -> Result<bool> {
+        either!(self, r => r.expunge(uids).await)
+    }
     async fn append(
         &mut self,
         folder: &RemoteFolder,
         body: &[u8],
         flags: Flags,
         date: Option<i64>,
-    ) -> Result<Option<u32>>;
+    ) -> Result<Option<u32>> {
+        either!(self, r => r.append(folder, body, flags, date).await)
+    }
+    async fn idle(
+        &mut self,
+        max: std::time::Duration,
+        stop: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<IdleEvent> {
+        either!(self, r => r.idle(max, stop).await)
+    }
 }

@@ -6,7 +6,8 @@ use crate::domain::Flags;
 use crate::error::{Error, Result};
 use crate::proto::pop3::Pop3;
 use crate::remote::{
-    Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder, RemoteMessage,
+    Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote, RemoteFolder,
+    RemoteMessage,
 };
 
 pub struct Pop3Remote {
@@ -66,6 +67,14 @@ fn is_whole(body: &[u8], listed: u64) -> bool {
 }
 
 impl Remote for Pop3Remote {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            sync: false,
+            deletes_at_finish: true,
+            idle: false,
+        }
+    }
+
     async fn folders(&mut self) -> Result<Vec<RemoteFolder>> {
         Ok(vec![RemoteFolder {
             server_name: "INBOX".into(),

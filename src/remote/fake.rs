@@ -1,0 +1,1 @@
+//! An in-memory server for the engines' unit tests.
