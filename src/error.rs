@@ -76,8 +76,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Refused(String),
-    /// The test-only crash hook fired; never seen by users.
-    #[error("aborted by test hook")]
+    /// A bug in mailx (or, in unit tests, an injected crash).
+    #[error("internal error: {0}")]
     Internal(String),
 }
 

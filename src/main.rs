@@ -18,6 +18,7 @@ mod secret;
 mod state;
 mod store;
 mod testhook;
+mod units;
 
 use clap::Parser;
 

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
+use crate::units::human_bytes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -123,14 +124,14 @@ pub struct Progress {
     bytes: std::sync::atomic::AtomicU64,
 }
 
-impl Progress {
-    pub fn add_work(&self, messages: u64, _bytes: u64) {
+impl crate::engine::Observer for Progress {
+    fn planned(&self, messages: u64, _bytes: u64) {
         if let Some(b) = &self.bar {
             b.inc_length(messages);
         }
     }
 
-    pub fn advance(&self, bytes: u64) {
+    fn stored(&self, bytes: u64) {
         let total = self
             .bytes
             .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed)
@@ -140,35 +141,12 @@ impl Progress {
             b.set_message(human_bytes(total));
         }
     }
+}
 
+impl Progress {
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
-    }
-}
-
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn bytes() {
-        assert_eq!(super::human_bytes(512), "512 B");
-        assert_eq!(super::human_bytes(1536), "1.5 KiB");
-        assert_eq!(super::human_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");
     }
 }

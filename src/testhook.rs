@@ -26,8 +26,16 @@ fn crash_after() -> Option<u64> {
     *LIMIT.get_or_init(|| var("MAILX_TEST_CRASH_AFTER"))
 }
 
-/// Marks one durable step (a file delivered, a state commit, a server deletion).
-pub fn step(what: &str) {
+/// Marks one durable step (a file delivered, a state commit, a server deletion). With
+/// `MAILX_TEST_CRASH_AFTER=N` the process aborts at the N-th; the engines' unit tests
+/// (`crash_at`) get an error there instead, which stops the run just as abruptly.
+pub fn step(what: &str) -> crate::error::Result<()> {
+    #[cfg(test)]
+    if let Some(n) = unit::reached() {
+        return Err(crate::error::Error::Internal(format!(
+            "crash injected at step {n} ({what})"
+        )));
+    }
     if let Some(limit) = crash_after() {
         let n = STEPS.fetch_add(1, Ordering::SeqCst) + 1;
         if n >= limit {
@@ -35,6 +43,7 @@ pub fn step(what: &str) {
             std::process::abort();
         }
     }
+    Ok(())
 }
 
 /// `MAILX_TEST_HOLD_MS=N`: a run holding the account's lock waits N ms, so that tests can
@@ -55,5 +64,45 @@ pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
 
 /// `MAILX_TEST_NOW=SECS`: the clock the retention tests set (see `clock::now`).
 pub fn now_override() -> Option<i64> {
+    #[cfg(test)]
+    if let Some(t) = unit::now() {
+        return Some(t);
+    }
     var("MAILX_TEST_NOW")
+}
+
+/// In-process crash injection for unit tests, per thread (tokio's test runtime runs a
+/// test on its own thread).
+#[cfg(test)]
+pub mod unit {
+    use std::cell::Cell;
+
+    thread_local! {
+        static LIMIT: Cell<Option<u64>> = const { Cell::new(None) };
+        static STEPS: Cell<u64> = const { Cell::new(0) };
+        static NOW: Cell<Option<i64>> = const { Cell::new(None) };
+    }
+
+    /// Fail at the `n`-th step from now (`None`: never).
+    pub fn crash_at(n: Option<u64>) {
+        LIMIT.with(|l| l.set(n));
+        STEPS.with(|s| s.set(0));
+    }
+
+    pub(super) fn reached() -> Option<u64> {
+        let n = STEPS.with(|s| {
+            s.set(s.get() + 1);
+            s.get()
+        });
+        LIMIT.with(Cell::get).filter(|limit| n >= *limit).map(|_| n)
+    }
+
+    /// Sets this thread's clock (`clock::now`).
+    pub fn set_now(t: Option<i64>) {
+        NOW.with(|c| c.set(t));
+    }
+
+    pub(super) fn now() -> Option<i64> {
+        NOW.with(Cell::get)
+    }
 }

@@ -14,10 +14,11 @@ use crate::engine::check::{
     self, CheckReport, FolderUsage, maildir_usage, quota_percent, quota_words,
 };
 use crate::error::{Error, Result, exit};
-use crate::output::{Printer, human_bytes};
+use crate::output::Printer;
 use crate::remote::Remote;
 use crate::remote::connect;
 use crate::state::State;
+use crate::units::human_bytes;
 
 /// `check`'s code when there is nothing new (`mail -e`, `fetchmail -c`).
 const NO_NEW_MAIL: i32 = 1;

@@ -11,9 +11,10 @@ use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::engine::fetch::{self, FolderReport, Settings};
 use crate::error::{Error, Result, exit};
-use crate::output::{Printer, Progress, human_bytes};
-use crate::remote::{Remote, connect};
+use crate::output::{Printer, Progress};
+use crate::remote::connect;
 use crate::state::State;
+use crate::units::human_bytes;
 use crate::{lock, testhook};
 
 /// Outcome of one account: folder reports, or the error that stopped it.
@@ -160,41 +161,5 @@ async fn fetch_account(
         keep_requested: account.keep,
     };
     let mut remote = connect(account, timeout).await?;
-    run_remote(&mut remote, &mut state, &settings, progress, reports).await
-}
-
-async fn run_remote<R: Remote>(
-    remote: &mut R,
-    state: &mut State,
-    settings: &Settings<'_>,
-    progress: &Progress,
-    reports: &mut Vec<FolderReport>,
-) -> Result<()> {
-    let deletes_at_finish = remote.capabilities().deletes_at_finish;
-    let (folder_reports, deletions) =
-        fetch::fetch_folders(remote, state, settings, progress).await?;
-    *reports = folder_reports;
-    match remote.finish().await {
-        Ok(()) => {
-            for (folder, ids) in &deletions {
-                state.mark_deleted(folder, ids)?;
-                testhook::step("record deleted");
-            }
-            Ok(())
-        }
-        Err(e) if deletes_at_finish => {
-            // POP3 applies DELE only on a clean QUIT: nothing was deleted.
-            for r in reports.iter_mut() {
-                r.deleted_on_server = 0;
-            }
-            Err(e)
-        }
-        Err(e) => {
-            tracing::debug!("LOGOUT failed after the work was done: {e}");
-            for (folder, ids) in &deletions {
-                state.mark_deleted(folder, ids)?;
-            }
-            Ok(())
-        }
-    }
+    fetch::fetch_account(&mut remote, &mut state, &settings, progress, reports).await
 }

@@ -200,8 +200,8 @@ pub fn maildir_usage(root: &Path) -> Result<(u64, u64)> {
 pub fn quota_words(used: u64, limit: u64) -> String {
     format!(
         "{} of {} ({}%)",
-        crate::output::human_bytes(used),
-        crate::output::human_bytes(limit),
+        crate::units::human_bytes(used),
+        crate::units::human_bytes(limit),
         quota_percent(used, limit)
     )
 }

@@ -7,9 +7,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::clock;
+use crate::engine::Observer;
 use crate::engine::plan::{self, Retention};
 use crate::error::{Error, Result};
-use crate::output::Progress;
 use crate::remote::{Downloaded, Fetched, Remote, RemoteFolder, RemoteMessage};
 use crate::state::{FolderState, NewRow, State};
 use crate::store::maildir::{Folder, Staged};
@@ -76,7 +76,7 @@ pub async fn fetch_folders<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
-    progress: &Progress,
+    progress: &dyn Observer,
 ) -> Result<(Vec<FolderReport>, Vec<(String, Vec<String>)>)> {
     let listed = remote.folders().await?;
     let patterns: Vec<String> = settings
@@ -140,6 +140,8 @@ pub async fn fetch_folders<R: Remote>(
                     deletions.push((folder.server_name.clone(), deleted));
                 }
             }
+            // A bug (or an injected crash) stops the account where it happened.
+            Err(e @ Error::Internal(_)) => return Err(e),
             Err(e) => {
                 report.error_code = Some(e.exit_code());
                 report.error = Some(e.to_string());
@@ -148,6 +150,44 @@ pub async fn fetch_folders<R: Remote>(
         reports.push(report);
     }
     Ok((reports, deletions))
+}
+
+/// Fetches every selected folder, ends the session, and only then records what the server
+/// deleted: POP3 applies DELE only on a clean QUIT (`deletes_at_finish`). `reports` is
+/// filled even when the session ends in an error.
+pub async fn fetch_account<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    settings: &Settings<'_>,
+    progress: &dyn Observer,
+    reports: &mut Vec<FolderReport>,
+) -> Result<()> {
+    let deletes_at_finish = remote.capabilities().deletes_at_finish;
+    let (folder_reports, deletions) = fetch_folders(remote, state, settings, progress).await?;
+    *reports = folder_reports;
+    match remote.finish().await {
+        Ok(()) => {
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+                testhook::step("record deleted")?;
+            }
+            Ok(())
+        }
+        Err(e) if deletes_at_finish => {
+            // POP3 applies DELE only on a clean QUIT: nothing was deleted.
+            for r in reports.iter_mut() {
+                r.deleted_on_server = 0;
+            }
+            Err(e)
+        }
+        Err(e) => {
+            tracing::debug!("LOGOUT failed after the work was done: {e}");
+            for (folder, ids) in &deletions {
+                state.mark_deleted(folder, ids)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Folders matching the patterns (already normalized), and the literal patterns that
@@ -190,7 +230,7 @@ async fn fetch_folder<R: Remote>(
     settings: &Settings<'_>,
     folder: &RemoteFolder,
     local: &str,
-    progress: &Progress,
+    progress: &dyn Observer,
     report: &mut FolderReport,
 ) -> Result<Vec<String>> {
     let key = folder.server_name.as_str();
@@ -241,7 +281,7 @@ async fn fetch_folder<R: Remote>(
         HashMap::new()
     };
     let new = plan::new_messages(&listing, &known);
-    progress.add_work(new.len() as u64, new.iter().map(|m| m.size).sum());
+    progress.planned(new.len() as u64, new.iter().map(|m| m.size).sum());
 
     let mut tally = Tally::default();
     let result = download_all(
@@ -327,7 +367,7 @@ pub async fn download_all<R: Remote>(
     fstate: &mut FolderState,
     msgs: &[RemoteMessage],
     record: bool,
-    progress: &Progress,
+    progress: &dyn Observer,
     tally: &mut Tally,
 ) -> Result<()> {
     for batch in plan::batches(msgs, BATCH_COUNT, BATCH_BYTES) {
@@ -396,7 +436,7 @@ pub async fn download_batch<R: Remote>(
     fstate: &mut FolderState,
     batch: &[RemoteMessage],
     record: bool,
-    progress: &Progress,
+    progress: &dyn Observer,
     tally: &mut Tally,
 ) -> Result<()> {
     let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
@@ -412,7 +452,7 @@ pub async fn download_batch<R: Remote>(
             };
             let fp = plan::fingerprint(&d.body);
             let s = maildir.stage(&d.body)?;
-            progress.advance(d.body.len() as u64);
+            progress.stored(d.body.len() as u64);
             // The body is on disk; keep only the metadata.
             let d = Downloaded {
                 body: Vec::new(),
@@ -429,7 +469,7 @@ pub async fn download_batch<R: Remote>(
         }
         return Err(e);
     }
-    testhook::step("sync staged");
+    testhook::step("sync staged")?;
     let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
     let missing: Vec<&RemoteMessage> = batch
         .iter()
@@ -455,14 +495,14 @@ pub async fn download_batch<R: Remote>(
     let now = clock::now();
     if record {
         state.record_pending(key, &rows, now)?;
-        testhook::step("record pending");
+        testhook::step("record pending")?;
     }
     for (d, s, _) in &staged {
         maildir.deliver(s, d.flags, d.internal_date)?;
         tally.messages += 1;
         tally.bytes += s.size;
         tally.delivered.push(d.id.clone());
-        testhook::step("deliver");
+        testhook::step("deliver")?;
     }
     maildir.sync_dirs()?;
     // Advance the high-water mark only past a gap-free prefix of what was requested, and
@@ -486,7 +526,7 @@ pub async fn download_batch<R: Remote>(
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let folder_state = (fstate.uidvalidity.is_some()).then_some(&*fstate);
         state.mark_delivered(key, &ids, folder_state)?;
-        testhook::step("commit delivered");
+        testhook::step("commit delivered")?;
     }
     if !missing.is_empty() {
         tracing::warn!(

@@ -12,16 +12,17 @@ use serde::Serialize;
 use crate::clock;
 use crate::config::{Create, MaxDelete};
 use crate::domain::Flags;
+use crate::engine::Observer;
 use crate::engine::fetch::{self, Tally};
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
 use crate::error::{Error, Result, exit};
-use crate::output::{Progress, human_bytes};
 use crate::remote::{Baseline, Remote, RemoteFolder, RemoteMessage, SyncListing};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
 use crate::store::maildir::{self, Folder, LocalMessage};
 use crate::store::names;
 use crate::testhook;
+use crate::units::human_bytes;
 
 pub struct Settings<'a> {
     pub maildir: &'a Path,
@@ -86,7 +87,7 @@ pub async fn sync_folders<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
-    progress: &Progress,
+    progress: &dyn Observer,
 ) -> Result<Vec<SyncReport>> {
     let patterns: Vec<String> = settings
         .patterns
@@ -179,8 +180,11 @@ pub async fn sync_folders<R: Remote>(
             &mut report,
         )
         .await;
-        if let Err(e) = result {
-            report.fail(&e);
+        match result {
+            // A bug (or an injected crash) stops the account where it happened.
+            Err(e @ Error::Internal(_)) => return Err(e),
+            Err(e) => report.fail(&e),
+            Ok(()) => {}
         }
         reports.push(report);
     }
@@ -196,7 +200,7 @@ async fn sync_one<R: Remote>(
     sides: &Sides,
     known: &HashMap<String, String>,
     known_locals: &HashSet<&str>,
-    progress: &Progress,
+    progress: &dyn Observer,
     report: &mut SyncReport,
 ) -> Result<()> {
     let local = match &sides.local {
@@ -301,7 +305,7 @@ async fn sync_folder<R: Remote>(
     settings: &Settings<'_>,
     rf: &RemoteFolder,
     local: &str,
-    progress: &Progress,
+    progress: &dyn Observer,
     report: &mut SyncReport,
 ) -> Result<()> {
     let key = rf.server_name.as_str();
@@ -377,7 +381,7 @@ async fn sync_folder<R: Remote>(
         let pairs = pair_by_content(remote, &remote_all, &local_msgs, remembered).await?;
         if !settings.dry_run {
             state.replace_pairs(key, &pairs, &fstate, clock::now())?;
-            testhook::step("pairs by content");
+            testhook::step("pairs by content")?;
         }
         pairs
     } else if !settings.dry_run && !state.pending_uploads(key)?.is_empty() {
@@ -683,12 +687,12 @@ async fn apply<R: Remote>(
     plan: &FolderPlan,
     pairs: &[Pair],
     local_msgs: &HashMap<String, LocalMessage>,
-    progress: &Progress,
+    progress: &dyn Observer,
     report: &mut SyncReport,
 ) -> Result<()> {
     let key = rf.server_name.as_str();
     // 1. Downloads, recorded batch by batch.
-    progress.add_work(
+    progress.planned(
         plan.download.len() as u64,
         plan.download.iter().map(|m| m.size).sum(),
     );
@@ -739,7 +743,7 @@ async fn apply<R: Remote>(
     }
     for (add, remove, uids) in groups.values() {
         remote.set_flags(uids, *add, *remove).await?;
-        testhook::step("store flags");
+        testhook::step("store flags")?;
     }
     report.flags_to_server = plan.flags_to_server as u64;
 
@@ -760,7 +764,7 @@ async fn apply<R: Remote>(
             }
             Err(e) => return Err(e),
         }
-        testhook::step("local flags");
+        testhook::step("local flags")?;
     }
 
     // 5. Expunge on the server.
@@ -773,7 +777,7 @@ async fn apply<R: Remote>(
         );
         not_expunged.extend(plan.expunge_remote.iter().copied());
     }
-    testhook::step("expunge");
+    testhook::step("expunge")?;
     report.deleted_on_server = plan.deleted_remote as u64;
 
     // 6. Local deletions.
@@ -781,7 +785,7 @@ async fn apply<R: Remote>(
         if let Some(msg) = local_msgs.get(file) {
             maildir.remove(msg)?;
             report.deleted_local += 1;
-            testhook::step("delete local");
+            testhook::step("delete local")?;
         }
     }
     if !plan.pull_flags.is_empty() || !plan.delete_local.is_empty() {
@@ -802,7 +806,7 @@ async fn apply<R: Remote>(
         })
         .collect();
     state.change_pairs(key, &changes)?;
-    testhook::step("commit pairs");
+    testhook::step("commit pairs")?;
 
     // 8. High-water marks, last.
     if downloads_complete {
@@ -811,7 +815,7 @@ async fn apply<R: Remote>(
         fstate.last_uid = fstate.last_uid.max(seen).max(top);
     }
     state.finish_folder_sync(key, fstate, listing.modseq)?;
-    testhook::step("commit folder");
+    testhook::step("commit folder")?;
 
     if !failures.is_empty() {
         let e = Error::Rejected {
@@ -861,16 +865,16 @@ async fn upload<R: Remote>(
             fingerprint: plan::fingerprint(&body),
         };
         state.record_upload(key, &up, clock::now())?;
-        testhook::step("record upload");
+        testhook::step("record upload")?;
         match remote.append(rf, &body, msg.flags, mtime).await {
             Ok(Some(uid)) => {
-                testhook::step("append");
+                testhook::step("append")?;
                 state.finish_upload(key, file, Some(uid), msg.flags)?;
                 report.uploaded += 1;
-                testhook::step("commit upload");
+                testhook::step("commit upload")?;
             }
             Ok(None) => {
-                testhook::step("append");
+                testhook::step("append")?;
                 unresolved.push((up, msg.flags));
             }
             Err(e @ Error::Rejected { .. }) => {

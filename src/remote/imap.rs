@@ -237,7 +237,7 @@ impl Remote for ImapRemote {
         let s = self.selected()?;
         let r = s.delete(&uids).await;
         let expunged = self.check(r)?;
-        crate::testhook::step("IMAP delete");
+        crate::testhook::step("IMAP delete")?;
         if !expunged {
             tracing::warn!(
                 "server lacks UIDPLUS: {} messages flagged \\Deleted but not expunged",
@@ -316,7 +316,7 @@ impl Remote for ImapRemote {
         let s = self.session().await?;
         let r = s.create(&server_name).await;
         self.check(r)?;
-        crate::testhook::step("create remote folder");
+        crate::testhook::step("create remote folder")?;
         Ok(RemoteFolder {
             server_name,
             path: path.to_vec(),

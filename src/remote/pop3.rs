@@ -228,7 +228,7 @@ impl Remote for Pop3Remote {
             let r = self.conn()?.dele(*number).await;
             self.note(r)?;
             self.deles_sent += 1;
-            crate::testhook::step("POP3 DELE");
+            crate::testhook::step("POP3 DELE")?;
         }
         Ok(())
     }

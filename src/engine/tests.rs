@@ -1,0 +1,508 @@
+//! The engines against the in-memory server (`remote::fake`): retention, renumbering,
+//! refused and short messages, a dropped connection, the sync rules end to end, and a
+//! crash at every durable step of one fetch and one sync. The same behaviours are tested
+//! against Dovecot in `tests/`; these run in milliseconds and reach failures a real
+//! server will not produce on demand.
+
+use super::Silent;
+use super::fetch::{self, FolderReport, Settings};
+use super::plan::Retention;
+use super::sync::{self, SyncReport};
+use crate::config::{Create, MaxDelete};
+use crate::domain::Flags;
+use crate::error::{Error, Result};
+use crate::remote::fake::{FakeRemote, message};
+use crate::state::State;
+use crate::store::maildir::Folder;
+use crate::testhook::unit;
+
+struct Local {
+    dir: tempfile::TempDir,
+    state: State,
+}
+
+impl Local {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(&dir.path().join("state.sqlite")).unwrap();
+        Local { dir, state }
+    }
+
+    fn root(&self) -> std::path::PathBuf {
+        self.dir.path().join("Mail")
+    }
+
+    /// Bodies in INBOX with CRLF line ends (as the server has them), sorted.
+    fn bodies(&self) -> Vec<Vec<u8>> {
+        let folder = Folder::existing(&self.root(), "");
+        let mut out: Vec<Vec<u8>> = folder
+            .scan()
+            .unwrap()
+            .values()
+            .map(|m| crate::store::maildir::to_crlf(&std::fs::read(&m.path).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// (subject, flags) of every local message, sorted.
+    fn flags(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Folder::existing(&self.root(), "")
+            .scan()
+            .unwrap()
+            .values()
+            .map(|m| (subject(&std::fs::read(&m.path).unwrap()), m.flags.info()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    async fn fetch(
+        &mut self,
+        remote: &mut FakeRemote,
+        retention: Retention,
+    ) -> Result<Vec<FolderReport>> {
+        let root = self.root();
+        fetch::recover(&mut self.state, &root)?;
+        let patterns = ["INBOX".to_string()];
+        let settings = Settings {
+            maildir: &root,
+            patterns: &patterns,
+            retention,
+            keep_requested: retention != Retention::DeleteAfterDownload,
+        };
+        let mut reports = Vec::new();
+        let r =
+            fetch::fetch_account(remote, &mut self.state, &settings, &Silent, &mut reports).await;
+        r.map(|()| reports)
+    }
+
+    async fn sync(
+        &mut self,
+        remote: &mut FakeRemote,
+        max_delete: Option<MaxDelete>,
+    ) -> Result<Vec<SyncReport>> {
+        let root = self.root();
+        fetch::recover(&mut self.state, &root)?;
+        let patterns = ["*".to_string()];
+        let settings = sync::Settings {
+            maildir: &root,
+            patterns: &patterns,
+            expunge: false,
+            create: Create::Both,
+            dry_run: false,
+            reconcile: false,
+            max_delete,
+        };
+        sync::sync_folders(remote, &mut self.state, &settings, &Silent).await
+    }
+
+    /// Writes a message into INBOX as a mail reader would.
+    fn add(&self, name: &str, body: &[u8], flags: &str) {
+        Folder::open(&self.root(), "").unwrap();
+        std::fs::write(
+            self.root().join("cur").join(format!("{name}:2,{flags}")),
+            body,
+        )
+        .unwrap();
+    }
+
+    fn set_flags(&self, subject_text: &str, flags: &str) {
+        let folder = Folder::existing(&self.root(), "");
+        let msg = folder
+            .scan()
+            .unwrap()
+            .into_values()
+            .find(|m| subject(&std::fs::read(&m.path).unwrap()) == subject_text)
+            .unwrap();
+        folder.set_flags(&msg, Flags::from_info(flags)).unwrap();
+    }
+
+    fn delete(&self, subject_text: &str) {
+        for m in Folder::existing(&self.root(), "")
+            .scan()
+            .unwrap()
+            .into_values()
+        {
+            if subject(&std::fs::read(&m.path).unwrap()) == subject_text {
+                std::fs::remove_file(&m.path).unwrap();
+            }
+        }
+    }
+}
+
+fn subject(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Subject: ")
+                .map(|s| s.trim_end().to_string())
+        })
+        .unwrap_or_default()
+}
+
+fn bodies(n: u32, what: &str) -> Vec<Vec<u8>> {
+    (1..=n).map(|i| message(i, what)).collect()
+}
+
+fn sorted(mut v: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    v.sort();
+    v
+}
+
+fn downloaded(reports: &[FolderReport]) -> u64 {
+    reports.iter().map(|r| r.downloaded).sum()
+}
+
+const DAY: i64 = 86_400;
+
+#[tokio::test]
+async fn fetch_keeps_mail_and_downloads_each_message_once() {
+    let mut server = FakeRemote::imap(bodies(3, "keep"));
+    let mut local = Local::new();
+    let r = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&r), 3);
+    assert_eq!(local.bodies(), sorted(bodies(3, "keep")));
+    assert_eq!(server.bodies().len(), 3);
+    let again = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&again), 0);
+    assert!(server.deleted.is_empty());
+}
+
+#[tokio::test]
+async fn fetch_with_keep_false_deletes_only_what_it_stored() {
+    for mut server in [
+        FakeRemote::imap(bodies(4, "gone")),
+        FakeRemote::pop3(bodies(4, "gone")),
+    ] {
+        let mut local = Local::new();
+        local
+            .fetch(&mut server, Retention::DeleteAfterDownload)
+            .await
+            .unwrap();
+        assert_eq!(local.bodies(), sorted(bodies(4, "gone")));
+        assert!(server.bodies().is_empty(), "{:?}", server.caps);
+        assert_eq!(server.deleted.len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn fetch_deletes_after_days_counted_from_the_download() {
+    let mut server = FakeRemote::pop3(bodies(2, "aged"));
+    let mut local = Local::new();
+    let policy = Retention::DeleteAfterDays(3);
+    let t0 = 1_800_000_000;
+    unit::set_now(Some(t0));
+    local.fetch(&mut server, policy).await.unwrap();
+    unit::set_now(Some(t0 + DAY));
+    server.deliver(message(3, "aged"), Flags::default());
+    local.fetch(&mut server, policy).await.unwrap();
+    unit::set_now(Some(t0 + 3 * DAY + 1));
+    local.fetch(&mut server, policy).await.unwrap();
+    assert_eq!(
+        server.bodies(),
+        vec![message(3, "aged")],
+        "the late one stays"
+    );
+    unit::set_now(Some(t0 + 4 * DAY + 1));
+    local.fetch(&mut server, policy).await.unwrap();
+    assert!(server.bodies().is_empty());
+    assert_eq!(local.bodies(), sorted(bodies(3, "aged")));
+    unit::set_now(None);
+}
+
+#[tokio::test]
+async fn a_renumbered_folder_downloads_only_what_is_new() {
+    let mut server = FakeRemote::imap(bodies(3, "renum"));
+    let mut local = Local::new();
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    server.renumber();
+    server.deliver(message(4, "renum"), Flags::default());
+    let r = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&r), 1);
+    assert_eq!(local.bodies(), sorted(bodies(4, "renum")));
+}
+
+#[tokio::test]
+async fn a_refused_or_short_message_is_skipped_not_deleted_and_retried() {
+    let mut server = FakeRemote::imap(bodies(4, "refuse"));
+    server.refuse.insert(2);
+    server.truncate.insert(3);
+    let mut local = Local::new();
+    let r = local
+        .fetch(&mut server, Retention::DeleteAfterDownload)
+        .await
+        .unwrap();
+    assert_eq!(downloaded(&r), 2);
+    assert_eq!(r[0].error_code, Some(crate::error::exit::PARTIAL));
+    assert_eq!(
+        sorted(server.bodies()),
+        sorted(vec![message(2, "refuse"), message(3, "refuse")]),
+        "neither left the server"
+    );
+    server.refuse.clear();
+    server.truncate.clear();
+    local
+        .fetch(&mut server, Retention::DeleteAfterDownload)
+        .await
+        .unwrap();
+    assert_eq!(local.bodies(), sorted(bodies(4, "refuse")));
+    assert!(server.bodies().is_empty());
+}
+
+#[tokio::test]
+async fn a_connection_dropped_mid_batch_is_resumed_in_a_new_session() {
+    let mut server = FakeRemote::imap(bodies(5, "drop"));
+    server.drop_after = Some(2);
+    let mut local = Local::new();
+    let r = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&r), 5, "{r:?}");
+    assert_eq!(local.bodies(), sorted(bodies(5, "drop")));
+}
+
+#[tokio::test]
+async fn a_pop3_session_dropped_mid_batch_deletes_nothing() {
+    let mut server = FakeRemote::pop3(bodies(5, "pdrop"));
+    server.drop_after = Some(2);
+    let mut local = Local::new();
+    let r = local
+        .fetch(&mut server, Retention::DeleteAfterDownload)
+        .await;
+    assert!(r.is_ok_and(|r| r[0].error.is_some()));
+    assert_eq!(server.bodies().len(), 5, "nothing deleted");
+    local
+        .fetch(&mut server, Retention::DeleteAfterDownload)
+        .await
+        .unwrap();
+    assert_eq!(local.bodies(), sorted(bodies(5, "pdrop")));
+    assert!(server.bodies().is_empty());
+}
+
+fn crashed(r: &Result<impl std::fmt::Debug>) -> bool {
+    matches!(r, Err(Error::Internal(m)) if m.starts_with("crash injected"))
+}
+
+/// Runs `fetch` with a crash at step 1, 2, ... until one run completes; after each crash
+/// nothing may be gone from the server that is not stored, and a clean run must end with
+/// every message stored once and the server empty.
+async fn crash_every_fetch_step(make: fn(Vec<Vec<u8>>) -> FakeRemote) -> u64 {
+    let all = bodies(6, "crash");
+    for n in 1.. {
+        let mut server = make(all.clone());
+        let mut local = Local::new();
+        unit::crash_at(Some(n));
+        let r = local
+            .fetch(&mut server, Retention::DeleteAfterDownload)
+            .await;
+        unit::crash_at(None);
+        if !crashed(&r) {
+            r.unwrap();
+            assert_eq!(local.bodies(), sorted(all.clone()));
+            return n;
+        }
+        server.abandon();
+        let stored = local.bodies();
+        for m in &all {
+            assert!(
+                server.bodies().contains(m) || stored.contains(m),
+                "step {n}: a message is gone from both sides"
+            );
+        }
+        local
+            .fetch(&mut server, Retention::DeleteAfterDownload)
+            .await
+            .unwrap();
+        assert_eq!(
+            local.bodies(),
+            sorted(all.clone()),
+            "after a crash at step {n}"
+        );
+        assert!(server.bodies().is_empty(), "after a crash at step {n}");
+    }
+    unreachable!()
+}
+
+#[tokio::test]
+async fn fetch_survives_a_crash_at_every_step() {
+    let imap = crash_every_fetch_step(FakeRemote::imap).await;
+    let pop3 = crash_every_fetch_step(FakeRemote::pop3).await;
+    eprintln!("fetch crash points: IMAP {}, POP3 {}", imap - 1, pop3 - 1);
+    assert!(imap > 6 && pop3 > 6);
+}
+
+/// A server and a Maildir synced once: s1..s4 on both sides, s1 and s2 read.
+async fn synced() -> (FakeRemote, Local) {
+    let mut server = FakeRemote::imap(Vec::new());
+    for i in 1..=4 {
+        let flags = Flags::from_info(if i <= 2 { "S" } else { "" });
+        server.deliver(message(i, "s"), flags);
+    }
+    let mut local = Local::new();
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    assert_eq!(local.bodies(), sorted(bodies(4, "s")));
+    (server, local)
+}
+
+fn server_flags(server: &FakeRemote) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = server.folders[0]
+        .messages
+        .values()
+        .map(|m| (subject(&m.body), m.flags.info()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn sync_carries_flags_both_ways_and_merges_conflicts() {
+    let (mut server, mut local) = synced().await;
+    // Server: s1 flagged. Local: s3 read. Both changed s2: the server added \Flagged,
+    // the local side removed \Seen: an addition wins, and so does a removal the other
+    // side did not undo.
+    server.folders[0].messages.get_mut(&1).unwrap().flags = Flags::from_info("FS");
+    server.folders[0].messages.get_mut(&2).unwrap().flags = Flags::from_info("FS");
+    local.set_flags("s 3", "S");
+    local.set_flags("s 2", "");
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    let want = pairs(&[("s 1", "FS"), ("s 2", "F"), ("s 3", "S"), ("s 4", "")]);
+    assert_eq!(server_flags(&server), want);
+    assert_eq!(local.flags(), want);
+}
+
+#[tokio::test]
+async fn sync_moves_new_and_deleted_messages_both_ways() {
+    let (mut server, mut local) = synced().await;
+    server.deliver(message(5, "s"), Flags::default());
+    server.folders[0].messages.remove(&1);
+    local.add("1700000000.up.reader", &message(6, "s"), "S");
+    local.delete("s 4");
+    let r = local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    assert_eq!((r[0].downloaded, r[0].uploaded), (1, 1), "{r:?}");
+    assert_eq!((r[0].deleted_local, r[0].deleted_on_server), (1, 1));
+    assert_eq!(
+        local.flags(),
+        pairs(&[("s 2", "S"), ("s 3", ""), ("s 5", ""), ("s 6", "S")])
+    );
+    assert_eq!(
+        server_flags(&server),
+        pairs(&[
+            ("s 2", "S"),
+            ("s 3", ""),
+            ("s 4", "T"),
+            ("s 5", ""),
+            ("s 6", "S")
+        ])
+    );
+}
+
+#[tokio::test]
+async fn the_guard_stops_a_sync_that_would_empty_a_folder() {
+    let mut server = FakeRemote::imap(bodies(12, "g"));
+    let mut local = Local::new();
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    for i in 1..=12 {
+        local.delete(&format!("g {i}"));
+    }
+    let r = local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    assert!(
+        matches!(r[0].error_code, Some(crate::error::exit::DATA)),
+        "{r:?}"
+    );
+    assert!(server_flags(&server).iter().all(|(_, f)| f.is_empty()));
+    let r = local.sync(&mut server, None).await.unwrap();
+    assert_eq!(r[0].deleted_on_server, 12);
+}
+
+#[tokio::test]
+async fn a_replaced_maildir_is_paired_by_content_and_nothing_is_deleted() {
+    let (mut server, mut local) = synced().await;
+    let root = local.root();
+    std::fs::rename(&root, root.with_extension("old")).unwrap();
+    Folder::open(&root, "").unwrap();
+    // Wide open guard: the identity check alone must prevent the deletions.
+    let r = local
+        .sync(&mut server, Some(MaxDelete::Count(u64::MAX)))
+        .await
+        .unwrap();
+    assert_eq!(r[0].deleted_on_server, 0);
+    assert!(server_flags(&server).iter().all(|(_, f)| !f.contains('T')));
+    assert_eq!(local.bodies(), sorted(bodies(4, "s")), "downloaded again");
+}
+
+/// The changes the crash test applies to a synced pair of sides.
+fn change(server: &mut FakeRemote, local: &Local) {
+    server.deliver(message(5, "s"), Flags::default());
+    server.folders[0].messages.get_mut(&3).unwrap().flags = Flags::from_info("F");
+    local.add("1700000000.up.reader", &message(6, "s"), "S");
+    local.set_flags("s 4", "R");
+    local.delete("s 1");
+}
+
+#[tokio::test]
+async fn sync_survives_a_crash_at_every_step() {
+    // The end state of an uninterrupted run.
+    let (mut server, mut local) = synced().await;
+    change(&mut server, &local);
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    let (want_server, want_local) = (server_flags(&server), local.flags());
+    for n in 1.. {
+        let (mut server, mut local) = synced().await;
+        change(&mut server, &local);
+        unit::crash_at(Some(n));
+        let r = local.sync(&mut server, Some(MaxDelete::DEFAULT)).await;
+        unit::crash_at(None);
+        if !crashed(&r) {
+            eprintln!("sync crash points: {}", n - 1);
+            assert!(n > 5, "the sync has more than {n} durable steps");
+            return;
+        }
+        server.abandon();
+        local
+            .sync(&mut server, Some(MaxDelete::DEFAULT))
+            .await
+            .unwrap();
+        assert_eq!(
+            server_flags(&server),
+            want_server,
+            "server after a crash at step {n}"
+        );
+        assert_eq!(local.flags(), want_local, "local after a crash at step {n}");
+        let again = local
+            .sync(&mut server, Some(MaxDelete::DEFAULT))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again[0].downloaded,
+                again[0].uploaded,
+                again[0].deleted_on_server
+            ),
+            (0, 0, 0),
+            "idempotent after a crash at step {n}"
+        );
+    }
+}
