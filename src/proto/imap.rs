@@ -1,5 +1,5 @@
 //! IMAP client: async-imap for the connection, login and response parsing, behind a
-//! defensive layer (../shared/research/crates.md §3):
+//! defensive layer (each defect with its repro in docs/defects.md, A1-A9):
 //! - every command is sent raw and its tagged status is checked here, because async-imap
 //!   drops the NO/BAD of stream commands (bug A1) and would report "no messages";
 //! - every read has a deadline (async-imap has none);

@@ -1,7 +1,7 @@
 //! POP3 client (RFC 1939, 2449 CAPA/PIPELINING, 2595 STLS, 5034 SASL PLAIN).
 //!
 //! Written in-house: async-pop 1.1.3 does not dot-unstuff, drops the final CRLF, is quadratic
-//! on large messages and spins on a dropped connection (../shared/research/crates.md §4).
+//! on large messages and spins on a dropped connection (docs/defects.md, P1-P5).
 
 use std::collections::{HashSet, VecDeque};
 

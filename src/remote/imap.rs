@@ -83,7 +83,7 @@ impl ImapRemote {
     }
 
     /// Runs `op` on the session; any error discards it (async-imap cannot be trusted after
-    /// one, research §3 A2) and the next call reconnects.
+    /// one, docs/defects.md A2) and the next call reconnects.
     fn check<T>(&mut self, r: Result<T>) -> Result<T> {
         // A NO/BAD is an answer: the session is in sync and stays.
         if r.as_ref()
