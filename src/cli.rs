@@ -6,28 +6,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::output::ColorChoice;
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0   success
-  1   `check`: no new mail
-  2   partial failure: some accounts or folders failed, others succeeded
-  64  usage error (bad command line)
-  65  `sync` stopped a folder to protect mail (it vanished on one side, or the run
-      would delete more than `max_delete`); nothing changed in it
-  69  network or TLS failure (server unreachable, certificate not trusted, timeout)
-  70  internal error (a bug)
-  74  local I/O error (disk full, permissions)
-  75  another mailx run holds the account's lock (try again later)
-  76  protocol error (the server sent something unexpected, or refused a command)
-  77  authentication failed, or no password available
-  78  configuration error (file, line and key are named)";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "mailx",
     version,
     about = "Fetch and sync mail over POP3 and IMAP with local Maildir folders",
-    after_help = EXIT_CODES_HELP,
+    after_help = crate::error::ExitStatus::help_table(),
     propagate_version = true
 )]
 pub struct Cli {

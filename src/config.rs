@@ -203,7 +203,8 @@ fn default_state_dir() -> PathBuf {
 pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
-            "create it (see README, \"Configuration\"), run `mailx account add`, or pass --config FILE".to_string()
+            "create it: README, \"Configuration\", has a complete example (or pass --config FILE)"
+                .to_string()
         } else {
             "check the file's permissions".to_string()
         };

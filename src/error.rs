@@ -3,21 +3,97 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Exit codes (documented in README and `mailx --help`); sysexits(3) where one fits.
+/// The exit statuses, sysexits(3) where one fits: the one definition `mailx --help`, the
+/// man page and README's table come from (a test holds README to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum ExitStatus {
+    Ok = 0,
+    NoNewMail = 1,
+    Partial = 2,
+    Usage = 64,
+    Data = 65,
+    Network = 69,
+    Internal = 70,
+    LocalIo = 74,
+    Locked = 75,
+    Protocol = 76,
+    Auth = 77,
+    Config = 78,
+}
+
+impl ExitStatus {
+    pub const ALL: [ExitStatus; 12] = [
+        ExitStatus::Ok,
+        ExitStatus::NoNewMail,
+        ExitStatus::Partial,
+        ExitStatus::Usage,
+        ExitStatus::Data,
+        ExitStatus::Network,
+        ExitStatus::Internal,
+        ExitStatus::LocalIo,
+        ExitStatus::Locked,
+        ExitStatus::Protocol,
+        ExitStatus::Auth,
+        ExitStatus::Config,
+    ];
+
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitStatus::Ok => "success",
+            ExitStatus::NoNewMail => "`check`: no new mail",
+            ExitStatus::Partial => {
+                "partial failure: some accounts or folders failed, others succeeded"
+            }
+            ExitStatus::Usage => "usage error (bad command line)",
+            ExitStatus::Data => {
+                "`sync` stopped a folder to protect mail (it vanished on one side, or the run would delete more than `max_delete`); nothing changed in it"
+            }
+            ExitStatus::Network => {
+                "network or TLS failure (server unreachable, certificate not trusted, STARTTLS refused, timeout)"
+            }
+            ExitStatus::Internal => "internal error (a bug in mailx)",
+            ExitStatus::LocalIo => "local I/O error (disk full, permissions)",
+            ExitStatus::Locked => "another mailx run holds the account's lock (try again later)",
+            ExitStatus::Protocol => {
+                "protocol error (the server sent something unexpected, or refused a command)"
+            }
+            ExitStatus::Auth => "authentication failed, or no password available",
+            ExitStatus::Config => "configuration error (file, line and key are named)",
+        }
+    }
+
+    /// The table under `mailx --help` and in the man page.
+    pub fn help_table() -> String {
+        let mut out = String::from("Exit codes:\n");
+        for s in Self::ALL {
+            out.push_str(&format!("  {:<3} {}\n", s.code(), s.meaning()));
+        }
+        out.push_str(
+            "With several accounts: 0 if all succeeded, the common code if all failed alike, else 2.",
+        );
+        out
+    }
+}
+
+/// The codes as plain numbers, for arithmetic on them.
 pub mod exit {
-    pub const OK: i32 = 0;
-    /// Some accounts or folders failed, others succeeded.
-    pub const PARTIAL: i32 = 2;
-    pub const USAGE: i32 = 64;
-    /// A folder's state and its mail disagree (e.g. a folder vanished): nothing was done.
-    pub const DATA: i32 = 65;
-    pub const INTERNAL: i32 = 70;
-    pub const LOCAL_IO: i32 = 74;
-    pub const LOCKED: i32 = 75;
-    pub const PROTOCOL: i32 = 76;
-    pub const AUTH: i32 = 77;
-    pub const CONFIG: i32 = 78;
-    pub const NETWORK: i32 = 69;
+    use super::ExitStatus;
+    pub const OK: i32 = ExitStatus::Ok as i32;
+    pub const PARTIAL: i32 = ExitStatus::Partial as i32;
+    pub const USAGE: i32 = ExitStatus::Usage as i32;
+    pub const DATA: i32 = ExitStatus::Data as i32;
+    pub const INTERNAL: i32 = ExitStatus::Internal as i32;
+    pub const LOCAL_IO: i32 = ExitStatus::LocalIo as i32;
+    pub const LOCKED: i32 = ExitStatus::Locked as i32;
+    pub const PROTOCOL: i32 = ExitStatus::Protocol as i32;
+    pub const AUTH: i32 = ExitStatus::Auth as i32;
+    pub const CONFIG: i32 = ExitStatus::Config as i32;
+    pub const NETWORK: i32 = ExitStatus::Network as i32;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,4 +250,31 @@ impl Error {
 
 fn is_disk_full(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExitStatus;
+
+    #[test]
+    fn the_readme_table_is_the_exit_status_type() {
+        let readme = include_str!("../README.md");
+        let table: Vec<&str> = readme
+            .split("## Exit codes")
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .skip_while(|l| !l.starts_with("| code"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        let expected: Vec<String> = ExitStatus::ALL
+            .iter()
+            .map(|s| format!("| {} | {} |", s.code(), s.meaning()))
+            .collect();
+        assert_eq!(
+            table, expected,
+            "README's exit-code table differs from ExitStatus; update README.md"
+        );
+    }
 }

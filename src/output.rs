@@ -83,6 +83,13 @@ impl Printer {
         self.error_text(&e.to_string(), &e.hint());
     }
 
+    /// Something the user should know that is not a failure: `warning:` and no hint.
+    pub fn warning(&self, text: &str) {
+        tracing::warn!(target: "logfile", "{text}");
+        let label = self.paint("warning:", "33");
+        self.stderr(&format!("{label} {text}"));
+    }
+
     pub fn error_text(&self, text: &str, hint: &str) {
         tracing::error!(target: "logfile", "{text}");
         let label = self.paint("error:", "31");

@@ -203,7 +203,13 @@ fn status_matches_the_server_and_warns_about_quota() {
     assert!(text.contains("server:    10 messages"), "{text}");
     assert!(text.contains("KiB of 100.0 KiB ("), "{text}");
     assert!(text.contains("last fetch:"), "{text}");
-    assert!(stderr(&out).contains("nearly full"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("warning: a: server quota"), "{err}");
+    assert!(err.contains("nearly full"), "{err}");
+    assert!(
+        !err.contains("error:") && !err.contains("hint:"),
+        "a warning, not an error: {err}"
+    );
 }
 
 #[test]

@@ -259,7 +259,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
             printer.error(e);
         }
         for w in &warnings {
-            printer.error_text(&format!("{}: warning: {w}", account.name), "");
+            printer.warning(&format!("{}: {w}", account.name));
         }
         let last_fetch = last_run(state.as_ref(), "fetch");
         let last_sync = last_run(state.as_ref(), "sync");
