@@ -9,6 +9,7 @@ use super::{
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
+use crate::engine::deliver;
 use crate::engine::fetch::{self, FolderReport, Settings};
 use crate::error::{Error, Result, exit};
 use crate::output::{Printer, Progress};
@@ -153,7 +154,7 @@ async fn fetch_account(
     let _lock = lock::acquire(state_dir, &account.name)?;
     testhook::hold().await;
     let mut state = State::open(&state_path(state_dir, &account.name))?;
-    fetch::recover(&mut state, &account.maildir)?;
+    deliver::recover(&mut state, &account.maildir)?;
     let settings = Settings {
         maildir: &account.maildir,
         patterns: &account.folders,

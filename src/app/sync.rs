@@ -9,7 +9,8 @@ use super::{
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
-use crate::engine::fetch;
+
+use crate::engine::deliver;
 use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
 use crate::lock;
@@ -216,7 +217,7 @@ async fn sync_account(
     let _lock = lock::acquire(state_dir, &account.name)?;
     let mut state = State::open(&state_path(state_dir, &account.name))?;
     if !opts.dry_run {
-        fetch::recover(&mut state, &account.maildir)?;
+        deliver::recover(&mut state, &account.maildir)?;
     }
     let settings = sync::Settings {
         maildir: &account.maildir,

@@ -8,16 +8,14 @@ use serde::Serialize;
 
 use crate::clock;
 use crate::engine::Observer;
+use crate::engine::deliver::{Delivery, Tally, download_all};
 use crate::engine::plan::{self, Retention};
 use crate::error::{Error, Result};
-use crate::remote::{Downloaded, Fetched, Remote, RemoteFolder, RemoteMessage};
-use crate::state::{FolderState, NewRow, State};
-use crate::store::maildir::{Folder, Staged};
+use crate::remote::{Remote, RemoteFolder};
+use crate::state::{FolderState, State};
+use crate::store::maildir::Folder;
 use crate::store::names;
 use crate::testhook;
-
-pub const BATCH_COUNT: usize = 500;
-pub const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, Default, Serialize)]
 pub struct FolderReport {
@@ -36,38 +34,6 @@ pub struct Settings<'a> {
     pub patterns: &'a [String],
     pub retention: Retention,
     pub keep_requested: bool,
-}
-
-/// Finishes deliveries a crash interrupted: a pending row whose file reached new/ or cur/
-/// is delivered; one whose file did not is forgotten (the server still has the message).
-pub fn recover(state: &mut State, maildir: &Path) -> Result<usize> {
-    let pending = state.pending()?;
-    if pending.is_empty() {
-        return Ok(0);
-    }
-    let mut by_folder: HashMap<String, HashSet<String>> = HashMap::new();
-    let (mut delivered, mut lost) = (Vec::new(), Vec::new());
-    for p in pending {
-        if !by_folder.contains_key(&p.local) {
-            let folder = Folder::open(maildir, &p.local)?;
-            by_folder.insert(p.local.clone(), folder.delivered_names()?);
-        }
-        if by_folder
-            .get(&p.local)
-            .is_some_and(|names| names.contains(&p.file))
-        {
-            delivered.push(p);
-        } else {
-            lost.push(p);
-        }
-    }
-    tracing::info!(
-        "recovered an interrupted run: {} deliveries completed, {} to download again",
-        delivered.len(),
-        lost.len()
-    );
-    state.resolve_pending(&delivered, &lost)?;
-    Ok(delivered.len() + lost.len())
 }
 
 /// Fetches every selected folder; one folder's failure does not stop the others.
@@ -284,18 +250,13 @@ async fn fetch_folder<R: Remote>(
     progress.planned(new.len() as u64, new.iter().map(|m| m.size).sum());
 
     let mut tally = Tally::default();
-    let result = download_all(
-        remote,
-        state,
-        &maildir,
+    let to = Delivery {
+        maildir: &maildir,
         key,
-        &mut fstate,
-        &new,
-        snap.stable_ids,
+        record: snap.stable_ids,
         progress,
-        &mut tally,
-    )
-    .await;
+    };
+    let result = download_all(remote, state, &to, &mut fstate, &new, &mut tally).await;
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
     result?;
@@ -331,210 +292,6 @@ async fn fetch_folder<R: Remote>(
         report.deleted_on_server = to_delete.len() as u64;
     }
     Ok(to_delete.into_iter().map(|(id, _)| id).collect())
-}
-
-/// Messages and bytes delivered, and the messages the server refused to send.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    pub messages: u64,
-    pub bytes: u64,
-    /// (uid, error) of messages the server answered NO for, or sent only in part.
-    pub refused: Vec<(u32, String)>,
-    /// Ids of the messages now in the Maildir.
-    pub delivered: Vec<String>,
-}
-
-impl Tally {
-    /// One line for a folder report, when messages were refused.
-    pub fn refused_summary(&self) -> Option<String> {
-        let (uid, first) = self.refused.first()?;
-        Some(format!(
-            "the server could not send {} message(s), e.g. UID {uid}: {first}; the others were downloaded, these are retried next run",
-            self.refused.len()
-        ))
-    }
-}
-
-/// Downloads `msgs` in batches. When a batch fails on the server's side (refused, or the
-/// server dropped the connection over one message), its messages are retried one by one
-/// in a fresh session, so that one message the server cannot send does not stop the rest.
-#[allow(clippy::too_many_arguments)]
-pub async fn download_all<R: Remote>(
-    remote: &mut R,
-    state: &mut State,
-    maildir: &Folder,
-    key: &str,
-    fstate: &mut FolderState,
-    msgs: &[RemoteMessage],
-    record: bool,
-    progress: &dyn Observer,
-    tally: &mut Tally,
-) -> Result<()> {
-    for batch in plan::batches(msgs, BATCH_COUNT, BATCH_BYTES) {
-        let r = download_batch(
-            remote, state, maildir, key, fstate, batch, record, progress, tally,
-        )
-        .await;
-        let first = match r {
-            Err(e) if server_side(&e) => e,
-            other => {
-                other?;
-                continue;
-            }
-        };
-        tracing::warn!("{key}: {first}; trying the batch's messages one by one");
-        if !matches!(first, Error::Rejected { .. }) {
-            reopen(remote, first).await?;
-        }
-        for one in batch.chunks(1) {
-            let r = download_batch(
-                remote, state, maildir, key, fstate, one, record, progress, tally,
-            )
-            .await;
-            match r {
-                Err(e) if server_side(&e) => {
-                    tally.refused.push((one[0].uid, e.to_string()));
-                    if !matches!(e, Error::Rejected { .. }) {
-                        reopen(remote, e).await?;
-                    }
-                }
-                other => other?,
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A new session after `cause`; if that fails too, `cause` is the error to report.
-async fn reopen<R: Remote>(remote: &mut R, cause: Error) -> Result<()> {
-    remote.reopen().await.map_err(|e| {
-        tracing::debug!("could not continue in a new session: {e}");
-        cause
-    })
-}
-
-/// Failures of one request that a new session may not repeat (local ones are not).
-fn server_side(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Rejected { .. }
-            | Error::Network { .. }
-            | Error::Protocol { .. }
-            | Error::Timeout { .. }
-    )
-}
-
-/// Downloads one batch: write to tmp/ → fsync the batch's files → rows pending → rename
-/// into new/ or cur/ → fsync the directories → rows delivered, with the folder's gap-free
-/// high-water mark.
-#[allow(clippy::too_many_arguments)]
-pub async fn download_batch<R: Remote>(
-    remote: &mut R,
-    state: &mut State,
-    maildir: &Folder,
-    key: &str,
-    fstate: &mut FolderState,
-    batch: &[RemoteMessage],
-    record: bool,
-    progress: &dyn Observer,
-    tally: &mut Tally,
-) -> Result<()> {
-    let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
-    let result = remote
-        .download(batch, &mut |fetched: Fetched| {
-            let d = match fetched {
-                Fetched::Whole(d) => d,
-                Fetched::Refused { id, uid, reason } => {
-                    tracing::warn!("{key}: message {id}: {reason}; not stored, retried next run");
-                    tally.refused.push((uid, reason));
-                    return Ok(());
-                }
-            };
-            let fp = plan::fingerprint(&d.body);
-            let s = maildir.stage(&d.body)?;
-            progress.stored(d.body.len() as u64);
-            // The body is on disk; keep only the metadata.
-            let d = Downloaded {
-                body: Vec::new(),
-                ..d
-            };
-            staged.push((d, s, fp));
-            Ok(())
-        })
-        .await;
-    let result = result.and_then(|()| maildir.sync_staged(staged.iter_mut().map(|(_, s, _)| s)));
-    if let Err(e) = result {
-        for (_, s, _) in staged {
-            maildir.discard(s);
-        }
-        return Err(e);
-    }
-    testhook::step("sync staged")?;
-    let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
-    let missing: Vec<&RemoteMessage> = batch
-        .iter()
-        .filter(|m| !received.contains(m.id.as_str()))
-        .collect();
-
-    let requested: HashMap<&str, &RemoteMessage> =
-        batch.iter().map(|m| (m.id.as_str(), m)).collect();
-    let rows: Vec<NewRow> = staged
-        .iter()
-        .map(|(d, s, fp)| {
-            let listed = requested.get(d.id.as_str());
-            NewRow {
-                id: d.id.clone(),
-                uid: listed.map(|m| m.uid).unwrap_or(0),
-                file: s.unique.clone(),
-                size: listed.map(|m| m.size).unwrap_or(s.size),
-                fingerprint: *fp,
-                flags: d.flags,
-            }
-        })
-        .collect();
-    let now = clock::now();
-    if record {
-        state.record_pending(key, &rows, now)?;
-        testhook::step("record pending")?;
-    }
-    for (d, s, _) in &staged {
-        maildir.deliver(s, d.flags, d.internal_date)?;
-        tally.messages += 1;
-        tally.bytes += s.size;
-        tally.delivered.push(d.id.clone());
-        testhook::step("deliver")?;
-    }
-    maildir.sync_dirs()?;
-    // Advance the high-water mark only past a gap-free prefix of what was requested, and
-    // never past a message the server refused earlier in this run.
-    let before = fstate.last_uid;
-    if let Some(first_missing) = missing.iter().map(|m| m.uid).min() {
-        fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
-    } else if let Some(max) = batch.iter().map(|m| m.uid).max() {
-        fstate.last_uid = fstate.last_uid.max(max);
-    }
-    if let Some(refused) = tally
-        .refused
-        .iter()
-        .map(|(u, _)| *u)
-        .filter(|u| *u > before)
-        .min()
-    {
-        fstate.last_uid = fstate.last_uid.min(refused - 1).max(before);
-    }
-    if record {
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let folder_state = (fstate.uidvalidity.is_some()).then_some(&*fstate);
-        state.mark_delivered(key, &ids, folder_state)?;
-        testhook::step("commit delivered")?;
-    }
-    if !missing.is_empty() {
-        tracing::warn!(
-            "{key}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
-            missing.len()
-        );
-    }
-    Ok(())
 }
 
 /// (uid, (size, header fingerprint)) of the open folder's messages with UID >= `from`:

@@ -3,6 +3,7 @@
 //! them against a `Remote`, the Maildir and the state.
 
 pub mod check;
+pub mod deliver;
 pub mod fetch;
 pub mod plan;
 pub mod sync;

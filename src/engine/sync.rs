@@ -13,7 +13,8 @@ use crate::clock;
 use crate::config::{Create, MaxDelete};
 use crate::domain::Flags;
 use crate::engine::Observer;
-use crate::engine::fetch::{self, Tally};
+use crate::engine::deliver::{Delivery, Tally, download_all};
+use crate::engine::fetch;
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
 use crate::error::{Error, Result, exit};
@@ -80,6 +81,21 @@ impl SyncReport {
 struct Sides {
     remote: Option<RemoteFolder>,
     local: Option<String>,
+    /// The state knows the server folder / the local folder: one of them vanishing is
+    /// then news, not a folder that was never there.
+    known_remote: bool,
+    known_local: bool,
+    /// The server name the state has for this local folder (for `--reconcile`).
+    recorded_as: Option<String>,
+}
+
+/// What one folder's apply works from: both sides as listed, and the pairs between them.
+struct Snapshot<'a> {
+    rf: &'a RemoteFolder,
+    maildir: &'a Folder,
+    listing: &'a SyncListing,
+    pairs: &'a [Pair],
+    local_msgs: &'a HashMap<String, LocalMessage>,
 }
 
 /// Syncs every selected folder; one folder's failure does not stop the others.
@@ -161,25 +177,25 @@ pub async fn sync_folders<R: Remote>(
         }
     }
     let known = state.folders()?;
-    let known_locals: HashSet<&str> = known.values().map(String::as_str).collect();
+    for (path, sides) in folders.iter_mut() {
+        sides.known_remote = sides
+            .remote
+            .as_ref()
+            .is_some_and(|r| known.contains_key(&r.server_name));
+        let local = sides.local.clone().or_else(|| names::maildir_name(path));
+        sides.recorded_as = known
+            .iter()
+            .find(|(_, l)| Some(*l) == local.as_ref())
+            .map(|(r, _)| r.clone());
+        sides.known_local = sides.recorded_as.is_some();
+    }
 
     for (path, sides) in &folders {
         let mut report = SyncReport {
             name: names::display_name(path),
             ..Default::default()
         };
-        let result = sync_one(
-            remote,
-            state,
-            settings,
-            path,
-            sides,
-            &known,
-            &known_locals,
-            progress,
-            &mut report,
-        )
-        .await;
+        let result = sync_one(remote, state, settings, path, sides, progress, &mut report).await;
         match result {
             // A bug (or an injected crash) stops the account where it happened.
             Err(e @ Error::Internal(_)) => return Err(e),
@@ -191,15 +207,12 @@ pub async fn sync_folders<R: Remote>(
     Ok(reports)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn sync_one<R: Remote>(
     remote: &mut R,
     state: &mut State,
     settings: &Settings<'_>,
     path: &[String],
     sides: &Sides,
-    known: &HashMap<String, String>,
-    known_locals: &HashSet<&str>,
     progress: &dyn Observer,
     report: &mut SyncReport,
 ) -> Result<()> {
@@ -221,7 +234,7 @@ async fn sync_one<R: Remote>(
     let remote_folder = match (&sides.remote, &sides.local) {
         (Some(r), Some(_)) => r.clone(),
         (Some(r), None) => {
-            if known.contains_key(&r.server_name) && !settings.reconcile {
+            if sides.known_remote && !settings.reconcile {
                 return Err(guard(
                     format!(
                         "the local folder {local:?} is gone; mailx will not delete its messages on the server"
@@ -240,7 +253,7 @@ async fn sync_one<R: Remote>(
             r.clone()
         }
         (None, Some(_)) => {
-            if known_locals.contains(local.as_str()) && !settings.reconcile {
+            if sides.known_local && !settings.reconcile {
                 return Err(guard(
                     "the folder is gone from the server; mailx will not delete the local copy"
                         .into(),
@@ -270,12 +283,8 @@ async fn sync_one<R: Remote>(
     };
     if settings.reconcile && !settings.dry_run {
         state.forget_folder(&remote_folder.server_name)?;
-        if let Some(old) = known
-            .iter()
-            .find(|(_, l)| l.as_str() == local)
-            .map(|(r, _)| r.clone())
-        {
-            state.forget_folder(&old)?;
+        if let Some(old) = &sides.recorded_as {
+            state.forget_folder(old)?;
         }
     }
     if report.created == Some("local") && settings.dry_run {
@@ -406,20 +415,14 @@ async fn sync_folder<R: Remote>(
         return guard;
     }
     guard?;
-    apply(
-        remote,
-        state,
+    let snap = Snapshot {
         rf,
-        &maildir,
-        &mut fstate,
-        &listing,
-        &plan,
-        &pairs,
-        &local_msgs,
-        progress,
-        report,
-    )
-    .await
+        maildir: &maildir,
+        listing: &listing,
+        pairs: &pairs,
+        local_msgs: &local_msgs,
+    };
+    apply(remote, state, &snap, &mut fstate, &plan, progress, report).await
 }
 
 /// Server folders by the local folder each would be stored in: those alone in theirs, and
@@ -676,20 +679,22 @@ async fn find_uploaded<R: Remote>(
         .collect())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn apply<R: Remote>(
     remote: &mut R,
     state: &mut State,
-    rf: &RemoteFolder,
-    maildir: &Folder,
+    snap: &Snapshot<'_>,
     fstate: &mut FolderState,
-    listing: &SyncListing,
     plan: &FolderPlan,
-    pairs: &[Pair],
-    local_msgs: &HashMap<String, LocalMessage>,
     progress: &dyn Observer,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let Snapshot {
+        rf,
+        maildir,
+        listing,
+        pairs,
+        local_msgs,
+    } = *snap;
     let key = rf.server_name.as_str();
     // 1. Downloads, recorded batch by batch.
     progress.planned(
@@ -697,18 +702,13 @@ async fn apply<R: Remote>(
         plan.download.iter().map(|m| m.size).sum(),
     );
     let mut tally = Tally::default();
-    let result = fetch::download_all(
-        remote,
-        state,
+    let to = Delivery {
         maildir,
         key,
-        fstate,
-        &plan.download,
-        true,
+        record: true,
         progress,
-        &mut tally,
-    )
-    .await;
+    };
+    let result = download_all(remote, state, &to, fstate, &plan.download, &mut tally).await;
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
     result?;
@@ -720,17 +720,7 @@ async fn apply<R: Remote>(
         .collect();
 
     // 2. Uploads, each recorded before and after its APPEND.
-    upload(
-        remote,
-        state,
-        rf,
-        listing,
-        plan,
-        local_msgs,
-        report,
-        &mut failures,
-    )
-    .await?;
+    upload(remote, state, snap, plan, report, &mut failures).await?;
 
     // 3. Server flags, grouped into as few STOREs as possible.
     let mut groups: BTreeMap<(String, String), (Flags, Flags, Vec<u32>)> = BTreeMap::new();
@@ -832,17 +822,20 @@ async fn apply<R: Remote>(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn upload<R: Remote>(
     remote: &mut R,
     state: &mut State,
-    rf: &RemoteFolder,
-    listing: &SyncListing,
+    snap: &Snapshot<'_>,
     plan: &FolderPlan,
-    local_msgs: &HashMap<String, LocalMessage>,
     report: &mut SyncReport,
     failures: &mut Vec<String>,
 ) -> Result<()> {
+    let Snapshot {
+        rf,
+        listing,
+        local_msgs,
+        ..
+    } = *snap;
     let key = rf.server_name.as_str();
     let floor = listing.uidnext.unwrap_or(1);
     let mut unresolved: Vec<(PendingUpload, Flags)> = Vec::new();

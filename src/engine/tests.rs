@@ -63,7 +63,7 @@ impl Local {
         retention: Retention,
     ) -> Result<Vec<FolderReport>> {
         let root = self.root();
-        fetch::recover(&mut self.state, &root)?;
+        super::deliver::recover(&mut self.state, &root)?;
         let patterns = ["INBOX".to_string()];
         let settings = Settings {
             maildir: &root,
@@ -83,7 +83,7 @@ impl Local {
         max_delete: Option<MaxDelete>,
     ) -> Result<Vec<SyncReport>> {
         let root = self.root();
-        fetch::recover(&mut self.state, &root)?;
+        super::deliver::recover(&mut self.state, &root)?;
         let patterns = ["*".to_string()];
         let settings = sync::Settings {
             maildir: &root,
