@@ -1,4 +1,3 @@
-#![forbid(unsafe_code)]
 //! mailx: maps a command's outcome to an exit code; all work is in `app`.
 
 mod app;
@@ -42,7 +41,10 @@ fn main() {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::early_error(
+                &format!("cannot start the async runtime: {e}"),
+                Some("this is a problem of the system (threads, memory); try again"),
+            );
             std::process::exit(error::exit::INTERNAL);
         }
     };

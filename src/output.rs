@@ -1,4 +1,6 @@
-//! All terminal output: data on stdout, everything else on stderr (uv's `Printer`).
+//! All terminal output: data on stdout, everything else on stderr (uv's `Printer`). The
+//! one module allowed to print (the crate denies `print_stdout`/`print_stderr` elsewhere).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -13,6 +15,15 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// A message for stderr before a `Printer` exists (the runtime or the log would not
+/// start) or when none can be reached (the crash hook of the tests).
+pub fn early_error(text: &str, hint: Option<&str>) {
+    match hint {
+        Some(h) => eprintln!("error: {text}\n  hint: {h}"),
+        None => eprintln!("{text}"),
+    }
 }
 
 pub struct Printer {

@@ -39,7 +39,10 @@ pub fn step(what: &str) -> crate::error::Result<()> {
     if let Some(limit) = crash_after() {
         let n = STEPS.fetch_add(1, Ordering::SeqCst) + 1;
         if n >= limit {
-            eprintln!("mailx: test hook: crashing after step {n} ({what})");
+            crate::output::early_error(
+                &format!("mailx: test hook: crashing after step {n} ({what})"),
+                None,
+            );
             std::process::abort();
         }
     }

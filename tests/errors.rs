@@ -1,4 +1,6 @@
 //! Bad input gets a clear error and the documented exit code, and changes nothing.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

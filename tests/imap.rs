@@ -1,4 +1,6 @@
 //! IMAP fetch against a real Dovecot, in both namespace layouts.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

@@ -1,6 +1,8 @@
 //! The network dropping in the middle of a run, at many points: the run fails with a
 //! clear error (or completes), and the next run over a good connection ends with every
 //! message exactly once and nothing lost on the server.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

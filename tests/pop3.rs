@@ -1,4 +1,6 @@
 //! POP3 fetch against a real Dovecot.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

@@ -2,6 +2,8 @@
 //! replaced or restored Maildir, another account's state, a replaced folder, files renamed
 //! by a mail reader mid-run), the mass-deletion guard, a full disk, one refused message,
 //! and no password in any output or file.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

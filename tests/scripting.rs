@@ -1,6 +1,8 @@
 //! The unattended contract against a real Dovecot: `check` exit codes and JSON, `status`
 //! figures (with a quota), overlapping runs, `--log-file`, and `watch` (IDLE, hook,
 //! reconnect, SIGTERM).
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod common;
 use common::*;

@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> i32 {
         cli.global.verbose,
         cli.global.log_file.as_deref(),
     ) {
-        eprintln!("error: {e}\n  hint: {}", e.hint());
+        crate::output::early_error(&e.to_string(), Some(&e.hint()));
         return e.exit_code();
     }
     let printer = Printer::new(

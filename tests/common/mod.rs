@@ -1,5 +1,7 @@
 //! Test harness: a private Dovecot per test (temp dir, loopback, ephemeral ports,
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 #![allow(dead_code)]
 
 pub mod fake_pop3;
