@@ -13,10 +13,10 @@ use super::{combine, load_config, logout, pick};
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 use crate::domain::IdleEvent;
+use crate::domain::names;
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
 use crate::remote::{Remote, connect};
-use crate::store::names;
 use crate::testhook;
 
 /// Renew IDLE well before the 30 minutes after which servers may drop it (RFC 2177).

@@ -6,12 +6,13 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::domain::names;
 use crate::engine::fetch::{missing_folder, select_folders};
 use crate::engine::plan;
 use crate::error::Result;
 use crate::remote::{Remote, RemoteFolder};
 use crate::state::State;
-use crate::store::{maildir, names};
+use crate::store::maildir;
 
 #[derive(Debug, Default, Serialize)]
 pub struct CheckReport {

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::clock;
+use crate::domain::names;
 use crate::engine::Observer;
 use crate::engine::deliver::{Delivery, Tally, download_all};
 use crate::engine::plan::{self, Retention};
@@ -14,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::remote::{Remote, RemoteFolder};
 use crate::state::{FolderState, State};
 use crate::store::maildir::Folder;
-use crate::store::names;
 use crate::testhook;
 
 #[derive(Debug, Default, Serialize)]

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::clock;
 use crate::config::{Create, MaxDelete};
 use crate::domain::Flags;
+use crate::domain::names;
 use crate::engine::Observer;
 use crate::engine::deliver::{Delivery, Tally, download_all};
 use crate::engine::fetch;
@@ -21,7 +22,6 @@ use crate::error::{Error, Result, exit};
 use crate::remote::{Baseline, Remote, RemoteFolder, RemoteMessage, SyncListing};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
 use crate::store::maildir::{self, Folder, LocalMessage};
-use crate::store::names;
 use crate::testhook;
 use crate::units::human_bytes;
 

@@ -1,6 +1,7 @@
 //! IMAP behind the `Remote` seam, reconnecting after any error.
 
 use crate::config::{FolderPrefix, TlsMode};
+use crate::domain::names;
 use crate::domain::{Flags, IdleEvent};
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
@@ -11,7 +12,6 @@ use crate::remote::{
     RemoteFolder, RemoteMessage, SyncListing,
 };
 use crate::secret::Password;
-use crate::store::names;
 
 /// What it takes to (re)connect.
 pub struct Login {

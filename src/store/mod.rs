@@ -1,5 +1,4 @@
-//! Local storage: Maildir++ folders and the mapping of server names onto them.
+//! Local storage: Maildir++ folders, delivered durably.
 
 pub mod durability;
 pub mod maildir;
-pub mod names;

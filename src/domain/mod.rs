@@ -1,5 +1,8 @@
 //! Neutral domain types shared by the protocols, the store and the state: what a
-//! message's flags are, independent of how IMAP names them or Maildir spells them.
+//! message's flags are, independent of how IMAP names them or Maildir spells them, and
+//! folder paths with their mapping between server names and Maildir++ names.
+
+pub mod names;
 
 /// IMAP system flags as Maildir info letters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
