@@ -602,12 +602,16 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__man)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --dir --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

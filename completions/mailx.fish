@@ -42,7 +42,7 @@ complete -c mailx -n "__fish_mailx_needs_command" -f -a "status" -d 'Server and 
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "account" -d 'Show and test configured accounts'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c mailx -n "__fish_mailx_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "man" -d 'Print the man page (roff), or write every page into a directory'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l color -d 'When to color error messages' -r -f -a "auto\t''
@@ -168,6 +168,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand completions" -s v -l verbose
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand man" -l dir -d 'Write mailx.1, one mailx-COMMAND.1 per command and mailx.toml.5 into DIR' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand man" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''
@@ -186,7 +187,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_su
 complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "account" -d 'Show and test configured accounts'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "man" -d 'Print the man page (roff), or write every page into a directory'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List configured accounts'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account\'s settings (never its password)'

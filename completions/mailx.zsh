@@ -267,6 +267,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
+'--dir=[Write mailx.1, one mailx-COMMAND.1 per command and mailx.toml.5 into DIR]:DIR:_files' \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
@@ -373,7 +374,7 @@ _mailx_commands() {
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
-'man:Print the man page (roff)' \
+'man:Print the man page (roff), or write every page into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mailx commands' commands "$@"
@@ -458,7 +459,7 @@ _mailx__subcmd__help_commands() {
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'account:Show and test configured accounts' \
 'completions:Print a shell completion script' \
-'man:Print the man page (roff)' \
+'man:Print the man page (roff), or write every page into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mailx help commands' commands "$@"

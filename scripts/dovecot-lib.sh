@@ -12,6 +12,7 @@ ensure_packages() {
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev pkg-config)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
+  command -v groff >/dev/null 2>&1 || need+=(groff-base)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq

@@ -31,6 +31,123 @@ pub enum TlsMode {
     None,
 }
 
+/// One documented key: the table `mailx.toml(5)` is generated from; a test fails when the
+/// parser accepts a key that is not here.
+pub struct KeyDoc {
+    pub key: &'static str,
+    /// Type and default, as written in the file.
+    pub value: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Keys at the top of the file.
+pub const TOP_KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        key: "state_dir",
+        value: "path; default $XDG_STATE_HOME/mailx",
+        meaning: "where each account's sync state and lock live",
+    },
+    KeyDoc {
+        key: "accounts",
+        value: "tables [accounts.NAME]",
+        meaning: "one table per account; NAME may hold letters, digits, '-', '_', '.', '@'",
+    },
+];
+
+/// Keys of an `[accounts.NAME]` table.
+pub const ACCOUNT_KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        key: "protocol",
+        value: "\"imap\" | \"pop3\" (required)",
+        meaning: "how to talk to the server",
+    },
+    KeyDoc {
+        key: "host",
+        value: "string (required)",
+        meaning: "the server's name or address",
+    },
+    KeyDoc {
+        key: "port",
+        value: "integer; default 993/143 (IMAP), 995/110 (POP3) by tls",
+        meaning: "the server's port",
+    },
+    KeyDoc {
+        key: "tls",
+        value: "\"implicit\" (default) | \"starttls\" | \"none\"",
+        meaning: "TLS from the first byte, an upgrade that fails rather than continue unencrypted, or none (needs allow_plaintext)",
+    },
+    KeyDoc {
+        key: "allow_plaintext",
+        value: "boolean; default false",
+        meaning: "must be true for tls = \"none\": the password then travels unencrypted",
+    },
+    KeyDoc {
+        key: "ca_file",
+        value: "path",
+        meaning: "a PEM certificate trusted in addition to the system's (self-signed servers); certificates are always verified",
+    },
+    KeyDoc {
+        key: "user",
+        value: "string (required)",
+        meaning: "the login name",
+    },
+    KeyDoc {
+        key: "password_command",
+        value: "string",
+        meaning: "run with sh -c; the first line of its output is the password",
+    },
+    KeyDoc {
+        key: "password_env",
+        value: "string",
+        meaning: "the name of an environment variable holding the password; without either key: the OS keyring (service mailx, user = account name), then a prompt on a terminal",
+    },
+    KeyDoc {
+        key: "maildir",
+        value: "path (required)",
+        meaning: "the account's Maildir++ root (INBOX is the root itself); not shared with, nor inside, another account's",
+    },
+    KeyDoc {
+        key: "keep",
+        value: "boolean; default true",
+        meaning: "leave fetched mail on the server; false deletes it once stored",
+    },
+    KeyDoc {
+        key: "delete_after_days",
+        value: "integer >= 1, with keep = true",
+        meaning: "delete from the server this many days after mailx first downloaded a message",
+    },
+    KeyDoc {
+        key: "folders",
+        value: "list of names or patterns; default [\"INBOX\"] (IMAP)",
+        meaning: "which folders to fetch or sync; * matches anything, % one level; server form (INBOX.Sent) or plain (Sent)",
+    },
+    KeyDoc {
+        key: "folder_prefix",
+        value: "\"auto\" (default) or a prefix such as \"INBOX.\" (IMAP)",
+        meaning: "where personal folders live on the server; auto asks the server (NAMESPACE)",
+    },
+    KeyDoc {
+        key: "expunge",
+        value: "boolean; default false (IMAP, sync)",
+        meaning: "expunge messages deleted on either side from both; false only flags them \\Deleted",
+    },
+    KeyDoc {
+        key: "create",
+        value: "\"both\" (default) | \"local\" | \"remote\" | \"none\" (IMAP, sync)",
+        meaning: "on which side folders that exist on one side only are created",
+    },
+    KeyDoc {
+        key: "max_delete",
+        value: "count (200) or share (\"50%\", default) (IMAP, sync)",
+        meaning: "the most one sync may delete in a folder before that folder stops (exit 65); the share never stops for 10 or fewer",
+    },
+    KeyDoc {
+        key: "watch",
+        value: "list of folder names; default [\"INBOX\"] (IMAP)",
+        meaning: "folders mailx watch keeps under IDLE, one connection each",
+    },
+];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -231,7 +348,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
             path: path.to_path_buf(),
             line,
             message: format!("{}{key}", e.message().trim_end()),
-            hint: "fix that line; valid keys are listed in README, \"Configuration\"".into(),
+            hint: "fix that line; every valid key is described in mailx.toml(5) (man/mailx.toml.5)"
+                .into(),
         }
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
@@ -646,6 +764,50 @@ maildir = "Mail/home"
         let (_, msg) = config_error(&two("Mail", "Mail/sub/../x"));
         assert!(msg.contains("inside") || msg.contains("around"), "{msg}");
         assert!(parse_str(&two("Mail/a", "Mail/ab")).is_ok());
+    }
+
+    /// The names a "unknown field" error says the parser expects.
+    fn accepted_keys(text: &str) -> Vec<String> {
+        let Err(Error::Config { message, .. }) = parse_str(text) else {
+            panic!("expected an unknown-field error");
+        };
+        let list = message.split("expected one of").nth(1).unwrap_or(&message);
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|k| *k != "no_such_key")
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_accepted_key_is_documented() {
+        let documented = |keys: &[KeyDoc]| {
+            let mut v: Vec<String> = keys.iter().map(|k| k.key.to_string()).collect();
+            v.sort();
+            v
+        };
+        let mut account = accepted_keys(&format!("{GOOD}no_such_key = 1\n"));
+        account.sort();
+        assert_eq!(
+            account,
+            documented(ACCOUNT_KEYS),
+            "mailx.toml(5) and the parser differ"
+        );
+        let mut top = accepted_keys("no_such_key = 1\n");
+        top.sort();
+        assert_eq!(top, documented(TOP_KEYS));
+    }
+
+    #[test]
+    fn the_sample_config_parses() {
+        let c = parse(
+            Path::new("/home/me/.config/mailx/config.toml"),
+            include_str!("../docs/config.sample.toml"),
+        )
+        .unwrap();
+        let protocols: Vec<Protocol> = c.accounts.values().map(|a| a.protocol).collect();
+        assert!(protocols.contains(&Protocol::Imap) && protocols.contains(&Protocol::Pop3));
     }
 
     #[test]

@@ -41,10 +41,11 @@ pub async fn run(cli: Cli) -> i32 {
             clap_complete::generate(*shell, &mut cmd, "mailx", &mut std::io::stdout());
             Ok(exit::OK)
         }
-        Command::Man => match crate::manpage::render(&mut std::io::stdout()) {
+        Command::Man { dir: None } => match crate::manpage::render(&mut std::io::stdout()) {
             Ok(()) => Ok(exit::OK),
             Err(e) => Err(Error::io("<stdout>", e)),
         },
+        Command::Man { dir: Some(dir) } => crate::manpage::write_all(dir).map(|()| exit::OK),
         Command::Fetch { accounts } => fetch::fetch(&cli.global, &printer, accounts).await,
         Command::Sync {
             accounts,

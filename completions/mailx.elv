@@ -1,0 +1,274 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mailx] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mailx'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mailx'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand fetch 'Download new mail from all (or the named) accounts into their Maildirs'
+            cand sync 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
+            cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
+            cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
+            cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+            cand account 'Show and test configured accounts'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), or write every page into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;fetch'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;sync'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --dry-run 'Print what would be done, change nothing (server and local)'
+            cand --reconcile 'Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes'
+            cand --allow-deletes 'Let this run delete more than `max_delete` allows (by default a folder stops when a run would delete more than half of its messages, and more than 10)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;check'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;status'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;watch'= {
+            cand --exec 'Command run through `sh -c` after new mail was stored'
+            cand --poll 'Seconds between polls of POP3 accounts (and of IMAP servers without IDLE)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --sync 'Sync the folder instead of fetching it (IMAP accounts)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List configured accounts'
+            cand show 'Show one account''s settings (never its password)'
+            cand test 'Connect and log in, changing nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;account;list'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account;show'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account;test'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account;help'= {
+            cand list 'List configured accounts'
+            cand show 'Show one account''s settings (never its password)'
+            cand test 'Connect and log in, changing nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;account;help;list'= {
+        }
+        &'mailx;account;help;show'= {
+        }
+        &'mailx;account;help;test'= {
+        }
+        &'mailx;account;help;help'= {
+        }
+        &'mailx;completions'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;man'= {
+            cand --dir 'Write mailx.1, one mailx-COMMAND.1 per command and mailx.toml.5 into DIR'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;help'= {
+            cand fetch 'Download new mail from all (or the named) accounts into their Maildirs'
+            cand sync 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
+            cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
+            cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
+            cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+            cand account 'Show and test configured accounts'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), or write every page into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;help;fetch'= {
+        }
+        &'mailx;help;sync'= {
+        }
+        &'mailx;help;check'= {
+        }
+        &'mailx;help;status'= {
+        }
+        &'mailx;help;watch'= {
+        }
+        &'mailx;help;account'= {
+            cand list 'List configured accounts'
+            cand show 'Show one account''s settings (never its password)'
+            cand test 'Connect and log in, changing nothing'
+        }
+        &'mailx;help;account;list'= {
+        }
+        &'mailx;help;account;show'= {
+        }
+        &'mailx;help;account;test'= {
+        }
+        &'mailx;help;completions'= {
+        }
+        &'mailx;help;man'= {
+        }
+        &'mailx;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
