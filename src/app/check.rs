@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{account_code, combine, errors_json, load_config, logout, pick, state_path};
+use super::{
+    account_code, combine, errors_json, load_config, logout, pick, print_failures, state_path,
+};
 use crate::cli::Global;
 use crate::clock;
 use crate::config::{Account, Protocol};
@@ -35,8 +37,10 @@ impl CheckRun {
     }
 
     fn failed(&self) -> i32 {
-        let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
-        account_code(self.error.as_ref(), &codes)
+        account_code(
+            self.error.as_ref(),
+            self.folders.iter().map(|f| f.error.as_ref()),
+        )
     }
 }
 
@@ -83,14 +87,13 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
     let mut errors = Vec::new();
     let mut new_total = 0;
     for run in &runs {
-        for f in &run.folders {
-            if let Some(e) = &f.error {
-                printer.error_text(
-                    &format!("{}: {}: {e}", run.account, f.name),
-                    "the other folders were checked",
-                );
-            }
-        }
+        print_failures(
+            printer,
+            &run.account,
+            run.folders
+                .iter()
+                .map(|f| (f.name.as_str(), f.error.as_ref())),
+        );
         if let Some(e) = &run.error {
             printer.error(e);
         }
@@ -252,8 +255,10 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
                 quota_words(used, limit)
             ));
         }
-        let folder_codes: Vec<Option<i32>> = run.folders.iter().map(|f| f.error_code).collect();
-        let code = account_code(run.error.as_ref(), &folder_codes);
+        let code = account_code(
+            run.error.as_ref(),
+            run.folders.iter().map(|f| f.error.as_ref()),
+        );
         codes.push(code);
         if let Some(e) = &run.error {
             printer.error(e);
@@ -343,7 +348,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
                     human_bytes(f.local_bytes),
                     f.error
                         .as_ref()
-                        .map(|e| format!("  ({e})"))
+                        .map(|e| format!("  ({})", e.message))
                         .unwrap_or_default()
                 ));
             }

@@ -5,7 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, pick, record_outcome, retention, state_path,
+    account_code, combine, errors_json, load_config, pick, print_failures, record_outcome,
+    retention, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -32,8 +33,10 @@ impl AccountRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
-        account_code(self.error.as_ref(), &codes)
+        account_code(
+            self.error.as_ref(),
+            self.folders.iter().map(|f| f.error.as_ref()),
+        )
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -95,14 +98,13 @@ pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) 
 
 /// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
 pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
-    for f in &run.folders {
-        if let Some(e) = &f.error {
-            printer.error_text(
-                &format!("{}: {}: {e}", run.account, f.name),
-                "the other folders were fetched; rerun after fixing this one",
-            );
-        }
-    }
+    print_failures(
+        printer,
+        &run.account,
+        run.folders
+            .iter()
+            .map(|f| (f.name.as_str(), f.error.as_ref())),
+    );
     if let Some(e) = &run.error {
         printer.error(e);
     }

@@ -5,7 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, record_outcome, state_path,
+    account_code, combine, errors_json, load_config, logout, pick, print_failures, record_outcome,
+    state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -38,8 +39,10 @@ impl SyncRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        let codes: Vec<Option<i32>> = self.folders.iter().map(|f| f.error_code).collect();
-        account_code(self.error.as_ref(), &codes)
+        account_code(
+            self.error.as_ref(),
+            self.folders.iter().map(|f| f.error.as_ref()),
+        )
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -147,14 +150,13 @@ pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
     if run.error.is_none() {
         tracing::info!(target: "logfile", "{}", run.summary());
     }
-    for f in &run.folders {
-        if let Some(e) = &f.error {
-            let hint = f.hint.clone().unwrap_or_else(|| {
-                "the other folders were synced; rerun after fixing this one".into()
-            });
-            printer.error_text(&format!("{}: {}: {e}", run.account, f.name), &hint);
-        }
-    }
+    print_failures(
+        printer,
+        &run.account,
+        run.folders
+            .iter()
+            .map(|f| (f.name.as_str(), f.error.as_ref())),
+    );
     if let Some(e) = &run.error {
         printer.error(e);
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::domain::names;
-use crate::engine::fetch::{missing_folder, select_folders};
 use crate::engine::plan;
+use crate::engine::{Failure, folders};
 use crate::error::Result;
 use crate::remote::{Remote, RemoteFolder};
 use crate::state::State;
@@ -25,9 +25,7 @@ pub struct CheckReport {
     /// The server renumbered the folder since the last run: `new` is an estimate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub renumbered: bool,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub error_code: Option<i32>,
+    pub error: Option<Failure>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -39,21 +37,23 @@ pub struct FolderUsage {
     /// The same folder in the Maildir.
     pub local_messages: u64,
     pub local_bytes: u64,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub error_code: Option<i32>,
+    pub error: Option<Failure>,
 }
 
-async fn selected_folders<R: Remote>(
+/// The selected folders, and a report for each pattern or folder that cannot be taken.
+async fn selection<R: Remote, T: Default>(
     remote: &mut R,
     patterns: &[String],
-) -> Result<(Vec<RemoteFolder>, Vec<String>)> {
-    let listed = remote.folders().await?;
-    let patterns: Vec<String> = patterns
+    report: impl Fn(String, Failure) -> T,
+) -> Result<(Vec<(RemoteFolder, String)>, Vec<T>)> {
+    let s = folders::select(remote, patterns).await?;
+    let failed = s
+        .unmatched
         .iter()
-        .map(|p| remote.normalize_pattern(p))
+        .map(|p| report(p.clone(), folders::unmatched(p, "on the server")))
+        .chain(s.failures.into_iter().map(|(name, f)| report(name, f)))
         .collect();
-    Ok(select_folders(listed, &patterns))
+    Ok((s.folders, failed))
 }
 
 /// New, unseen and total messages per selected folder. A folder whose UIDNEXT shows
@@ -63,27 +63,19 @@ pub async fn check_folders<R: Remote>(
     state: Option<&State>,
     patterns: &[String],
 ) -> Result<Vec<CheckReport>> {
-    let (selected, missing) = selected_folders(remote, patterns).await?;
-    let mut reports: Vec<CheckReport> = missing
-        .iter()
-        .map(|p| {
-            let e = missing_folder(p);
-            CheckReport {
-                name: p.clone(),
-                error: Some(e.to_string()),
-                error_code: Some(e.exit_code()),
-                ..Default::default()
-            }
-        })
-        .collect();
-    for folder in selected {
+    let (selected, mut reports) = selection(remote, patterns, |name, f| CheckReport {
+        name,
+        error: Some(f),
+        ..Default::default()
+    })
+    .await?;
+    for (folder, _) in selected {
         let mut report = CheckReport {
             name: names::display_name(&folder.path),
             ..Default::default()
         };
         if let Err(e) = check_folder(remote, state, &folder, &mut report).await {
-            report.error_code = Some(e.exit_code());
-            report.error = Some(e.to_string());
+            report.error = Some(Failure::from(&e));
         }
         reports.push(report);
     }
@@ -145,20 +137,13 @@ pub async fn folder_usage<R: Remote>(
     patterns: &[String],
     maildir_root: &Path,
 ) -> Result<Vec<FolderUsage>> {
-    let (selected, missing) = selected_folders(remote, patterns).await?;
-    let mut out: Vec<FolderUsage> = missing
-        .iter()
-        .map(|p| {
-            let e = missing_folder(p);
-            FolderUsage {
-                name: p.clone(),
-                error: Some(e.to_string()),
-                error_code: Some(e.exit_code()),
-                ..Default::default()
-            }
-        })
-        .collect();
-    for folder in selected {
+    let (selected, mut out) = selection(remote, patterns, |name, f| FolderUsage {
+        name,
+        error: Some(f),
+        ..Default::default()
+    })
+    .await?;
+    for (folder, local) in selected {
         let mut row = FolderUsage {
             name: names::display_name(&folder.path),
             ..Default::default()
@@ -173,10 +158,9 @@ pub async fn folder_usage<R: Remote>(
         }
         .await;
         if let Err(e) = result {
-            row.error_code = Some(e.exit_code());
-            row.error = Some(e.to_string());
+            row.error = Some(Failure::from(&e));
         }
-        if let Some(local) = names::maildir_name(&folder.path) {
+        {
             let (n, bytes) = maildir::Folder::existing(maildir_root, &local).usage()?;
             row.local_messages = n;
             row.local_bytes = bytes;

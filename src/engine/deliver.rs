@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::clock;
-use crate::engine::{Observer, plan};
+use crate::engine::{Failure, Observer, plan};
 use crate::error::{Error, Result};
 use crate::remote::{Downloaded, Fetched, Remote, RemoteMessage};
 use crate::state::{FolderState, NewRow, State};
@@ -70,12 +70,16 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// One line for a folder report, when messages were refused.
-    pub fn refused_summary(&self) -> Option<String> {
+    /// A folder's failure when messages were refused.
+    pub fn refused_failure(&self) -> Option<Failure> {
         let (uid, first) = self.refused.first()?;
-        Some(format!(
-            "the server could not send {} message(s), e.g. UID {uid}: {first}; the others were downloaded, these are retried next run",
-            self.refused.len()
+        Some(Failure::new(
+            crate::error::exit::PARTIAL,
+            format!(
+                "the server could not send {} message(s) whole, e.g. UID {uid}: {first}; the others were downloaded, these were left on the server",
+                self.refused.len()
+            ),
+            "nothing to do: they are tried again next run; if one keeps failing, look at it in webmail or rerun with -vv",
         ))
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::names;
 use crate::engine::Observer;
 use crate::engine::deliver::{Delivery, Tally, download_all};
 use crate::engine::plan::{self, Retention};
+use crate::engine::{Failure, folders};
 use crate::error::{Error, Result};
 use crate::remote::{Remote, RemoteFolder};
 use crate::state::{FolderState, State};
@@ -24,9 +25,7 @@ pub struct FolderReport {
     pub downloaded: u64,
     pub bytes: u64,
     pub deleted_on_server: u64,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub error_code: Option<i32>,
+    pub error: Option<Failure>,
 }
 
 pub struct Settings<'a> {
@@ -44,52 +43,33 @@ pub async fn fetch_folders<R: Remote>(
     settings: &Settings<'_>,
     progress: &dyn Observer,
 ) -> Result<(Vec<FolderReport>, Vec<(String, Vec<String>)>)> {
-    let listed = remote.folders().await?;
-    let patterns: Vec<String> = settings
-        .patterns
+    let selection = folders::select(remote, settings.patterns).await?;
+    let mut reports: Vec<FolderReport> = selection
+        .unmatched
         .iter()
-        .map(|p| remote.normalize_pattern(p))
-        .collect();
-    let (selected, missing) = select_folders(listed, &patterns);
-    let mut reports: Vec<FolderReport> = missing
-        .iter()
-        .map(|p| {
-            let e = missing_folder(p);
-            FolderReport {
-                name: p.clone(),
-                error: Some(e.to_string()),
-                error_code: Some(e.exit_code()),
-                ..Default::default()
-            }
+        .map(|p| FolderReport {
+            name: p.clone(),
+            error: Some(folders::unmatched(p, "on the server")),
+            ..Default::default()
         })
+        .chain(
+            selection
+                .failures
+                .into_iter()
+                .map(|(name, f)| FolderReport {
+                    name,
+                    error: Some(f),
+                    ..Default::default()
+                }),
+        )
         .collect();
     let mut deletions = Vec::new();
-    let mut locals: HashMap<String, String> = HashMap::new();
-    for folder in selected {
-        let display = names::display_name(&folder.path);
+    for (folder, local) in selection.folders {
         let mut report = FolderReport {
-            name: display.clone(),
+            name: names::display_name(&folder.path),
+            local: local.clone(),
             ..Default::default()
         };
-        let Some(local) = names::maildir_name(&folder.path) else {
-            report.error = Some(format!(
-                "folder {:?} has a name that cannot be stored safely; skipped",
-                folder.server_name
-            ));
-            report.error_code = Some(crate::error::exit::PROTOCOL);
-            reports.push(report);
-            continue;
-        };
-        if let Some(other) = locals.insert(local.clone(), folder.server_name.clone()) {
-            report.error = Some(format!(
-                "folders {other:?} and {:?} map to the same local folder {local:?}; skipped the second",
-                folder.server_name
-            ));
-            report.error_code = Some(crate::error::exit::PROTOCOL);
-            reports.push(report);
-            continue;
-        }
-        report.local = local.clone();
         match fetch_folder(
             remote,
             state,
@@ -108,10 +88,7 @@ pub async fn fetch_folders<R: Remote>(
             }
             // A bug (or an injected crash) stops the account where it happened.
             Err(e @ Error::Internal(_)) => return Err(e),
-            Err(e) => {
-                report.error_code = Some(e.exit_code());
-                report.error = Some(e.to_string());
-            }
+            Err(e) => report.error = Some(Failure::from(&e)),
         }
         reports.push(report);
     }
@@ -153,40 +130,6 @@ pub async fn fetch_account<R: Remote>(
             }
             Ok(())
         }
-    }
-}
-
-/// Folders matching the patterns (already normalized), and the literal patterns that
-/// match nothing (probably typos, reported as errors by the callers).
-pub fn select_folders(
-    listed: Vec<RemoteFolder>,
-    patterns: &[String],
-) -> (Vec<RemoteFolder>, Vec<String>) {
-    let mut selected = Vec::new();
-    let mut matched_patterns = HashSet::new();
-    for f in listed {
-        let display = names::display_name(&f.path);
-        let hit = patterns.iter().find(|p| names::matches(p, &display));
-        if let Some(p) = hit {
-            matched_patterns.insert(p.clone());
-            selected.push(f);
-        }
-    }
-    let missing = patterns
-        .iter()
-        .filter(|p| !p.contains(['*', '%']) && !matched_patterns.contains(*p))
-        .cloned()
-        .collect();
-    // INBOX first, then by name: reports and JSON in an order people expect.
-    selected.sort_by(|a, b| (!a.path.is_empty(), &a.path).cmp(&(!b.path.is_empty(), &b.path)));
-    (selected, missing)
-}
-
-/// The error for a literal folder pattern that matched nothing.
-pub fn missing_folder(pattern: &str) -> Error {
-    Error::Rejected {
-        context: pattern.to_string(),
-        detail: format!("no folder {pattern:?} on the server"),
     }
 }
 
@@ -260,10 +203,7 @@ async fn fetch_folder<R: Remote>(
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
     result?;
-    if let Some(text) = tally.refused_summary() {
-        report.error = Some(text);
-        report.error_code = Some(crate::error::exit::PARTIAL);
-    }
+    report.error = tally.refused_failure();
 
     // Retention: only messages recorded as delivered (above, or in earlier runs).
     let now = clock::now();

@@ -5,9 +5,52 @@
 pub mod check;
 pub mod deliver;
 pub mod fetch;
+pub mod folders;
 pub mod plan;
 pub mod sync;
 pub mod sync_plan;
+
+use crate::error::Error;
+
+/// Why a folder (or some of its messages) failed: the text, what to do about it, and the
+/// exit code. Reports carry it as a value; only the command layer prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub hint: String,
+    pub code: i32,
+}
+
+impl Failure {
+    pub fn new(code: i32, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            hint: hint.into(),
+            code,
+        }
+    }
+}
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Self {
+        Failure {
+            // A guard's report already names its folder.
+            message: match e {
+                Error::Guard { detail, .. } => detail.clone(),
+                other => other.to_string(),
+            },
+            hint: e.hint(),
+            code: e.exit_code(),
+        }
+    }
+}
+
+/// In JSON a failure is its message (the hint goes into the `errors` array).
+impl serde::Serialize for Failure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.message)
+    }
+}
 
 /// What an engine tells while it works; the command layer decides how to show it (a
 /// progress bar on a terminal, nothing for cron).

@@ -18,6 +18,7 @@ use crate::engine::deliver::{Delivery, Tally, download_all};
 use crate::engine::fetch;
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
+use crate::engine::{Failure, folders};
 use crate::error::{Error, Result, exit};
 use crate::remote::{Baseline, Remote, RemoteFolder, RemoteMessage, SyncListing};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
@@ -53,12 +54,7 @@ pub struct SyncReport {
     pub deleted_local: u64,
     /// Flagged \Deleted on the server (and expunged with `expunge = true`).
     pub deleted_on_server: u64,
-    pub error: Option<String>,
-    /// What to do about `error`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    #[serde(skip)]
-    pub error_code: Option<i32>,
+    pub error: Option<Failure>,
     /// `--dry-run`: what would be done, one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plan: Vec<String>,
@@ -66,13 +62,7 @@ pub struct SyncReport {
 
 impl SyncReport {
     fn fail(&mut self, e: &Error) {
-        self.error_code = Some(e.exit_code());
-        // The report already names the folder a guard stopped.
-        self.error = Some(match e {
-            Error::Guard { detail, .. } => detail.clone(),
-            other => other.to_string(),
-        });
-        self.hint = Some(e.hint());
+        self.error = Some(Failure::from(e));
     }
 }
 
@@ -114,39 +104,20 @@ pub async fn sync_folders<R: Remote>(
         let display = names::display_name(path);
         patterns.iter().any(|p| names::matches(p, &display))
     };
-    let mut folders: BTreeMap<Vec<String>, Sides> = BTreeMap::new();
-    let mut reports = Vec::new();
-    // Server folders that would share one local folder (an undecodable name used as is
-    // beside its decoded twin, escaping, a prefix and a non-prefixed copy) are never
-    // merged: both stop, every run alike, until the user renames one.
-    let listed: Vec<RemoteFolder> = remote
-        .folders()
-        .await?
+    let selection = folders::select(remote, settings.patterns).await?;
+    let mut reports: Vec<SyncReport> = selection
+        .failures
         .into_iter()
-        .filter(|f| selected(&f.path))
+        .map(|(name, f)| SyncReport {
+            name,
+            error: Some(f),
+            ..Default::default()
+        })
         .collect();
-    let (distinct, collisions) = by_local_name(listed);
-    for f in distinct {
+    let mut folders: BTreeMap<Vec<String>, Sides> = BTreeMap::new();
+    for (f, _) in selection.folders {
         let path = f.path.clone();
         folders.entry(path).or_default().remote = Some(f);
-    }
-    for (local, same) in &collisions {
-        let names: Vec<String> = same
-            .iter()
-            .map(|f| format!("{:?}", f.server_name))
-            .collect();
-        for f in same {
-            reports.push(SyncReport {
-                name: names::display_name(&f.path),
-                local: local.clone(),
-                error: Some(format!(
-                    "the server folders {} would all be stored in the local folder {local:?}; none of them is synced until all but one are renamed on the server",
-                    names.join(" and ")
-                )),
-                error_code: Some(exit::PROTOCOL),
-                ..Default::default()
-            });
-        }
     }
     let mut local_names = maildir::list_folders(settings.maildir)?;
     if Folder::exists(settings.maildir, "") {
@@ -154,7 +125,7 @@ pub async fn sync_folders<R: Remote>(
     }
     for name in local_names {
         match names::path_of_maildir_name(&name) {
-            Some(_) if collisions.contains_key(&name) => {}
+            Some(_) if selection.shared_locals.contains(&name) => {}
             Some(path) if selected(&path) => {
                 folders.entry(path).or_default().local = Some(name);
             }
@@ -163,15 +134,14 @@ pub async fn sync_folders<R: Remote>(
         }
     }
     // A literal pattern that matches nothing on either side is probably a typo.
-    for p in patterns.iter().filter(|p| !p.contains(['*', '%'])) {
+    for p in &selection.unmatched {
         if !folders
             .keys()
             .any(|path| names::matches(p, &names::display_name(path)))
         {
             reports.push(SyncReport {
                 name: p.clone(),
-                error: Some(format!("no folder {p:?} on the server or locally")),
-                error_code: Some(exit::PROTOCOL),
+                error: Some(folders::unmatched(p, "on the server or locally")),
                 ..Default::default()
             });
         }
@@ -423,24 +393,6 @@ async fn sync_folder<R: Remote>(
         local_msgs: &local_msgs,
     };
     apply(remote, state, &snap, &mut fstate, &plan, progress, report).await
-}
-
-/// Server folders by the local folder each would be stored in: those alone in theirs, and
-/// the groups that would share one (never merged: an undecodable name used as is beside
-/// its decoded twin, or two spellings a server lists for one path).
-fn by_local_name(
-    listed: Vec<RemoteFolder>,
-) -> (Vec<RemoteFolder>, BTreeMap<String, Vec<RemoteFolder>>) {
-    let mut by_local: BTreeMap<String, Vec<RemoteFolder>> = BTreeMap::new();
-    for f in listed {
-        let local = names::maildir_name(&f.path).unwrap_or_else(|| f.server_name.clone());
-        by_local.entry(local).or_default().push(f);
-    }
-    let (alone, shared): (Vec<_>, Vec<_>) = by_local.into_iter().partition(|(_, v)| v.len() == 1);
-    (
-        alone.into_iter().flat_map(|(_, v)| v).collect(),
-        shared.into_iter().collect(),
-    )
 }
 
 /// A paired file missing from the scan is looked for again before its absence can become
@@ -808,16 +760,15 @@ async fn apply<R: Remote>(
     testhook::step("commit folder")?;
 
     if !failures.is_empty() {
-        let e = Error::Rejected {
-            context: report.name.clone(),
-            detail: format!(
-                "{} message(s) could not be transferred (first: {}); the rest of the folder was synced, these are retried next run",
+        report.error = Some(Failure::new(
+            exit::PARTIAL,
+            format!(
+                "{} message(s) could not be transferred (first: {}); the rest of the folder was synced",
                 failures.len(),
                 failures[0]
             ),
-        };
-        report.error = Some(e.to_string());
-        report.error_code = Some(exit::PARTIAL);
+            "nothing to do: they are tried again next run; if one keeps failing, rerun with -vv to see the server's answer",
+        ));
     }
     Ok(())
 }
@@ -979,25 +930,6 @@ mod tests {
         assert_eq!(found["a"].flags, Flags::from_info("FS"));
         assert!(found.contains_key("b"));
         assert!(!found.contains_key("gone"), "really deleted stays deleted");
-    }
-
-    #[test]
-    fn folders_that_would_share_a_local_folder_are_set_apart() {
-        let folder = |server: &str, path: &[&str]| RemoteFolder {
-            server_name: server.into(),
-            path: path.iter().map(|p| p.to_string()).collect(),
-        };
-        let (alone, shared) = by_local_name(vec![
-            folder("INBOX", &[]),
-            // Decoded from modified UTF-7, and a raw UTF-8 name used as is.
-            folder("Entw&APw-rfe", &["Entwürfe"]),
-            folder("Entwürfe", &["Entwürfe"]),
-            folder("Sent", &["Sent"]),
-        ]);
-        let alone: Vec<&str> = alone.iter().map(|f| f.server_name.as_str()).collect();
-        assert_eq!(alone, ["INBOX", "Sent"]);
-        assert_eq!(shared.len(), 1);
-        assert_eq!(shared[".Entwürfe"].len(), 2);
     }
 
     #[test]

@@ -234,7 +234,10 @@ async fn a_refused_or_short_message_is_skipped_not_deleted_and_retried() {
         .await
         .unwrap();
     assert_eq!(downloaded(&r), 2);
-    assert_eq!(r[0].error_code, Some(crate::error::exit::PARTIAL));
+    assert_eq!(
+        r[0].error.as_ref().map(|e| e.code),
+        Some(crate::error::exit::PARTIAL)
+    );
     assert_eq!(
         sorted(server.bodies()),
         sorted(vec![message(2, "refuse"), message(3, "refuse")]),
@@ -426,7 +429,10 @@ async fn the_guard_stops_a_sync_that_would_empty_a_folder() {
         .await
         .unwrap();
     assert!(
-        matches!(r[0].error_code, Some(crate::error::exit::DATA)),
+        matches!(
+            r[0].error.as_ref().map(|e| e.code),
+            Some(crate::error::exit::DATA)
+        ),
         "{r:?}"
     );
     assert!(server_flags(&server).iter().all(|(_, f)| f.is_empty()));
