@@ -1,0 +1,367 @@
+//! IMAP client: async-imap for the connection, login and response parsing, behind a
+//! defensive layer (each defect with its repro in docs/defects.md, A1-A9):
+//! - every command is sent raw and its tagged status is checked here, because async-imap
+//!   drops the NO/BAD of stream commands (bug A1) and would report "no messages";
+//! - every read has a deadline (async-imap has none);
+//! - after any error the session is dropped by the caller (bug A2: a parse error leaves a
+//!   session that answers Ok to everything);
+//! - NAMESPACE is read by hand, since imap-proto 0.17 cannot parse it.
+//!
+//! This file: the session (connect, login, capabilities, NAMESPACE) and the command loop;
+//! `commands.rs` the commands, `idle.rs`, `append.rs`, and `parse.rs` the reading.
+
+mod append;
+mod commands;
+mod idle;
+mod parse;
+
+use parse::*;
+pub use parse::{quote, uid_set};
+
+use std::collections::HashSet;
+
+use async_imap::{Client, Session};
+use imap_proto::{Response, ResponseCode, Status};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::config::TlsMode;
+use crate::domain::IdleEvent;
+use crate::error::{Error, Result};
+use crate::net::{self, Endpoint, Stream};
+use crate::secret::Password;
+
+pub struct Imap {
+    ep: Endpoint,
+    session: Session<Stream>,
+    caps: HashSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedMailbox {
+    /// As on the wire (modified UTF-7), quoting removed.
+    pub name: String,
+    pub delimiter: Option<char>,
+    pub selectable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub prefix: String,
+    pub delimiter: Option<char>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Selected {
+    pub uidvalidity: u32,
+    pub uidnext: Option<u32>,
+    pub exists: u32,
+    pub highestmodseq: Option<u64>,
+    /// QRESYNC: UIDs expunged since the given modseq.
+    pub vanished: Vec<u32>,
+    /// QRESYNC: (uid, flags) of messages changed since the given modseq.
+    pub changed: Vec<(u32, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MailboxStatus {
+    pub messages: u32,
+    pub unseen: u32,
+    pub uidnext: Option<u32>,
+    pub uidvalidity: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageMeta {
+    pub uid: u32,
+    pub size: u64,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub internal_date: Option<i64>,
+    /// The whole message, or why what the server sent is not the whole message.
+    pub body: std::result::Result<Vec<u8>, String>,
+}
+
+impl Imap {
+    pub async fn connect(
+        ep: &Endpoint,
+        tls: TlsMode,
+        connector: &net::TlsConnector,
+        account: &str,
+        user: &str,
+        password: &Password,
+    ) -> Result<Self> {
+        let tcp = net::connect_tcp(ep).await?;
+        let client: Client<Stream> = match tls {
+            TlsMode::Implicit => {
+                let s: Stream = Box::new(net::start_tls(ep, connector, tcp).await?);
+                let mut c = Client::new(s);
+                read_greeting(ep, &mut c).await?;
+                c
+            }
+            TlsMode::Starttls => {
+                let mut c = Client::new(Box::new(tcp) as Stream);
+                read_greeting(ep, &mut c).await?;
+                let started = net::with_timeout(ep, "STARTTLS", async {
+                    c.run_command_and_check_ok("STARTTLS", None)
+                        .await
+                        .map_err(|e| Error::Tls {
+                            context: ep.label.clone(),
+                            detail: format!(
+                                "tls = \"starttls\" but the server refused STARTTLS ({e}); refusing to continue without encryption"
+                            ),
+                        })
+                })
+                .await;
+                started?;
+                let s: Stream = Box::new(net::start_tls(ep, connector, c.into_inner()).await?);
+                Client::new(s)
+            }
+            TlsMode::None => {
+                let mut c = Client::new(Box::new(tcp) as Stream);
+                read_greeting(ep, &mut c).await?;
+                c
+            }
+        };
+        tracing::trace!(target: "mailx::imap", "C: LOGIN {user} <redacted>");
+        let login = tokio::time::timeout(ep.timeout, client.login(user, password.expose())).await;
+        let session = match login {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    context: ep.label.clone(),
+                    detail: "no answer to LOGIN".into(),
+                });
+            }
+            Ok(Ok(s)) => s,
+            Ok(Err((async_imap::error::Error::No(text), _)))
+            | Ok(Err((async_imap::error::Error::Bad(text), _))) => {
+                let text = server_text(&text);
+                // RFC 5530: UNAVAILABLE is the server's problem, not the credentials'.
+                if text.contains("[UNAVAILABLE]") {
+                    return Err(Error::protocol(
+                        &ep.label,
+                        format!("temporary server failure at login, try again later: {text}"),
+                    ));
+                }
+                return Err(Error::Auth {
+                    account: account.to_string(),
+                    detail: if text.is_empty() {
+                        "the server rejected the user name or password".into()
+                    } else {
+                        format!("the server said: {text}")
+                    },
+                });
+            }
+            Ok(Err((e, _))) => return Err(imap_err(ep, "LOGIN", e)),
+        };
+        let mut imap = Imap {
+            ep: ep.clone(),
+            session,
+            caps: HashSet::new(),
+        };
+        imap.refresh_capabilities().await?;
+        Ok(imap)
+    }
+
+    pub fn has(&self, cap: &str) -> bool {
+        self.caps.contains(cap)
+    }
+
+    async fn refresh_capabilities(&mut self) -> Result<()> {
+        let mut caps = HashSet::new();
+        self.command("CAPABILITY", |r| {
+            if let Response::Capabilities(list) = r {
+                for c in list {
+                    let name = match c {
+                        imap_proto::Capability::Imap4rev1 => "IMAP4REV1".to_string(),
+                        imap_proto::Capability::Auth(a) => {
+                            format!("AUTH={}", a.to_ascii_uppercase())
+                        }
+                        imap_proto::Capability::Atom(a) => a.to_ascii_uppercase(),
+                    };
+                    caps.insert(name);
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        self.caps = caps;
+        Ok(())
+    }
+
+    /// The first personal namespace (RFC 2342), or `None` when the server has no NAMESPACE.
+    /// Must be the first command after login: it is read directly from the socket, which is
+    /// only safe while async-imap's read buffer is empty.
+    pub async fn namespace(&mut self) -> Result<Option<Namespace>> {
+        if !self.has("NAMESPACE") {
+            return Ok(None);
+        }
+        const TAG: &str = "mxns";
+        let ep = self.ep.clone();
+        let stream = self.session.get_mut();
+        tracing::trace!(target: "mailx::imap", "C: {TAG} NAMESPACE");
+        net::with_timeout(&ep, "NAMESPACE", async {
+            stream
+                .write_all(format!("{TAG} NAMESPACE\r\n").as_bytes())
+                .await
+                .map_err(|e| Error::network(&ep.label, e))?;
+            stream
+                .flush()
+                .await
+                .map_err(|e| Error::network(&ep.label, e))?;
+            let mut found = None;
+            loop {
+                let line = read_raw_line(stream, &ep).await?;
+                tracing::trace!(target: "mailx::imap", "S: {line}");
+                if let Some(rest) = line.strip_prefix("* NAMESPACE ") {
+                    found = parse_namespace(rest);
+                } else if let Some(rest) = line.strip_prefix(&format!("{TAG} ")) {
+                    if !rest.starts_with("OK") {
+                        tracing::debug!("NAMESPACE failed: {rest}");
+                    }
+                    return Ok(found);
+                }
+            }
+        })
+        .await
+    }
+
+    pub async fn logout(mut self) -> Result<()> {
+        self.command("LOGOUT", |_| Ok(())).await
+    }
+
+    /// Sends `cmd`, hands every untagged response to `on`, and turns a tagged NO/BAD or a
+    /// BYE into an error.
+    async fn command<F>(&mut self, cmd: &str, mut on: F) -> Result<()>
+    where
+        F: FnMut(&Response<'_>) -> Result<()>,
+    {
+        let ep = self.ep.clone();
+        tracing::trace!(target: "mailx::imap", "C: {cmd}");
+        let tag = tokio::time::timeout(ep.timeout, self.session.run_command(cmd))
+            .await
+            .map_err(|_| timeout(&ep, cmd))?
+            .map_err(|e| imap_err(&ep, cmd, e))?;
+        let verb = cmd.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let logout = cmd.eq_ignore_ascii_case("LOGOUT");
+        self.wait_tagged(&tag, &verb, logout, &mut on, &mut |_| {})
+            .await
+    }
+
+    /// Reads one response and hands it to `f` (async-imap's response type cannot be named
+    /// outside the crate, so it never leaves this function).
+    async fn next_response<T>(
+        &mut self,
+        verb: &str,
+        f: impl FnOnce(&Response<'_>) -> T,
+    ) -> Result<T> {
+        let ep = &self.ep;
+        let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
+            .await
+            .map_err(|_| timeout(ep, verb))?
+            .map_err(|e| read_error(ep, verb, e))?
+            .ok_or_else(|| {
+                Error::network(
+                    format!("{}: during {verb}", ep.label),
+                    std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "server closed the connection",
+                    ),
+                )
+            })?;
+        Ok(f(resp.parsed()))
+    }
+
+    /// Reads responses up to the tagged completion of `tag`: untagged ones go to `on`, the
+    /// tagged OK's response code to `on_code`; NO/BAD and BYE become errors.
+    async fn wait_tagged(
+        &mut self,
+        tag: &imap_proto::RequestId,
+        verb: &str,
+        logout: bool,
+        on: &mut dyn FnMut(&Response<'_>) -> Result<()>,
+        on_code: &mut dyn FnMut(&ResponseCode<'_>),
+    ) -> Result<()> {
+        let ep = self.ep.clone();
+        loop {
+            let step = self
+                .next_response(verb, |resp| match resp {
+                    Response::Done {
+                        tag: t,
+                        status,
+                        outcome,
+                    } if t == tag => {
+                        let text = outcome.information.as_deref().unwrap_or("").to_string();
+                        tracing::trace!(target: "mailx::imap", "S: {} {status:?} {text}", t.0);
+                        Some(match status {
+                            Status::Ok => {
+                                if let Some(code) = &outcome.code {
+                                    on_code(code);
+                                }
+                                Ok(())
+                            }
+                            _ => {
+                                let code = outcome
+                                    .code
+                                    .as_ref()
+                                    .map(|c| format!("[{}] ", code_name(c)))
+                                    .unwrap_or_default();
+                                Err(Error::Rejected {
+                                    context: ep.label.clone(),
+                                    detail: format!("{verb} failed: {status:?} {code}{text}"),
+                                })
+                            }
+                        })
+                    }
+                    Response::Data {
+                        status: Status::Bye,
+                        outcome,
+                    } if !logout => {
+                        let text = outcome.information.as_deref().unwrap_or("").to_string();
+                        Some(Err(Error::network(
+                            format!("{}: during {verb}", ep.label),
+                            std::io::Error::new(
+                                std::io::ErrorKind::ConnectionAborted,
+                                format!("server closed the connection: {text}"),
+                            ),
+                        )))
+                    }
+                    other => on(other).err().map(Err),
+                })
+                .await?;
+            if let Some(done) = step {
+                return done;
+            }
+        }
+    }
+}
+
+async fn read_greeting(ep: &Endpoint, c: &mut Client<Stream>) -> Result<()> {
+    let resp = tokio::time::timeout(ep.timeout, c.read_response())
+        .await
+        .map_err(|_| timeout(ep, "greeting"))?
+        .map_err(|e| Error::protocol(&ep.label, format!("bad greeting: {e}")))?
+        .ok_or_else(|| {
+            Error::network(
+                &ep.label,
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "server closed the connection before greeting",
+                ),
+            )
+        })?;
+    match resp.parsed() {
+        Response::Data {
+            status: Status::Ok | Status::PreAuth,
+            ..
+        } => Ok(()),
+        other => Err(Error::protocol(
+            &ep.label,
+            format!("unexpected greeting {other:?}"),
+        )),
+    }
+}
