@@ -1,0 +1,208 @@
+//! Which server message is which local file when the state cannot say: pairing by
+//! content (no state, a replaced Maildir, a renumbered folder), uploads a crash interrupted,
+//! files a mail reader renamed during the scan, and the full server picture from an
+//! incremental listing.
+
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+
+/// A paired file missing from the scan is looked for again before its absence can become
+/// a deletion on the server: mail readers rename files in cur/ (flag changes) while sync
+/// runs, and a directory listing taken during a rename may miss the file. Up to three
+/// fresh scans; what is still missing after them is gone.
+pub(super) fn find_missing_again(
+    maildir: &Folder,
+    pairs: &[Pair],
+    mut local: HashMap<String, LocalMessage>,
+) -> Result<HashMap<String, LocalMessage>> {
+    let missing = |local: &HashMap<String, LocalMessage>| -> HashSet<String> {
+        pairs
+            .iter()
+            .filter(|p| !p.local_deleted && !p.server_deleted && !local.contains_key(&p.file))
+            .map(|p| p.file.clone())
+            .collect()
+    };
+    let mut lost = missing(&local);
+    for _ in 0..3 {
+        if lost.is_empty() {
+            break;
+        }
+        for (name, msg) in maildir.scan()? {
+            if lost.remove(&name) {
+                tracing::debug!("{name} was renamed during the scan; found again");
+                local.insert(name, msg);
+            }
+        }
+    }
+    Ok(local)
+}
+
+/// Every server message with its flags: the listing itself when complete, otherwise the
+/// last sync's pairs with what changed since applied.
+pub(super) fn full_remote(listing: &SyncListing, pairs: &[Pair]) -> HashMap<u32, RemoteMessage> {
+    let mut all: HashMap<u32, RemoteMessage> = HashMap::new();
+    if !listing.complete {
+        for p in pairs.iter().filter(|p| !p.server_deleted) {
+            all.insert(
+                p.uid,
+                RemoteMessage {
+                    id: p.uid.to_string(),
+                    uid: p.uid,
+                    size: p.size,
+                    flags: p.flags.unwrap_or_default(),
+                },
+            );
+        }
+        for uid in &listing.vanished {
+            all.remove(uid);
+        }
+    }
+    for m in &listing.messages {
+        match all.get_mut(&m.uid) {
+            Some(known) if m.size == 0 => known.flags = m.flags,
+            _ => {
+                all.insert(m.uid, m.clone());
+            }
+        }
+    }
+    all
+}
+
+/// Identity of a message for content matching: size with CRLF line ends and the
+/// fingerprint of its header block.
+pub(super) fn local_identity(msg: &LocalMessage) -> Result<(u64, i64)> {
+    let (body, _) = maildir::read_for_upload(msg)?;
+    Ok((body.len() as u64, plan::fingerprint(&body)))
+}
+
+/// Pairs by content when there is no usable state: nothing is deleted and nothing is
+/// transferred twice. Messages deleted locally before the state was lost stay deleted
+/// when their server copy still carries \Deleted.
+pub(super) async fn pair_by_content<R: Remote>(
+    remote: &mut R,
+    remote_all: &HashMap<u32, RemoteMessage>,
+    local_msgs: &HashMap<String, LocalMessage>,
+    old_pairs: &[Pair],
+) -> Result<Vec<Pair>> {
+    let locally_deleted: Vec<&Pair> = old_pairs.iter().filter(|p| p.local_deleted).collect();
+    if remote_all.is_empty() || (local_msgs.is_empty() && locally_deleted.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let server: Vec<(u32, (u64, i64))> = fetch::identities(remote, 1)
+        .await?
+        .into_iter()
+        .filter(|(uid, _)| remote_all.contains_key(uid))
+        .collect();
+    let mut identities = HashMap::new();
+    let mut local_ids = Vec::with_capacity(local_msgs.len());
+    for (name, msg) in local_msgs {
+        let id = local_identity(msg)?;
+        identities.insert(name.clone(), id);
+        local_ids.push((name.clone(), id));
+    }
+    let mut pairs = Vec::new();
+    let matched = plan::match_by_content(&server, &local_ids);
+    let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
+    for (uid, file) in matched {
+        let (Some(r), Some(l)) = (remote_all.get(&uid), local_msgs.get(&file)) else {
+            continue;
+        };
+        let (size, fingerprint) = identities[&file];
+        pairs.push(Pair {
+            uid,
+            file,
+            // Baseline = what both have: the merge then keeps every flag either side has.
+            flags: Some(l.flags.intersection(&r.flags)),
+            local_deleted: false,
+            server_deleted: false,
+            size,
+            fingerprint,
+        });
+    }
+    let rest: Vec<(u32, (u64, i64))> = server
+        .into_iter()
+        .filter(|(uid, _)| !taken.contains(uid) && remote_all[uid].flags.deleted)
+        .collect();
+    let gone: Vec<(String, (u64, i64))> = locally_deleted
+        .iter()
+        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
+        .collect();
+    for (uid, file) in plan::match_by_content(&rest, &gone) {
+        if let Some(old) = locally_deleted.iter().find(|p| p.file == file) {
+            pairs.push(Pair {
+                uid,
+                local_deleted: true,
+                ..(*old).clone()
+            });
+        }
+    }
+    tracing::info!(
+        "paired {} messages by content ({} on the server, {} local)",
+        pairs.len(),
+        remote_all.len(),
+        local_msgs.len()
+    );
+    Ok(pairs)
+}
+
+/// Uploads a crash interrupted: the copy is on the server (found by content above the
+/// UIDNEXT noted before the APPEND) or it is not (the file will be uploaded again).
+pub(super) async fn recover_uploads<R: Remote>(
+    remote: &mut R,
+    state: &mut State,
+    key: &str,
+    local_msgs: &HashMap<String, LocalMessage>,
+    remote_all: &HashMap<u32, RemoteMessage>,
+) -> Result<()> {
+    let pending = state.pending_uploads(key)?;
+    let found = find_uploaded(remote, state, key, &pending).await?;
+    for p in &pending {
+        let uid = found.get(&p.file).copied();
+        let flags = match (
+            uid.and_then(|u| remote_all.get(&u)),
+            local_msgs.get(&p.file),
+        ) {
+            (Some(r), Some(l)) => l.flags.intersection(&r.flags),
+            (Some(r), None) => r.flags,
+            (None, Some(l)) => l.flags,
+            (None, None) => Flags::default(),
+        };
+        tracing::info!(
+            "{key}: interrupted upload of {}: {}",
+            p.file,
+            if uid.is_some() {
+                "found on the server"
+            } else {
+                "not on the server, will upload again"
+            }
+        );
+        state.finish_upload(key, &p.file, uid, flags)?;
+    }
+    Ok(())
+}
+
+/// Where appended messages landed, by content: among the unpaired UIDs at or above the
+/// UIDNEXT noted before their APPEND. Returns file → UID for those found.
+pub(super) async fn find_uploaded<R: Remote>(
+    remote: &mut R,
+    state: &State,
+    key: &str,
+    uploads: &[PendingUpload],
+) -> Result<HashMap<String, u32>> {
+    let floor = uploads.iter().map(|p| p.uid_floor).min().unwrap_or(1);
+    let paired: HashSet<u32> = state.pairs(key)?.iter().map(|p| p.uid).collect();
+    let candidates: Vec<(u32, (u64, i64))> = fetch::identities(remote, floor)
+        .await?
+        .into_iter()
+        .filter(|(uid, _)| !paired.contains(uid))
+        .collect();
+    let ids: Vec<(String, (u64, i64))> = uploads
+        .iter()
+        .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
+        .collect();
+    Ok(plan::match_by_content(&candidates, &ids)
+        .into_iter()
+        .map(|(uid, file)| (file, uid))
+        .collect())
+}
