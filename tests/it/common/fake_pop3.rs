@@ -1,8 +1,6 @@
 //! A scripted POP3 server on loopback (plain TCP) that misbehaves on purpose, and records
 //! every command it received and what a QUIT committed. It adds to the real servers: it
 //! plays the broken server Dovecot never is.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -3,11 +3,8 @@
 //! expected state on both sides. Every scenario is also checked for `--dry-run` (predicts
 //! the run, changes nothing), idempotence (a second run has nothing to do), and crash
 //! safety (killed after each durable step, then resumed: same end state, no duplicates).
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::fs;

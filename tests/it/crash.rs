@@ -1,11 +1,8 @@
 //! Crash at every durable step (the process aborts like kill -9), then rerun: every
 //! server message ends up in the Maildir exactly once, and POP3 never lost a message that
 //! was not already local.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const CRASHED: Option<i32> = None;
 

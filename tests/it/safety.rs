@@ -2,11 +2,8 @@
 //! replaced or restored Maildir, another account's state, a replaced folder, files renamed
 //! by a mail reader mid-run), the mass-deletion guard, a full disk, one refused message,
 //! and no password in any output or file.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -482,14 +479,14 @@ fn passwords_appear_in_no_output_and_no_file() {
     dc.add_message(VAULT_USER, "", &message(1, "vault"), "");
     let c = Client::new();
     let env_account = |name: &str, protocol: &str| {
-        account(name, &dc, protocol, VAULT_USER, &c, "").replace(
-            &format!("password_command = \"printf {PASSWORD}\""),
-            "password_env = \"VAULT_PW\"",
-        ) + if protocol == "imap" {
-            "folders = [\"*\"]\n"
-        } else {
-            ""
-        }
+        AccountToml::new(name, &dc, protocol, VAULT_USER, &c)
+            .password_env("VAULT_PW")
+            .extra(if protocol == "imap" {
+                "folders = [\"*\"]"
+            } else {
+                ""
+            })
+            .toml()
     };
     c.write_config(&format!(
         "{}{}",
@@ -518,10 +515,11 @@ fn passwords_appear_in_no_output_and_no_file() {
     }
     // Nor a password written into `password_command` itself.
     let shown = Client::new();
-    shown.write_config(&account("s", &dc, "imap", VAULT_USER, &shown, "").replace(
-        &format!("printf {PASSWORD}"),
-        &format!("printf {VAULT_PASSWORD}"),
-    ));
+    shown.write_config(
+        &AccountToml::new("s", &dc, "imap", VAULT_USER, &shown)
+            .password(VAULT_PASSWORD)
+            .toml(),
+    );
     outputs.push(shown.mailx(&["account", "show", "s"]));
     outputs.push(shown.mailx(&["--json", "account", "show", "s"]));
     outputs.push(shown.mailx(&["account", "list"]));
@@ -576,7 +574,7 @@ fn passwords_appear_in_no_output_and_no_file() {
 
 #[test]
 fn a_pop3_body_shorter_than_announced_is_not_stored_or_deleted() {
-    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
     let body = |i| {
         let mut m = message(i, "fake");
         m.extend(b"..a line starting with a dot\n".repeat(60));
@@ -639,7 +637,7 @@ fn a_pop3_body_shorter_than_announced_is_not_stored_or_deleted() {
 
 #[test]
 fn a_pop3_session_with_an_error_ends_without_quit() {
-    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
     let fake = FakePop3::start(Script {
         messages: (0..2)
             .map(|i| FakeMessage {
@@ -673,7 +671,7 @@ fn a_pop3_session_with_an_error_ends_without_quit() {
 
 #[test]
 fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
-    use common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
     let fake = FakePop3::start(Script {
         messages: (0..3)
             .map(|i| FakeMessage {

@@ -1,7 +1,5 @@
 //! The committed man pages and completions are what the binary generates (one definition
 //! drives help, man pages and completions), and the pages are valid roff.
-// Test code: a failed setup is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::fs;
 use std::path::Path;

@@ -1,11 +1,8 @@
 //! The network dropping in the middle of a run, at many points: the run fails with a
 //! clear error (or completes), and the next run over a good connection ends with every
 //! message exactly once and nothing lost on the server.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn corpus(n: usize) -> Vec<Vec<u8>> {
     (0..n)
@@ -20,17 +17,10 @@ fn corpus(n: usize) -> Vec<Vec<u8>> {
 
 /// TOML for `account` pointed at `port` without TLS (the proxy speaks plain TCP).
 fn via(dc: &Dovecot, c: &Client, protocol: &str, user: &str, port: u16, extra: &str) -> String {
-    let (tls_port, plain) = match protocol {
-        "imap" => (dc.imaps, dc.imap),
-        _ => (dc.pop3s, dc.pop3),
-    };
-    let _ = plain;
-    account("a", dc, protocol, user, c, extra)
-        .replace(&format!("port = {tls_port}"), &format!("port = {port}"))
-        .replace(
-            "tls = \"implicit\"",
-            "tls = \"none\"\nallow_plaintext = true",
-        )
+    AccountToml::new("a", dc, protocol, user, c)
+        .plaintext(port)
+        .extra(extra)
+        .toml()
 }
 
 /// From the greeting to past the end of the run (the 12 messages are ~70 KB; sync's

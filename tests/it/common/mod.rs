@@ -1,7 +1,5 @@
 //! Test harness: a private Dovecot per test (temp dir, loopback, ephemeral ports,
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 #![allow(dead_code)]
 
 pub mod fake_pop3;
@@ -602,7 +600,7 @@ impl Client {
     }
 }
 
-/// TOML for an account on the test server.
+/// TOML for an account on the test server (implicit TLS; see `AccountToml` for more).
 pub fn account(
     name: &str,
     dc: &Dovecot,
@@ -611,15 +609,108 @@ pub fn account(
     client: &Client,
     extra: &str,
 ) -> String {
-    let (port, tls) = match protocol {
-        "imap" => (dc.imaps, "implicit"),
-        _ => (dc.pop3s, "implicit"),
-    };
-    format!(
-        "[accounts.{name}]\nprotocol = \"{protocol}\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\nca_file = \"{ca}\"\nuser = \"{user}\"\npassword_command = \"printf {PASSWORD}\"\nmaildir = \"{md}\"\n{extra}\n",
-        ca = dc.ca_file().display(),
-        md = client.maildir(name).display(),
-    )
+    AccountToml::new(name, dc, protocol, user, client)
+        .extra(extra)
+        .toml()
+}
+
+/// An account's TOML, built rather than edited with `replace` on a string.
+pub struct AccountToml {
+    name: String,
+    protocol: String,
+    port: u16,
+    tls: &'static str,
+    ca: String,
+    user: String,
+    password: String,
+    maildir: String,
+    extra: Vec<String>,
+}
+
+impl AccountToml {
+    /// Implicit TLS on the server's TLS port, the test password, `client`'s Maildir.
+    pub fn new(name: &str, dc: &Dovecot, protocol: &str, user: &str, client: &Client) -> Self {
+        AccountToml {
+            name: name.into(),
+            protocol: protocol.into(),
+            port: if protocol == "imap" {
+                dc.imaps
+            } else {
+                dc.pop3s
+            },
+            tls: "implicit",
+            ca: dc.ca_file().display().to_string(),
+            user: user.into(),
+            password: format!("password_command = \"printf {PASSWORD}\""),
+            maildir: client.maildir(name).display().to_string(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// STARTTLS (STLS) on the server's plain port.
+    pub fn starttls(mut self, dc: &Dovecot) -> Self {
+        self.port = if self.protocol == "imap" {
+            dc.imap
+        } else {
+            dc.pop3
+        };
+        self.tls = "starttls";
+        self
+    }
+
+    /// No TLS at all on `port` (explicitly allowed, as the config demands).
+    pub fn plaintext(mut self, port: u16) -> Self {
+        self.port = port;
+        self.tls = "none";
+        self.extra.push("allow_plaintext = true".into());
+        self
+    }
+
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    pub fn password(mut self, password: &str) -> Self {
+        self.password = format!("password_command = \"printf {password}\"");
+        self
+    }
+
+    pub fn password_env(mut self, var: &str) -> Self {
+        self.password = format!("password_env = \"{var}\"");
+        self
+    }
+
+    /// No password source in the config at all.
+    pub fn no_password(mut self) -> Self {
+        self.password.clear();
+        self
+    }
+
+    /// More TOML lines for the account (`keep = false`, `folders = [...]`).
+    pub fn extra(mut self, toml: &str) -> Self {
+        if !toml.is_empty() {
+            self.extra.push(toml.trim_end().to_string());
+        }
+        self
+    }
+
+    pub fn toml(&self) -> String {
+        let mut out = format!(
+            "[accounts.{}]\nprotocol = \"{}\"\nhost = \"127.0.0.1\"\nport = {}\ntls = \"{}\"\nca_file = \"{}\"\nuser = \"{}\"\n",
+            self.name, self.protocol, self.port, self.tls, self.ca, self.user
+        );
+        if !self.password.is_empty() {
+            out.push_str(&self.password);
+            out.push('\n');
+        }
+        out.push_str(&format!("maildir = \"{}\"\n", self.maildir));
+        for e in &self.extra {
+            out.push_str(e);
+            out.push('\n');
+        }
+        out
+    }
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -1,9 +1,6 @@
 //! POP3 fetch against a real Dovecot.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn seed(dc: &Dovecot, n: usize) -> Vec<Vec<u8>> {
     (0..n)
@@ -138,12 +135,9 @@ fn stls_on_the_plain_port() {
     let dc = Dovecot::start();
     let sent = seed(&dc, 2);
     let c = Client::new();
-    let acc = account("p", &dc, "pop3", SLASH_USER, &c, "")
-        .replace(
-            &format!("port = {}", dc.pop3s),
-            &format!("port = {}", dc.pop3),
-        )
-        .replace("tls = \"implicit\"", "tls = \"starttls\"");
+    let acc = AccountToml::new("p", &dc, "pop3", SLASH_USER, &c)
+        .starttls(&dc)
+        .toml();
     c.write_config(&acc);
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(sent));

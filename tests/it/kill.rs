@@ -5,13 +5,10 @@
 //! every message exactly once.
 //!
 //! CI runs a few trials of each; the long mode runs many:
-//! `MAILX_KILL_TRIALS=100 cargo test --release --test kill -- --nocapture`
+//! `MAILX_KILL_TRIALS=100 cargo test --release --test it kill -- --nocapture`
 //! (`MAILX_KILL_SEED` picks another sequence, `MAILX_KILL_MESSAGES` the mailbox size).
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};

@@ -1,9 +1,6 @@
 //! IMAP fetch against a real Dovecot, in both namespace layouts.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Seeds INBOX, Sent, Archive/2024 and a non-ASCII folder; returns (local folder, bodies).
 fn seed_folders(dc: &Dovecot, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
@@ -169,12 +166,9 @@ fn starttls_on_the_plain_port() {
     let m = message(1, "stls");
     dc.add_message(SLASH_USER, "", &m, "");
     let c = Client::new();
-    let acc = account("i", &dc, "imap", SLASH_USER, &c, "")
-        .replace(
-            &format!("port = {}", dc.imaps),
-            &format!("port = {}", dc.imap),
-        )
-        .replace("tls = \"implicit\"", "tls = \"starttls\"");
+    let acc = AccountToml::new("i", &dc, "imap", SLASH_USER, &c)
+        .starttls(&dc)
+        .toml();
     c.write_config(&acc);
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(local_messages(&c.maildir("i"), ""), vec![m]);

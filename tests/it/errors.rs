@@ -1,18 +1,18 @@
 //! Bad input gets a clear error and the documented exit code, and changes nothing.
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn bad_password_exits_77_and_names_the_account() {
     let dc = Dovecot::start();
     dc.add_message(SLASH_USER, "", &message(1, "x"), "");
     let c = Client::new();
-    let config = account("p", &dc, "pop3", SLASH_USER, &c, "")
-        .replace("printf secret", "printf wrong")
-        + &account("i", &dc, "imap", SLASH_USER, &c, "").replace("printf secret", "printf wrong");
+    let config = AccountToml::new("p", &dc, "pop3", SLASH_USER, &c)
+        .password("wrong")
+        .toml()
+        + &AccountToml::new("i", &dc, "imap", SLASH_USER, &c)
+            .password("wrong")
+            .toml();
     c.write_config(&config);
     let out = c.mailx(&["fetch", "p"]);
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
@@ -42,16 +42,10 @@ fn starttls_required_but_not_offered_fails_without_sending_the_password() {
     });
     dc.add_message(SLASH_USER, "", &message(1, "x"), "");
     let c = Client::new();
-    for (proto, port) in [("pop3", dc.pop3), ("imap", dc.imap)] {
-        let acc = account("a", &dc, proto, SLASH_USER, &c, "")
-            .replace(
-                &format!(
-                    "port = {}",
-                    if proto == "pop3" { dc.pop3s } else { dc.imaps }
-                ),
-                &format!("port = {port}"),
-            )
-            .replace("tls = \"implicit\"", "tls = \"starttls\"");
+    for proto in ["pop3", "imap"] {
+        let acc = AccountToml::new("a", &dc, proto, SLASH_USER, &c)
+            .starttls(&dc)
+            .toml();
         c.write_config(&acc);
         let out = c.mailx(&["fetch"]);
         assert_eq!(out.status.code(), Some(69), "{proto}: {}", stderr(&out));
@@ -98,12 +92,9 @@ fn trusted_certificate_for_another_name_is_refused() {
     let mut accounts = account("i", &dc, "imap", SLASH_USER, &c, "");
     accounts.push_str(&account("p", &dc, "pop3", SLASH_USER, &c, ""));
     accounts.push_str(
-        &account("s", &dc, "imap", SLASH_USER, &c, "")
-            .replace(
-                &format!("port = {}", dc.imaps),
-                &format!("port = {}", dc.imap),
-            )
-            .replace("tls = \"implicit\"", "tls = \"starttls\""),
+        &AccountToml::new("s", &dc, "imap", SLASH_USER, &c)
+            .starttls(&dc)
+            .toml(),
     );
     c.write_config(&accounts);
     for name in ["i", "p", "s"] {
@@ -174,11 +165,9 @@ fn held_lock_exits_75_and_changes_nothing() {
 fn missing_password_names_the_three_sources() {
     let dc = Dovecot::start();
     let c = Client::new();
-    let acc: String = account("p", &dc, "pop3", SLASH_USER, &c, "")
-        .lines()
-        .filter(|l| !l.starts_with("password_command"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let acc = AccountToml::new("p", &dc, "pop3", SLASH_USER, &c)
+        .no_password()
+        .toml();
     c.write_config(&acc);
     let out = c.mailx(&["fetch"]);
     assert_eq!(out.status.code(), Some(77));
@@ -196,8 +185,9 @@ fn one_failing_account_does_not_stop_the_others() {
     let c = Client::new();
     c.write_config(
         &(account("good", &dc, "pop3", SLASH_USER, &c, "")
-            + &account("bad", &dc, "imap", SLASH_USER, &c, "")
-                .replace("printf secret", "printf nope")),
+            + &AccountToml::new("bad", &dc, "imap", SLASH_USER, &c)
+                .password("nope")
+                .toml()),
     );
     let out = c.mailx(&["--json", "fetch"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

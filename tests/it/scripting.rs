@@ -1,11 +1,8 @@
 //! The unattended contract against a real Dovecot: `check` exit codes and JSON, `status`
 //! figures (with a quota), overlapping runs, `--log-file`, and `watch` (IDLE, hook,
 //! reconnect, SIGTERM).
-// Test code: a failed setup is a failed test, and figures are printed for the notes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::fs;
 use std::process::{Child, Command, Stdio};
@@ -116,7 +113,19 @@ fn check_exit_codes_and_json_for_imap_and_pop3() {
     assert!(stdout(&silent).is_empty(), "{}", stdout(&silent));
 
     // An error outranks new mail: >= 2.
-    c.write_config(&cfg.replace(&format!("printf {PASSWORD}"), "printf wrong"));
+    let wrong = |name: &str, user: &str, extra: &str| {
+        AccountToml::new(
+            name,
+            &dc,
+            if name == "i" { "imap" } else { "pop3" },
+            user,
+            &c,
+        )
+        .password("wrong")
+        .extra(extra)
+        .toml()
+    };
+    c.write_config(&(wrong("i", &iu, "folders = [\"INBOX\", \"Sent\"]") + &wrong("p", &pu, "")));
     let out = c.mailx(&["--json", "check"]);
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     assert_eq!(json_of(&out, "i")["ok"], false);
@@ -267,8 +276,9 @@ fn log_file_records_runs_and_errors_without_passwords() {
     assert_ok(&out);
     assert!(stdout(&out).is_empty() && stderr(&out).is_empty());
     c.write_config(
-        &account("a", &dc, "imap", &u, &c, "")
-            .replace(&format!("printf {PASSWORD}"), "printf wrong"),
+        &AccountToml::new("a", &dc, "imap", &u, &c)
+            .password("wrong")
+            .toml(),
     );
     let out = c.mailx(&["--log-file", log.to_str().unwrap(), "-vv", "fetch"]);
     assert_eq!(out.status.code(), Some(77));

@@ -1,0 +1,18 @@
+//! The integration suite, one test binary: each module tests the real `mailx` binary
+//! against servers the tests start themselves (a private Dovecot per test, scripted fakes).
+//! `cargo test --test it MODULE` runs one module.
+
+// Test code: a failed setup is a failed test, and figures are printed for the notes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+mod common;
+mod crash;
+mod docs;
+mod errors;
+mod imap;
+mod kill;
+mod network;
+mod pop3;
+mod safety;
+mod scripting;
+mod sync;
