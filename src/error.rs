@@ -98,7 +98,7 @@ pub mod exit {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}:{line}: {message}")]
+    #[error("{}: {message}", at(path, *line))]
     Config {
         path: PathBuf,
         line: usize,
@@ -158,6 +158,14 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `file:line`, or just the file when the problem is not on one line.
+fn at(path: &std::path::Path, line: usize) -> String {
+    match line {
+        0 => path.display().to_string(),
+        n => format!("{}:{n}", path.display()),
+    }
+}
 
 impl Error {
     pub fn exit_code(&self) -> i32 {

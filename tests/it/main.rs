@@ -16,3 +16,4 @@ mod pop3;
 mod safety;
 mod scripting;
 mod sync;
+mod texts;
