@@ -183,6 +183,64 @@ pub async fn sync_folders<R: Remote>(
     Ok(reports)
 }
 
+/// What to do with one folder, decided from what each side has and what the state
+/// knows, before anything is touched (pure; `--dry-run` prints the same decision).
+#[derive(Debug)]
+enum FolderStep {
+    /// Both sides have it: sync them.
+    Sync(RemoteFolder),
+    /// Only the server has it: create it locally, then sync.
+    CreateLocal(RemoteFolder),
+    /// Only the Maildir has it: create it on the server, then sync.
+    CreateRemote,
+    /// Left alone, with the reason shown by `--dry-run`.
+    Skip(String),
+    /// Stopped to protect mail.
+    Stop(Error),
+}
+
+fn decide(
+    name: &str,
+    local: &str,
+    path: &[String],
+    sides: &Sides,
+    settings: &Settings<'_>,
+) -> FolderStep {
+    let guard = |detail: String, hint: &str| {
+        FolderStep::Stop(Error::Guard {
+            context: name.to_string(),
+            detail,
+            hint: hint.to_string(),
+        })
+    };
+    match (&sides.remote, &sides.local) {
+        (Some(r), Some(_)) => FolderStep::Sync(r.clone()),
+        (Some(_), None) if sides.known_remote && !settings.reconcile => guard(
+            format!(
+                "the local folder {local:?} is gone; mailx will not delete its messages on the server"
+            ),
+            "if you deleted it on purpose, delete the folder on the server too (mailx never deletes folders); to download it again instead, run `mailx sync --reconcile`",
+        ),
+        (Some(_), None) if !path.is_empty() && !settings.create.local() => {
+            FolderStep::Skip(format!(
+                "not created locally (create = \"{}\")",
+                settings.create.name()
+            ))
+        }
+        (Some(r), None) => FolderStep::CreateLocal(r.clone()),
+        (None, Some(_)) if sides.known_local && !settings.reconcile => guard(
+            "the folder is gone from the server; mailx will not delete the local copy".into(),
+            "if it was deleted on purpose, delete the local folder too (mailx never deletes folders); to upload it to the server again instead, run `mailx sync --reconcile`",
+        ),
+        (None, Some(_)) if !settings.create.remote() => FolderStep::Skip(format!(
+            "not created on the server (create = \"{}\")",
+            settings.create.name()
+        )),
+        (None, Some(_)) => FolderStep::CreateRemote,
+        (None, None) => FolderStep::Skip(String::new()),
+    }
+}
+
 async fn sync_one<R: Remote>(
     remote: &mut R,
     state: &mut State,
@@ -202,47 +260,23 @@ async fn sync_one<R: Remote>(
         })?,
     };
     report.local = local.clone();
-    let guard = |detail: String, hint: &str| Error::Guard {
-        context: report.name.clone(),
-        detail,
-        hint: hint.to_string(),
-    };
-    let remote_folder = match (&sides.remote, &sides.local) {
-        (Some(r), Some(_)) => r.clone(),
-        (Some(r), None) => {
-            if sides.known_remote && !settings.reconcile {
-                return Err(guard(
-                    format!(
-                        "the local folder {local:?} is gone; mailx will not delete its messages on the server"
-                    ),
-                    "if you deleted it on purpose, delete the folder on the server too (mailx never deletes folders); to download it again instead, run `mailx sync --reconcile`",
-                ));
+    let remote_folder = match decide(&report.name, &local, path, sides, settings) {
+        FolderStep::Sync(r) => r,
+        FolderStep::Stop(e) => return Err(e),
+        FolderStep::Skip(why) => {
+            if !why.is_empty() {
+                report.plan.push(why);
             }
-            if !path.is_empty() && !settings.create.local() {
-                report.plan.push(format!(
-                    "not created locally (create = \"{}\")",
-                    settings.create.name()
-                ));
-                return Ok(());
-            }
-            report.created = Some("local");
-            r.clone()
+            return Ok(());
         }
-        (None, Some(_)) => {
-            if sides.known_local && !settings.reconcile {
-                return Err(guard(
-                    "the folder is gone from the server; mailx will not delete the local copy"
-                        .into(),
-                    "if it was deleted on purpose, delete the local folder too (mailx never deletes folders); to upload it to the server again instead, run `mailx sync --reconcile`",
-                ));
+        FolderStep::CreateLocal(r) => {
+            report.created = Some("local");
+            if settings.dry_run {
+                report.plan.push("create the folder locally".into());
             }
-            if !settings.create.remote() {
-                report.plan.push(format!(
-                    "not created on the server (create = \"{}\")",
-                    settings.create.name()
-                ));
-                return Ok(());
-            }
+            r
+        }
+        FolderStep::CreateRemote => {
             report.created = Some("remote");
             if settings.dry_run {
                 let files = Folder::existing(settings.maildir, &local).scan()?;
@@ -255,16 +289,12 @@ async fn sync_one<R: Remote>(
             }
             remote.create_folder(path).await?
         }
-        (None, None) => return Ok(()),
     };
     if settings.reconcile && !settings.dry_run {
         state.forget_folder(&remote_folder.server_name)?;
         if let Some(old) = &sides.recorded_as {
             state.forget_folder(old)?;
         }
-    }
-    if report.created == Some("local") && settings.dry_run {
-        report.plan.push("create the folder locally".into());
     }
     sync_folder(
         remote,
@@ -434,6 +464,71 @@ mod tests {
         assert_eq!(found["a"].flags, Flags::from_info("FS"));
         assert!(found.contains_key("b"));
         assert!(!found.contains_key("gone"), "really deleted stays deleted");
+    }
+
+    #[test]
+    fn folder_level_decisions() {
+        let dir = std::path::Path::new("/m");
+        let settings = |create, reconcile| Settings {
+            maildir: dir,
+            patterns: &[],
+            expunge: false,
+            create,
+            dry_run: false,
+            reconcile,
+            max_delete: None,
+        };
+        let remote = Some(RemoteFolder {
+            server_name: "Sent".into(),
+            path: vec!["Sent".into()],
+        });
+        let sides = |remote: Option<RemoteFolder>, local: Option<&str>, known: bool| Sides {
+            remote,
+            local: local.map(str::to_string),
+            known_remote: known,
+            known_local: known,
+            recorded_as: None,
+        };
+        let path = ["Sent".to_string()];
+        let step = |s: &Sides, st: &Settings<'_>| decide("Sent", ".Sent", &path, s, st);
+        let both = settings(Create::Both, false);
+        assert!(matches!(
+            step(&sides(remote.clone(), Some(".Sent"), true), &both),
+            FolderStep::Sync(_)
+        ));
+        assert!(matches!(
+            step(&sides(remote.clone(), None, false), &both),
+            FolderStep::CreateLocal(_)
+        ));
+        assert!(matches!(
+            step(&sides(None, Some(".Sent"), false), &both),
+            FolderStep::CreateRemote
+        ));
+        // Known before, gone now on one side: stop, never delete.
+        assert!(matches!(
+            step(&sides(remote.clone(), None, true), &both),
+            FolderStep::Stop(Error::Guard { .. })
+        ));
+        assert!(matches!(
+            step(&sides(None, Some(".Sent"), true), &both),
+            FolderStep::Stop(Error::Guard { .. })
+        ));
+        // --reconcile takes it again instead.
+        let reconcile = settings(Create::Both, true);
+        assert!(matches!(
+            step(&sides(remote.clone(), None, true), &reconcile),
+            FolderStep::CreateLocal(_)
+        ));
+        // create = "none": one-sided folders are left alone.
+        let none = settings(Create::None, false);
+        assert!(matches!(
+            step(&sides(remote, None, false), &none),
+            FolderStep::Skip(_)
+        ));
+        assert!(matches!(
+            step(&sides(None, Some(".Sent"), false), &none),
+            FolderStep::Skip(_)
+        ));
     }
 
     #[test]
