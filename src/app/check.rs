@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_failures, state_path,
+    account_code, combine, errors_json, load_config, logout, pick, print_errors, state_path,
 };
 use crate::cli::Global;
 use crate::clock;
@@ -87,16 +87,14 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
     let mut errors = Vec::new();
     let mut new_total = 0;
     for run in &runs {
-        print_failures(
+        print_errors(
             printer,
             &run.account,
             run.folders
                 .iter()
                 .map(|f| (f.name.as_str(), f.error.as_ref())),
+            run.error.as_ref(),
         );
-        if let Some(e) = &run.error {
-            printer.error(e);
-        }
         let code = run.failed();
         if code != exit::OK {
             errors.push(code);

@@ -5,8 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, pick, print_failures, record_outcome,
-    retention, state_path,
+    account_code, combine, errors_json, load_config, pick, print_errors, record_outcome, retention,
+    state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -98,16 +98,14 @@ pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) 
 
 /// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
 pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
-    print_failures(
+    print_errors(
         printer,
         &run.account,
         run.folders
             .iter()
             .map(|f| (f.name.as_str(), f.error.as_ref())),
+        run.error.as_ref(),
     );
-    if let Some(e) = &run.error {
-        printer.error(e);
-    }
     if run.error.is_none() {
         tracing::info!(target: "logfile", "{}", run.summary());
     }

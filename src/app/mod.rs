@@ -237,16 +237,21 @@ pub(super) fn combine(codes: &[i32]) -> i32 {
     }
 }
 
-/// Prints each failed folder of an account: `error:` with the folder, and its own hint.
-pub(super) fn print_failures<'a>(
+/// Prints an account's errors: each failed folder (`error:` with the folder, and its own
+/// hint), then what stopped the whole account.
+pub(super) fn print_errors<'a>(
     printer: &Printer,
     account: &str,
     folders: impl Iterator<Item = (&'a str, Option<&'a Failure>)>,
+    account_error: Option<&Error>,
 ) {
     for (name, failure) in folders {
         if let Some(f) = failure {
             printer.error_text(&format!("{account}: {name}: {}", f.message), &f.hint);
         }
+    }
+    if let Some(e) = account_error {
+        printer.error(e);
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_failures, record_outcome,
+    account_code, combine, errors_json, load_config, logout, pick, print_errors, record_outcome,
     state_path,
 };
 use crate::cli::Global;
@@ -150,16 +150,14 @@ pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
     if run.error.is_none() {
         tracing::info!(target: "logfile", "{}", run.summary());
     }
-    print_failures(
+    print_errors(
         printer,
         &run.account,
         run.folders
             .iter()
             .map(|f| (f.name.as_str(), f.error.as_ref())),
+        run.error.as_ref(),
     );
-    if let Some(e) = &run.error {
-        printer.error(e);
-    }
     if printer.json {
         printer.json_line(&run.to_json());
     } else {

@@ -40,22 +40,6 @@ pub struct FolderUsage {
     pub error: Option<Failure>,
 }
 
-/// The selected folders, and a report for each pattern or folder that cannot be taken.
-async fn selection<R: Remote, T: Default>(
-    remote: &mut R,
-    patterns: &[String],
-    report: impl Fn(String, Failure) -> T,
-) -> Result<(Vec<(RemoteFolder, String)>, Vec<T>)> {
-    let s = folders::select(remote, patterns).await?;
-    let failed = s
-        .unmatched
-        .iter()
-        .map(|p| report(p.clone(), folders::unmatched(p, "on the server")))
-        .chain(s.failures.into_iter().map(|(name, f)| report(name, f)))
-        .collect();
-    Ok((s.folders, failed))
-}
-
 /// New, unseen and total messages per selected folder. A folder whose UIDNEXT shows
 /// nothing above the last handled UID costs one STATUS; others are listed (UIDs only).
 pub async fn check_folders<R: Remote>(
@@ -63,12 +47,13 @@ pub async fn check_folders<R: Remote>(
     state: Option<&State>,
     patterns: &[String],
 ) -> Result<Vec<CheckReport>> {
-    let (selected, mut reports) = selection(remote, patterns, |name, f| CheckReport {
+    let mut selection = folders::select(remote, patterns).await?;
+    let mut reports = selection.failed_reports(Some("on the server"), |name, f| CheckReport {
         name,
         error: Some(f),
         ..Default::default()
-    })
-    .await?;
+    });
+    let selected = selection.folders;
     for (folder, _) in selected {
         let mut report = CheckReport {
             name: names::display_name(&folder.path),
@@ -137,12 +122,13 @@ pub async fn folder_usage<R: Remote>(
     patterns: &[String],
     maildir_root: &Path,
 ) -> Result<Vec<FolderUsage>> {
-    let (selected, mut out) = selection(remote, patterns, |name, f| FolderUsage {
+    let mut selection = folders::select(remote, patterns).await?;
+    let mut out = selection.failed_reports(Some("on the server"), |name, f| FolderUsage {
         name,
         error: Some(f),
         ..Default::default()
-    })
-    .await?;
+    });
+    let selected = selection.folders;
     for (folder, local) in selected {
         let mut row = FolderUsage {
             name: names::display_name(&folder.path),

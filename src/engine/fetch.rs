@@ -43,26 +43,12 @@ pub async fn fetch_folders<R: Remote>(
     settings: &Settings<'_>,
     progress: &dyn Observer,
 ) -> Result<(Vec<FolderReport>, Vec<(String, Vec<String>)>)> {
-    let selection = folders::select(remote, settings.patterns).await?;
-    let mut reports: Vec<FolderReport> = selection
-        .unmatched
-        .iter()
-        .map(|p| FolderReport {
-            name: p.clone(),
-            error: Some(folders::unmatched(p, "on the server")),
-            ..Default::default()
-        })
-        .chain(
-            selection
-                .failures
-                .into_iter()
-                .map(|(name, f)| FolderReport {
-                    name,
-                    error: Some(f),
-                    ..Default::default()
-                }),
-        )
-        .collect();
+    let mut selection = folders::select(remote, settings.patterns).await?;
+    let mut reports = selection.failed_reports(Some("on the server"), |name, f| FolderReport {
+        name,
+        error: Some(f),
+        ..Default::default()
+    });
     let mut deletions = Vec::new();
     for (folder, local) in selection.folders {
         let mut report = FolderReport {

@@ -23,6 +23,29 @@ pub struct Selection {
     pub shared_locals: Vec<String>,
 }
 
+impl Selection {
+    /// A report (made by `report`) for each folder that cannot be taken and, with
+    /// `unmatched_where` ("on the server"), for each literal pattern that matched nothing.
+    pub fn failed_reports<T>(
+        &mut self,
+        unmatched_where: Option<&str>,
+        report: impl Fn(String, Failure) -> T,
+    ) -> Vec<T> {
+        let unmatched: Vec<T> = match unmatched_where {
+            Some(w) => self
+                .unmatched
+                .iter()
+                .map(|p| report(p.clone(), unmatched(p, w)))
+                .collect(),
+            None => Vec::new(),
+        };
+        unmatched
+            .into_iter()
+            .chain(self.failures.drain(..).map(|(name, f)| report(name, f)))
+            .collect()
+    }
+}
+
 /// Lists the server's folders and selects them by the configured `patterns`.
 pub async fn select<R: Remote>(remote: &mut R, patterns: &[String]) -> Result<Selection> {
     let listed = remote.folders().await?;

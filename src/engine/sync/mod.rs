@@ -110,16 +110,12 @@ pub async fn sync_folders<R: Remote>(
         let display = names::display_name(path);
         patterns.iter().any(|p| names::matches(p, &display))
     };
-    let selection = folders::select(remote, settings.patterns).await?;
-    let mut reports: Vec<SyncReport> = selection
-        .failures
-        .into_iter()
-        .map(|(name, f)| SyncReport {
-            name,
-            error: Some(f),
-            ..Default::default()
-        })
-        .collect();
+    let mut selection = folders::select(remote, settings.patterns).await?;
+    let mut reports = selection.failed_reports(None, |name, f| SyncReport {
+        name,
+        error: Some(f),
+        ..Default::default()
+    });
     let mut folders: BTreeMap<Vec<String>, Sides> = BTreeMap::new();
     for (f, _) in selection.folders {
         let path = f.path.clone();
