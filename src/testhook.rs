@@ -65,6 +65,14 @@ pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
         .unwrap_or(default)
 }
 
+/// `MAILX_TEST_AUTH_RETRY_SECS=N` shortens the first pause before `watch` tries a refused
+/// login again (1 minute), so a test can see the retry.
+pub fn auth_retry(default: std::time::Duration) -> std::time::Duration {
+    var("MAILX_TEST_AUTH_RETRY_SECS")
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(default)
+}
+
 /// `MAILX_TEST_NOW=SECS`: the clock the retention tests set (see `clock::now`).
 pub fn now_override() -> Option<i64> {
     #[cfg(test)]

@@ -137,7 +137,8 @@ async fn watch_folder(
     mut stop: watch::Receiver<bool>,
 ) -> i32 {
     let mut backoff = Duration::from_secs(1);
-    let mut auth_backoff = AUTH_BACKOFF.0;
+    let first_auth_pause = testhook::auth_retry(AUTH_BACKOFF.0);
+    let mut auth_backoff = first_auth_pause;
     loop {
         if *stop.borrow() {
             return exit::OK;
@@ -152,7 +153,7 @@ async fn watch_folder(
                 return e.exit_code();
             }
             Err(e @ Error::Auth { .. }) => {
-                if auth_backoff == AUTH_BACKOFF.0 {
+                if auth_backoff == first_auth_pause {
                     shared.printer.error(&e);
                 }
                 tracing::warn!(

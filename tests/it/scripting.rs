@@ -456,3 +456,94 @@ fn watch_polls_an_imap_server_without_idle() {
     let (code, err) = w.stop("TERM");
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[test]
+fn watch_fetches_a_change_seen_while_another_run_held_the_account() {
+    let dc = Dovecot::start();
+    let u = dc.add_user(false);
+    dc.create_folder(&u, ".Sent");
+    let c = Client::new();
+    c.write_config(&account("a", &dc, "imap", &u, &c, ""));
+    let mut w = Watcher::start(&c, &[], &[]);
+    wait_for("the IDLE connection", Duration::from_secs(10), || {
+        logins(&dc, &u) >= 2
+    });
+    // A cron job's fetch of the same account (its Sent only) holds the lock for 3 s.
+    let cron = c.dir.path().join("cron.toml");
+    fs::write(
+        &cron,
+        format!(
+            "state_dir = \"{}\"\n{}",
+            c.dir.path().join("state").display(),
+            account("a", &dc, "imap", &u, &c, "folders = [\"Sent\"]")
+        ),
+    )
+    .unwrap();
+    let mut held = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(&cron)
+        .args(["-q", "fetch"])
+        .env("MAILX_TEST_HOLD_MS", "3000")
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let saved = Instant::now();
+    save(&dc, &u, "INBOX", "while held");
+    wait_for(
+        "the message seen while locked",
+        Duration::from_secs(15),
+        || local_messages(&c.maildir("a"), "").len() == 1,
+    );
+    let after = saved.elapsed();
+    assert!(held.wait().unwrap().success());
+    eprintln!(
+        "stored {} ms after arrival (the other run held the lock for ~2.5 s more)",
+        after.as_millis()
+    );
+    assert!(
+        after >= Duration::from_millis(2000),
+        "stored while the other run still held the lock? {after:?}"
+    );
+    let (code, err) = w.stop("TERM");
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn watch_retries_a_refused_login() {
+    let dc = Dovecot::start();
+    let u = dc.add_user(false);
+    let c = Client::new();
+    // The password source answers wrong twice (a server's auth backend hiccup), then right.
+    let script = c.dir.path().join("pw.sh");
+    let count = c.dir.path().join("calls");
+    fs::write(
+        &script,
+        format!(
+            "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}\nif [ \"$n\" -ge 2 ]; then printf {PASSWORD}; else printf wrong; fi\n",
+            count = count.display()
+        ),
+    )
+    .unwrap();
+    c.write_config(
+        &AccountToml::new("a", &dc, "imap", &u, &c)
+            .extra(&format!("password_command = \"sh {}\"", script.display()))
+            .no_password()
+            .toml(),
+    );
+    let mut w = Watcher::start(&c, &[], &[("MAILX_TEST_AUTH_RETRY_SECS", "1")]);
+    wait_for(
+        "a login after the refusals",
+        Duration::from_secs(15),
+        || logins(&dc, &u) >= 2,
+    );
+    save(&dc, &u, "INBOX", "after retry");
+    wait_for("the message", Duration::from_secs(10), || {
+        local_messages(&c.maildir("a"), "").len() == 1
+    });
+    let (code, err) = w.stop("TERM");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("authentication failed"),
+        "the refusal was reported: {err}"
+    );
+}
