@@ -4,7 +4,25 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use clap_complete::{ArgValueCandidates, CompletionCandidate};
+
 use crate::output::ColorChoice;
+
+/// Account names for the shell's completion (`source <(COMPLETE=bash mailx)`), read from
+/// `$MAILX_CONFIG` or the default config; none when it cannot be read.
+fn account_names() -> Vec<CompletionCandidate> {
+    let path = std::env::var_os("MAILX_CONFIG")
+        .map(PathBuf::from)
+        .or_else(crate::config::default_path);
+    path.and_then(|p| crate::config::load(&p).ok())
+        .map(|c| {
+            c.accounts
+                .into_keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +69,7 @@ pub enum Command {
     /// Download new mail from all (or the named) accounts into their Maildirs
     Fetch {
         /// Accounts to fetch (default: all)
+        #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
     },
     /// Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and
@@ -74,6 +93,7 @@ pub enum Command {
     /// (with `created`, and `plan` for a dry run).
     Sync {
         /// Accounts to sync (default: all IMAP accounts)
+        #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
         /// Print what would be done, change nothing (server and local)
         #[arg(long)]
@@ -97,11 +117,13 @@ pub enum Command {
     /// and per-folder figures.
     Check {
         /// Accounts to check (default: all)
+        #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
     },
     /// Server and local side by side: messages, bytes, quota, last run, retention
     Status {
         /// Accounts to show (default: all)
+        #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
     },
     /// Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every
@@ -114,6 +136,7 @@ pub enum Command {
     /// drop it after 30). SIGINT or SIGTERM ends it after the run in progress (exit 0).
     Watch {
         /// Accounts to watch (default: all)
+        #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
         /// Sync the folder instead of fetching it (IMAP accounts)
         #[arg(long)]
@@ -146,7 +169,13 @@ pub enum AccountCommand {
     /// List configured accounts
     List,
     /// Show one account's settings (never its password)
-    Show { account: String },
+    Show {
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        account: String,
+    },
     /// Connect and log in, changing nothing
-    Test { accounts: Vec<String> },
+    Test {
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        accounts: Vec<String>,
+    },
 }

@@ -22,6 +22,10 @@ mod units;
 use clap::Parser;
 
 fn main() {
+    // `COMPLETE=bash mailx` prints a completion script that asks mailx for candidates
+    // (account names from the config); without COMPLETE this returns at once.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .complete();
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

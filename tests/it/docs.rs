@@ -90,3 +90,33 @@ fn man_pages_are_clean_roff() {
         );
     }
 }
+
+/// `source <(COMPLETE=bash mailx)`: account names come from the config as one types.
+#[test]
+fn account_names_complete_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    fs::write(
+        &config,
+        "[accounts.work]\nprotocol = \"imap\"\nhost = \"h\"\nuser = \"u\"\npassword_env = \"X\"\nmaildir = \"w\"\n[accounts.home]\nprotocol = \"pop3\"\nhost = \"h\"\nuser = \"u\"\npassword_env = \"X\"\nmaildir = \"h\"\n",
+    )
+    .unwrap();
+    let complete = |words: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mailx"))
+            .args(["--", "mailx"])
+            .args(words)
+            .env("COMPLETE", "fish")
+            .env("MAILX_CONFIG", &config)
+            .output()
+            .unwrap();
+        // The candidates, without the options offered alongside.
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with('-'))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(complete(&["fetch", ""]), "home\nwork\n");
+    assert_eq!(complete(&["sync", "w"]), "work\n");
+    assert_eq!(complete(&["account", "show", "h"]), "home\n");
+}
