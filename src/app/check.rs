@@ -37,10 +37,7 @@ impl CheckRun {
     }
 
     fn failed(&self) -> i32 {
-        account_code(
-            self.error.as_ref(),
-            self.folders.iter().map(|f| f.error.as_ref()),
-        )
+        account_code(self.error.as_ref(), &self.folders)
     }
 }
 
@@ -87,14 +84,7 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
     let mut errors = Vec::new();
     let mut new_total = 0;
     for run in &runs {
-        print_errors(
-            printer,
-            &run.account,
-            run.folders
-                .iter()
-                .map(|f| (f.name.as_str(), f.error.as_ref())),
-            run.error.as_ref(),
-        );
+        print_errors(printer, &run.account, &run.folders, run.error.as_ref());
         let code = run.failed();
         if code != exit::OK {
             errors.push(code);
@@ -106,12 +96,7 @@ pub(super) async fn check(global: &Global, printer: &Printer, names: &[String]) 
                 .iter()
                 .map(|f| f.unseen)
                 .try_fold(0u64, |acc, u| u.map(|u| acc + u));
-            let errs = errors_json(
-                run.folders
-                    .iter()
-                    .map(|f| (f.name.as_str(), f.error.as_ref())),
-                run.error.as_ref(),
-            );
+            let errs = errors_json(&run.folders, run.error.as_ref());
             printer.json_line(&json!({
                 "account": run.account,
                 "ok": code == exit::OK,
@@ -253,10 +238,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
                 quota_words(used, limit)
             ));
         }
-        let code = account_code(
-            run.error.as_ref(),
-            run.folders.iter().map(|f| f.error.as_ref()),
-        );
+        let code = account_code(run.error.as_ref(), &run.folders);
         codes.push(code);
         if let Some(e) = &run.error {
             printer.error(e);

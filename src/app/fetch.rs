@@ -33,20 +33,12 @@ impl AccountRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        account_code(
-            self.error.as_ref(),
-            self.folders.iter().map(|f| f.error.as_ref()),
-        )
+        account_code(self.error.as_ref(), &self.folders)
     }
 
     fn to_json(&self) -> serde_json::Value {
         let sum = |f: fn(&FolderReport) -> u64| self.folders.iter().map(f).sum::<u64>();
-        let errors = errors_json(
-            self.folders
-                .iter()
-                .map(|f| (f.name.as_str(), f.error.as_ref())),
-            self.error.as_ref(),
-        );
+        let errors = errors_json(&self.folders, self.error.as_ref());
         json!({
             "account": self.account,
             "protocol": self.protocol.name(),
@@ -98,14 +90,7 @@ pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) 
 
 /// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
 pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
-    print_errors(
-        printer,
-        &run.account,
-        run.folders
-            .iter()
-            .map(|f| (f.name.as_str(), f.error.as_ref())),
-        run.error.as_ref(),
-    );
+    print_errors(printer, &run.account, &run.folders, run.error.as_ref());
     if run.error.is_none() {
         tracing::info!(target: "logfile", "{}", run.summary());
     }

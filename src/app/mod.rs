@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use crate::cli::{AccountCommand, Cli, Command, Global};
 use crate::clock;
 use crate::config::{self, Account, Config};
-use crate::engine::Failure;
+use crate::engine::FolderOutcome;
 use crate::engine::plan::Retention;
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
@@ -208,14 +208,14 @@ pub(super) fn retention(account: &Account) -> Retention {
 
 /// An account's code from its folders' codes: the common code if every folder failed
 /// alike, partial failure if some did.
-pub(super) fn account_code<'a>(
-    error: Option<&Error>,
-    folders: impl Iterator<Item = Option<&'a Failure>>,
-) -> i32 {
+pub(super) fn account_code(error: Option<&Error>, folders: &[impl FolderOutcome]) -> i32 {
     if let Some(e) = error {
         return e.exit_code();
     }
-    let folder_codes: Vec<Option<i32>> = folders.map(|f| f.map(|f| f.code)).collect();
+    let folder_codes: Vec<Option<i32>> = folders
+        .iter()
+        .map(|f| f.failure().map(|f| f.code))
+        .collect();
     let failed: Vec<i32> = folder_codes.iter().flatten().copied().collect();
     if failed.is_empty() {
         exit::OK
@@ -239,15 +239,18 @@ pub(super) fn combine(codes: &[i32]) -> i32 {
 
 /// Prints an account's errors: each failed folder (`error:` with the folder, and its own
 /// hint), then what stopped the whole account.
-pub(super) fn print_errors<'a>(
+pub(super) fn print_errors(
     printer: &Printer,
     account: &str,
-    folders: impl Iterator<Item = (&'a str, Option<&'a Failure>)>,
+    folders: &[impl FolderOutcome],
     account_error: Option<&Error>,
 ) {
-    for (name, failure) in folders {
-        if let Some(f) = failure {
-            printer.error_text(&format!("{account}: {name}: {}", f.message), &f.hint);
+    for folder in folders {
+        if let Some(f) = folder.failure() {
+            printer.error_text(
+                &format!("{account}: {}: {}", folder.name(), f.message),
+                &f.hint,
+            );
         }
     }
     if let Some(e) = account_error {
@@ -257,13 +260,16 @@ pub(super) fn print_errors<'a>(
 
 /// The `errors` array of an account's JSON: `{folder, message, hint}` per failed folder,
 /// and `{folder: null, message, hint}` for what stopped the whole account.
-pub(super) fn errors_json<'a>(
-    folder_errors: impl Iterator<Item = (&'a str, Option<&'a Failure>)>,
+pub(super) fn errors_json(
+    folders: &[impl FolderOutcome],
     account_error: Option<&Error>,
 ) -> Vec<serde_json::Value> {
-    let mut errors: Vec<serde_json::Value> = folder_errors
-        .filter_map(|(name, e)| {
-            e.map(|e| serde_json::json!({"folder": name, "message": e.message, "hint": e.hint}))
+    let mut errors: Vec<serde_json::Value> = folders
+        .iter()
+        .filter_map(|f| {
+            f.failure().map(
+                |e| serde_json::json!({"folder": f.name(), "message": e.message, "hint": e.hint}),
+            )
         })
         .collect();
     if let Some(e) = account_error {

@@ -39,20 +39,12 @@ impl SyncRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        account_code(
-            self.error.as_ref(),
-            self.folders.iter().map(|f| f.error.as_ref()),
-        )
+        account_code(self.error.as_ref(), &self.folders)
     }
 
     fn to_json(&self) -> serde_json::Value {
         let sum = |f: fn(&SyncReport) -> u64| self.folders.iter().map(f).sum::<u64>();
-        let errors = errors_json(
-            self.folders
-                .iter()
-                .map(|f| (f.name.as_str(), f.error.as_ref())),
-            self.error.as_ref(),
-        );
+        let errors = errors_json(&self.folders, self.error.as_ref());
         json!({
             "account": self.account,
             "protocol": "imap",
@@ -150,14 +142,7 @@ pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
     if run.error.is_none() {
         tracing::info!(target: "logfile", "{}", run.summary());
     }
-    print_errors(
-        printer,
-        &run.account,
-        run.folders
-            .iter()
-            .map(|f| (f.name.as_str(), f.error.as_ref())),
-        run.error.as_ref(),
-    );
+    print_errors(printer, &run.account, &run.folders, run.error.as_ref());
     if printer.json {
         printer.json_line(&run.to_json());
     } else {

@@ -52,6 +52,33 @@ impl serde::Serialize for Failure {
     }
 }
 
+/// A folder's line in a report: its name and, when it failed, why.
+pub trait FolderOutcome {
+    fn name(&self) -> &str;
+    fn failure(&self) -> Option<&Failure>;
+}
+
+/// `FolderOutcome` for report types with `name` and `error` fields.
+macro_rules! folder_outcome {
+    ($($t:ty),*) => {$(
+        impl $crate::engine::FolderOutcome for $t {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn failure(&self) -> Option<&$crate::engine::Failure> {
+                self.error.as_ref()
+            }
+        }
+    )*};
+}
+
+folder_outcome!(
+    fetch::FolderReport,
+    sync::SyncReport,
+    check::CheckReport,
+    check::FolderUsage
+);
+
 /// What an engine tells while it works; the command layer decides how to show it (a
 /// progress bar on a terminal, nothing for cron).
 pub trait Observer: Sync {
