@@ -512,3 +512,44 @@ async fn sync_survives_a_crash_at_every_step() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_flag_merge_rule_holds_through_the_engine() {
+    // (start, server after, local after, both after) for one message each.
+    let cases = [
+        ("", "F", "", "F"),     // only the server changed: it wins
+        ("S", "S", "", ""),     // only the local side changed (removed S): it wins
+        ("", "F", "R", "FR"),   // both added different flags: union
+        ("FS", "FS", "F", "F"), // one removed S, the other kept it: removed
+        ("S", "RS", "", "R"),   // one removed S, the other added R: both apply
+        ("S", "", "S", ""),     // removed on the server, unchanged locally: removed
+    ];
+    let mut server = FakeRemote::imap(Vec::new());
+    for (i, (start, ..)) in cases.iter().enumerate() {
+        server.deliver(message(i as u32, "m"), Flags::from_info(start));
+    }
+    let mut local = Local::new();
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    for (i, (_, on_server, on_local, _)) in cases.iter().enumerate() {
+        server.folders[0]
+            .messages
+            .get_mut(&(i as u32 + 1))
+            .unwrap()
+            .flags = Flags::from_info(on_server);
+        local.set_flags(&format!("m {i}"), on_local);
+    }
+    local
+        .sync(&mut server, Some(MaxDelete::DEFAULT))
+        .await
+        .unwrap();
+    let want: Vec<(String, String)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (.., both))| (format!("m {i}"), both.to_string()))
+        .collect();
+    assert_eq!(server_flags(&server), want);
+    assert_eq!(local.flags(), want);
+}
