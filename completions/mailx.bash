@@ -390,7 +390,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__fetch)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --dry-run --config --quiet --verbose --json --color --timeout --log-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

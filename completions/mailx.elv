@@ -46,6 +46,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --dry-run 'Print what would be downloaded and deleted, change nothing (server and local)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'

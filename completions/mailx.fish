@@ -50,6 +50,7 @@ always\t''
 never\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l timeout -d 'Seconds to wait for any single network operation' -r
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l dry-run -d 'Print what would be downloaded and deleted, change nothing (server and local)'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s q -l quiet -d 'Print nothing but errors'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
 complete -c mailx -n "__fish_mailx_using_subcommand fetch" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'

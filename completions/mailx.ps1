@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be downloaded and deleted, change nothing (server and local)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')

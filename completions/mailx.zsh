@@ -43,6 +43,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'--dry-run[Print what would be downloaded and deleted, change nothing (server and local)]' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \

@@ -71,6 +71,9 @@ pub enum Command {
         /// Accounts to fetch (default: all)
         #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
+        /// Print what would be downloaded and deleted, change nothing (server and local)
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and
     /// folders travel both ways

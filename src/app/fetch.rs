@@ -25,6 +25,7 @@ pub(super) struct AccountRun {
     protocol: Protocol,
     folders: Vec<FolderReport>,
     pub error: Option<Error>,
+    dry_run: bool,
 }
 
 impl AccountRun {
@@ -42,6 +43,7 @@ impl AccountRun {
         json!({
             "account": self.account,
             "protocol": self.protocol.name(),
+            "dry_run": self.dry_run,
             "ok": self.exit_code() == exit::OK,
             "exit_code": self.exit_code(),
             "downloaded": sum(|f| f.downloaded),
@@ -56,12 +58,13 @@ impl AccountRun {
         let n: u64 = self.folders.iter().map(|f| f.downloaded).sum();
         let bytes: u64 = self.folders.iter().map(|f| f.bytes).sum();
         let deleted: u64 = self.folders.iter().map(|f| f.deleted_on_server).sum();
+        let would = if self.dry_run { "would fetch " } else { "" };
         let mut s = if n == 0 {
             format!("{}: no new mail", self.account)
         } else {
             let folders = self.folders.iter().filter(|f| f.downloaded > 0).count();
             format!(
-                "{}: {n} new message{} ({}) in {folders} folder{}",
+                "{}: {would}{n} new message{} ({}) in {folders} folder{}",
                 self.account,
                 if n == 1 { "" } else { "s" },
                 human_bytes(bytes),
@@ -69,19 +72,25 @@ impl AccountRun {
             )
         };
         if deleted > 0 {
-            s.push_str(&format!("; {deleted} deleted on the server"));
+            let verb = if self.dry_run { "to delete" } else { "deleted" };
+            s.push_str(&format!("; {deleted} {verb} on the server"));
         }
         s
     }
 }
 
-pub(super) async fn fetch(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
+pub(super) async fn fetch(
+    global: &Global,
+    printer: &Printer,
+    names: &[String],
+    dry_run: bool,
+) -> Result<i32> {
     let config = load_config(global)?;
     let accounts = pick(&config, names)?;
     let runs = futures::future::join_all(
         accounts
             .iter()
-            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer)),
+            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer, dry_run)),
     )
     .await;
     let codes: Vec<i32> = runs.iter().map(|run| report(printer, run)).collect();
@@ -96,8 +105,17 @@ pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
     }
     if printer.json {
         printer.json_line(&run.to_json());
-    } else if printer.wants_summary() && run.error.is_none() {
-        printer.line(&run.summary());
+    } else {
+        if run.dry_run && !printer.quiet {
+            for f in &run.folders {
+                for line in &f.plan {
+                    printer.line(&format!("{}: {}: {line}", run.account, f.name));
+                }
+            }
+        }
+        if (printer.wants_summary() || run.dry_run) && run.error.is_none() && !printer.quiet {
+            printer.line(&run.summary());
+        }
     }
     run.exit_code()
 }
@@ -107,25 +125,37 @@ pub(super) async fn fetch_one(
     state_dir: &Path,
     timeout: u64,
     printer: &Printer,
+    dry_run: bool,
 ) -> AccountRun {
     let progress = printer.progress(&account.name);
     let mut folders = Vec::new();
-    let result = fetch_account(account, state_dir, timeout, &progress, &mut folders).await;
+    let result = fetch_account(
+        account,
+        state_dir,
+        timeout,
+        &progress,
+        &mut folders,
+        dry_run,
+    )
+    .await;
     progress.finish();
     let run = AccountRun {
         account: account.name.clone(),
         protocol: account.protocol,
         folders,
         error: result.err(),
+        dry_run,
     };
-    record_outcome(
-        state_dir,
-        &account.name,
-        "fetch",
-        run.exit_code(),
-        run.error.as_ref(),
-        json!({"downloaded": run.downloaded()}),
-    );
+    if !dry_run {
+        record_outcome(
+            state_dir,
+            &account.name,
+            "fetch",
+            run.exit_code(),
+            run.error.as_ref(),
+            json!({"downloaded": run.downloaded()}),
+        );
+    }
     run
 }
 
@@ -135,16 +165,20 @@ async fn fetch_account(
     timeout: u64,
     progress: &Progress,
     reports: &mut Vec<FolderReport>,
+    dry_run: bool,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
     testhook::hold().await;
     let mut state = State::open(&state_path(state_dir, &account.name))?;
-    deliver::recover(&mut state, &account.maildir)?;
+    if !dry_run {
+        deliver::recover(&mut state, &account.maildir)?;
+    }
     let settings = Settings {
         maildir: &account.maildir,
         patterns: &account.folders,
         retention: retention(account),
         keep_requested: account.keep,
+        dry_run,
     };
     let mut remote = connect(account, timeout).await?;
     fetch::fetch_account(&mut remote, &mut state, &settings, progress, reports).await

@@ -47,7 +47,9 @@ pub async fn run(cli: Cli) -> i32 {
             Err(e) => Err(Error::io("<stdout>", e)),
         },
         Command::Man { dir: Some(dir) } => crate::manpage::write_all(dir).map(|()| exit::OK),
-        Command::Fetch { accounts } => fetch::fetch(&cli.global, &printer, accounts).await,
+        Command::Fetch { accounts, dry_run } => {
+            fetch::fetch(&cli.global, &printer, accounts, *dry_run).await
+        }
         Command::Sync {
             accounts,
             dry_run,

@@ -302,9 +302,14 @@ async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<
         }
         (run.downloaded(), locked)
     } else {
-        let run =
-            super::fetch::fetch_one(&scoped, shared.state_dir, shared.timeout, shared.printer)
-                .await;
+        let run = super::fetch::fetch_one(
+            &scoped,
+            shared.state_dir,
+            shared.timeout,
+            shared.printer,
+            false,
+        )
+        .await;
         let locked = matches!(run.error, Some(Error::Locked { .. }));
         if !locked {
             super::fetch::report(shared.printer, &run);

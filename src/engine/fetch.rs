@@ -26,6 +26,9 @@ pub struct FolderReport {
     pub bytes: u64,
     pub deleted_on_server: u64,
     pub error: Option<Failure>,
+    /// `--dry-run`: what would be done, one line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<String>,
 }
 
 pub struct Settings<'a> {
@@ -33,6 +36,8 @@ pub struct Settings<'a> {
     pub patterns: &'a [String],
     pub retention: Retention,
     pub keep_requested: bool,
+    /// Plan and report, change nothing (folders opened read-only, no state written).
+    pub dry_run: bool,
 }
 
 /// Fetches every selected folder; one folder's failure does not stop the others.
@@ -129,21 +134,35 @@ async fn fetch_folder<R: Remote>(
     report: &mut FolderReport,
 ) -> Result<Vec<String>> {
     let key = folder.server_name.as_str();
-    let snap = remote.open(folder, settings.retention.deletes()).await?;
+    let dry = settings.dry_run;
+    let snap = remote
+        .open(folder, settings.retention.deletes() && !dry)
+        .await?;
     if !snap.stable_ids && settings.keep_requested {
         return Err(Error::Refused(format!(
             "{}: the server does not support UIDL, so mailx cannot tell new messages from old ones while leaving them on the server; set keep = false to download and delete",
             report.name
         )));
     }
-    let maildir = Folder::open(settings.maildir, local)?;
-    maildir.clean_tmp();
+    let maildir = if dry {
+        Folder::existing(settings.maildir, local)
+    } else {
+        let f = Folder::open(settings.maildir, local)?;
+        f.clean_tmp();
+        f
+    };
 
     let mut fstate = match state.folder(key)? {
         Some(prev) if prev.uidvalidity == snap.validity => FolderState {
             local: local.to_string(),
             ..prev
         },
+        Some(_) if dry => {
+            report.plan.push(
+                "the server renumbered this folder: a real run first finds the stored messages again by content, so what it downloads is not predicted here".into(),
+            );
+            return Ok(Vec::new());
+        }
         Some(prev) => {
             let new = snap.validity.unwrap_or(0);
             recover_renumbered(remote, state, key, local, prev, new).await?
@@ -152,10 +171,12 @@ async fn fetch_folder<R: Remote>(
             local: local.to_string(),
             uidvalidity: snap.validity,
             last_uid: 0,
-            local_id: maildir.identity(true)?,
+            local_id: maildir.identity(!dry)?,
         },
     };
-    state.set_folder(key, &fstate)?;
+    if !dry {
+        state.set_folder(key, &fstate)?;
+    }
 
     // Nothing above the last handled UID: one SELECT told us, no listing needed.
     let nothing_new =
@@ -175,7 +196,27 @@ async fn fetch_folder<R: Remote>(
     } else {
         HashMap::new()
     };
-    let new = plan::new_messages(&listing, &known);
+    let present: Option<HashMap<String, u32>> = snap
+        .lists_everything
+        .then(|| listing.iter().map(|m| (m.id.clone(), m.uid)).collect());
+    let stored = if snap.stable_ids && settings.retention.deletes() {
+        state.known(key, 0)?
+    } else {
+        HashMap::new()
+    };
+    let plan = plan::fetch_plan(
+        &listing,
+        &known,
+        &stored,
+        present.as_ref(),
+        settings.retention,
+        clock::now(),
+    );
+    if dry {
+        describe(&plan, report);
+        return Ok(Vec::new());
+    }
+    let new = &plan.download;
     progress.planned(new.len() as u64, new.iter().map(|m| m.size).sum());
 
     let mut tally = Tally::default();
@@ -185,30 +226,23 @@ async fn fetch_folder<R: Remote>(
         record: snap.stable_ids,
         progress,
     };
-    let result = download_all(remote, state, &to, &mut fstate, &new, &mut tally).await;
+    let result = download_all(remote, state, &to, &mut fstate, new, &mut tally).await;
     report.downloaded = tally.messages;
     report.bytes = tally.bytes;
     result?;
     report.error = tally.refused_failure();
 
-    // Retention: only messages recorded as delivered (above, or in earlier runs).
-    let now = clock::now();
-    let to_delete: Vec<(String, u32)> = if !snap.stable_ids {
-        // Ids last only this session: delete exactly what was delivered now.
-        let delivered: HashSet<&str> = tally.delivered.iter().map(String::as_str).collect();
-        new.iter()
-            .filter(|m| delivered.contains(m.id.as_str()))
-            .map(|m| (m.id.clone(), m.uid))
-            .collect()
-    } else if settings.retention.deletes() {
-        let all_known = state.known(key, 0)?;
-        let present: Option<HashMap<String, u32>> = snap
-            .lists_everything
-            .then(|| listing.iter().map(|m| (m.id.clone(), m.uid)).collect());
-        plan::expired(&all_known, present.as_ref(), settings.retention, now)
-    } else {
-        Vec::new()
-    };
+    // Retention: what the plan found due among messages stored earlier, and with
+    // keep = false exactly the downloads that are now stored (durable and recorded).
+    let delivered: HashSet<&str> = tally.delivered.iter().map(String::as_str).collect();
+    let mut to_delete = plan.delete.clone();
+    if plan.delete_downloads {
+        to_delete.extend(
+            new.iter()
+                .filter(|m| delivered.contains(m.id.as_str()))
+                .map(|m| (m.id.clone(), m.uid)),
+        );
+    }
     if snap.lists_everything && snap.stable_ids {
         let present: HashSet<&str> = listing.iter().map(|m| m.id.as_str()).collect();
         state.forget_absent(key, &|id| present.contains(id))?;
@@ -218,6 +252,36 @@ async fn fetch_folder<R: Remote>(
         report.deleted_on_server = to_delete.len() as u64;
     }
     Ok(to_delete.into_iter().map(|(id, _)| id).collect())
+}
+
+/// `--dry-run`: the plan as lines and counts, nothing done.
+fn describe(plan: &plan::FetchPlan, report: &mut FolderReport) {
+    for m in &plan.download {
+        report.plan.push(format!(
+            "download {} ({})",
+            m.id,
+            crate::units::human_bytes(m.size)
+        ));
+    }
+    for (id, _) in &plan.delete {
+        report
+            .plan
+            .push(format!("delete {id} from the server (stored earlier)"));
+    }
+    if plan.delete_downloads && !plan.download.is_empty() {
+        report.plan.push(format!(
+            "then delete the {} downloaded message(s) from the server once stored (keep = false)",
+            plan.download.len()
+        ));
+    }
+    report.downloaded = plan.download.len() as u64;
+    report.bytes = plan.download.iter().map(|m| m.size).sum();
+    report.deleted_on_server = (plan.delete.len()
+        + if plan.delete_downloads {
+            plan.download.len()
+        } else {
+            0
+        }) as u64;
 }
 
 /// (uid, (size, header fingerprint)) of the open folder's messages with UID >= `from`:

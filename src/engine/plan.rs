@@ -31,6 +31,36 @@ pub fn new_messages(
         .collect()
 }
 
+/// What one folder's fetch will do, decided before anything is done: `fetch --dry-run`
+/// prints it, a real run carries it out.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FetchPlan {
+    /// Server messages not stored yet, in server order.
+    pub download: Vec<RemoteMessage>,
+    /// Messages stored earlier that the retention policy deletes from the server now.
+    pub delete: Vec<(String, u32)>,
+    /// `keep = false`: each downloaded message is deleted from the server once stored.
+    pub delete_downloads: bool,
+}
+
+/// The plan from the server's listing, the rows that say a listed message is stored
+/// already (`known`), and every stored row retention weighs (`stored`; `present` as for
+/// `expired`).
+pub fn fetch_plan(
+    listing: &[RemoteMessage],
+    known: &HashMap<String, Known>,
+    stored: &HashMap<String, Known>,
+    present: Option<&HashMap<String, u32>>,
+    policy: Retention,
+    now: i64,
+) -> FetchPlan {
+    FetchPlan {
+        download: new_messages(listing, known),
+        delete: expired(stored, present, policy, now),
+        delete_downloads: policy == Retention::DeleteAfterDownload,
+    }
+}
+
 /// Delivered messages the policy says to remove from the server now, as (id, uid).
 /// `present` maps ids the server listed to their current uid (POP3 message numbers change
 /// between sessions); `None` means the listing was partial and recorded uids are current.

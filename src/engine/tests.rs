@@ -62,14 +62,26 @@ impl Local {
         remote: &mut FakeRemote,
         retention: Retention,
     ) -> Result<Vec<FolderReport>> {
+        self.fetch_as(remote, retention, false).await
+    }
+
+    async fn fetch_as(
+        &mut self,
+        remote: &mut FakeRemote,
+        retention: Retention,
+        dry_run: bool,
+    ) -> Result<Vec<FolderReport>> {
         let root = self.root();
-        super::deliver::recover(&mut self.state, &root)?;
+        if !dry_run {
+            super::deliver::recover(&mut self.state, &root)?;
+        }
         let patterns = ["INBOX".to_string()];
         let settings = Settings {
             maildir: &root,
             patterns: &patterns,
             retention,
             keep_requested: retention != Retention::DeleteAfterDownload,
+            dry_run,
         };
         let mut reports = Vec::new();
         let r =
@@ -552,4 +564,42 @@ async fn every_flag_merge_rule_holds_through_the_engine() {
         .collect();
     assert_eq!(server_flags(&server), want);
     assert_eq!(local.flags(), want);
+}
+
+#[tokio::test]
+async fn a_fetch_dry_run_changes_nothing_and_predicts_the_run() {
+    for (mut server, policy) in [
+        (
+            FakeRemote::imap(bodies(3, "dry")),
+            Retention::DeleteAfterDownload,
+        ),
+        (
+            FakeRemote::pop3(bodies(3, "dry")),
+            Retention::DeleteAfterDays(2),
+        ),
+    ] {
+        let mut local = Local::new();
+        let t0 = 1_800_000_000;
+        unit::set_now(Some(t0));
+        local.fetch(&mut server, Retention::Keep).await.unwrap();
+        server.deliver(message(4, "dry"), Flags::default());
+        unit::set_now(Some(t0 + 3 * DAY));
+        let before = (server.bodies(), local.bodies());
+        let dry = local.fetch_as(&mut server, policy, true).await.unwrap();
+        assert_eq!(
+            (server.bodies(), local.bodies()),
+            before,
+            "the dry run changed something"
+        );
+        assert!(!dry[0].plan.is_empty(), "{dry:?}");
+        let real = local.fetch(&mut server, policy).await.unwrap();
+        assert_eq!(
+            (dry[0].downloaded, dry[0].deleted_on_server),
+            (real[0].downloaded, real[0].deleted_on_server),
+            "{policy:?}: the dry run predicted {:?}",
+            dry[0].plan
+        );
+        assert!(real[0].deleted_on_server > 0 && real[0].downloaded == 1);
+        unit::set_now(None);
+    }
 }

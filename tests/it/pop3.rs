@@ -142,3 +142,32 @@ fn stls_on_the_plain_port() {
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(sent));
 }
+
+#[test]
+fn fetch_dry_run_lists_and_changes_nothing() {
+    let dc = Dovecot::start();
+    let u = dc.add_user(false);
+    let sent: Vec<Vec<u8>> = (0..3).map(|i| message(i, "dry")).collect();
+    dc.add_messages(&u, "", &sent, "");
+    let c = Client::new();
+    c.write_config(&account("p", &dc, "pop3", &u, &c, "keep = false"));
+    let out = c.mailx(&["fetch", "--dry-run"]);
+    assert_ok(&out);
+    let text = stdout(&out);
+    assert_eq!(text.matches("p: INBOX: download ").count(), 3, "{text}");
+    assert!(
+        text.contains("then delete the 3 downloaded message(s)"),
+        "{text}"
+    );
+    assert!(text.contains("p: would fetch 3 new messages"), "{text}");
+    assert_eq!(dc.server_messages(&u, "").len(), 3, "nothing deleted");
+    assert!(!c.maildir("p").exists(), "nothing written locally");
+    let j = json_of(&c.mailx(&["--json", "fetch", "--dry-run"]), "p");
+    assert_eq!(
+        (j["dry_run"].as_bool(), j["downloaded"].as_u64()),
+        (Some(true), Some(3))
+    );
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(sent));
+    assert!(dc.server_messages(&u, "").is_empty());
+}
