@@ -374,7 +374,8 @@ async fn sync_folder<R: Remote>(
         last_uid: prev.as_ref().map(|p| p.last_uid).unwrap_or(0),
         local_id,
     };
-    let pairs = if prev.is_none() || renumbered || replaced {
+    let by_content = prev.is_none() || renumbered || replaced;
+    let pairs = if by_content {
         if replaced {
             tracing::warn!(
                 "{}: the local folder {local:?} is not the one the saved state describes (replaced, restored from a copy, or never bound); pairing messages by content, nothing will be deleted",
@@ -389,12 +390,7 @@ async fn sync_folder<R: Remote>(
         fstate.last_uid = 0;
         // Deletions remembered for another directory say nothing about this one.
         let remembered: &[Pair] = if replaced { &[] } else { &stored_pairs };
-        let pairs = pair_by_content(remote, &remote_all, &local_msgs, remembered).await?;
-        if !settings.dry_run {
-            state.replace_pairs(key, &pairs, &fstate, clock::now())?;
-            testhook::step("pairs by content")?;
-        }
-        pairs
+        pair_by_content(remote, &remote_all, &local_msgs, remembered).await?
     } else if !settings.dry_run && !state.pending_uploads(key)?.is_empty() {
         recover_uploads(remote, state, key, &local_msgs, &remote_all).await?;
         state.pairs(key)?
@@ -417,6 +413,11 @@ async fn sync_folder<R: Remote>(
         return guard;
     }
     guard?;
+    if by_content {
+        // The new pairs are the baseline the plan was made from: durable before it runs.
+        state.replace_pairs(key, &pairs, &fstate, clock::now())?;
+        testhook::step("pairs by content")?;
+    }
     let snap = Snapshot {
         rf,
         maildir: &maildir,
