@@ -107,9 +107,26 @@ impl Imap {
             .map_err(|e: std::io::Error| Error::network(&ep.label, e)),
         )
         .await?;
-        self.wait_tagged(&tag, "IDLE", false, &mut |_| Ok(()), &mut |_| {})
-            .await?;
-        Ok(event.unwrap_or(IdleEvent::Renew))
+        // A change the server reports between the DONE and its tagged answer (a message
+        // arriving during a renewal) is a change too: dropping it would leave the message
+        // unfetched until the next one arrives.
+        let mut late_change = false;
+        self.wait_tagged(
+            &tag,
+            "IDLE",
+            false,
+            &mut |r| {
+                late_change |= is_change(r);
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .await?;
+        Ok(match event {
+            Some(IdleEvent::Renew) | None if late_change => IdleEvent::Changed,
+            Some(e) => e,
+            None => IdleEvent::Renew,
+        })
     }
 }
 
