@@ -9,6 +9,7 @@ mod common;
 mod crash;
 mod docs;
 mod errors;
+mod hostile;
 mod imap;
 mod kill;
 mod network;

@@ -13,7 +13,10 @@
 mod append;
 mod commands;
 mod idle;
+mod limits;
 mod parse;
+
+use limits::Limited;
 
 use parse::*;
 pub use parse::{quote, uid_set};
@@ -98,13 +101,15 @@ impl Imap {
         let tcp = net::connect_tcp(ep).await?;
         let client: Client<Stream> = match tls {
             TlsMode::Implicit => {
-                let s: Stream = Box::new(net::start_tls(ep, connector, tcp).await?);
-                let mut c = Client::new(s);
+                let tls = net::start_tls(ep, connector, tcp).await?;
+                let mut c = Client::new(Box::new(Limited::new(tls)) as Stream);
                 read_greeting(ep, &mut c).await?;
                 c
             }
             TlsMode::Starttls => {
-                let mut c = Client::new(Box::new(tcp) as Stream);
+                // The limits apply to what the server says in the clear too, then to what
+                // it says inside TLS (never to the TLS records themselves).
+                let mut c = Client::new(Limited::new(tcp));
                 read_greeting(ep, &mut c).await?;
                 let started = net::with_timeout(ep, "STARTTLS", async {
                     c.run_command_and_check_ok("STARTTLS", None)
@@ -118,11 +123,12 @@ impl Imap {
                 })
                 .await;
                 started?;
-                let s: Stream = Box::new(net::start_tls(ep, connector, c.into_inner()).await?);
-                Client::new(s)
+                let plain = c.into_inner().into_inner();
+                let tls = net::start_tls(ep, connector, plain).await?;
+                Client::new(Box::new(Limited::new(tls)) as Stream)
             }
             TlsMode::None => {
-                let mut c = Client::new(Box::new(tcp) as Stream);
+                let mut c = Client::new(Box::new(Limited::new(tcp)) as Stream);
                 read_greeting(ep, &mut c).await?;
                 c
             }
@@ -340,7 +346,7 @@ impl Imap {
     }
 }
 
-async fn read_greeting(ep: &Endpoint, c: &mut Client<Stream>) -> Result<()> {
+async fn read_greeting<S: net::Io>(ep: &Endpoint, c: &mut Client<S>) -> Result<()> {
     let resp = tokio::time::timeout(ep.timeout, c.read_response())
         .await
         .map_err(|_| timeout(ep, "greeting"))?

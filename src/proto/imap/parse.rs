@@ -87,7 +87,12 @@ pub(super) fn timeout(ep: &Endpoint, what: &str) -> Error {
 
 pub(super) fn imap_err(ep: &Endpoint, what: &str, e: async_imap::error::Error) -> Error {
     match e {
-        async_imap::error::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+        async_imap::error::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+            ) =>
+        {
             read_error(ep, what, io)
         }
         async_imap::error::Error::Io(io) => Error::network(format!("{}: {what}", ep.label), io),

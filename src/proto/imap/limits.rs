@@ -1,0 +1,265 @@
+//! Bounds on what an IMAP server can make mailx hold, checked on the bytes as they arrive,
+//! before async-imap's parser sees them: parentheses nested deeper than `MAX_DEPTH` (a
+//! BODYSTRUCTURE nested ~2,000 levels deep overflowed the parser's stack, killing the
+//! process on every run), a line longer than `MAX_LINE` outside literals, and a literal
+//! announced larger than `MAX_LITERAL` (async-imap 0.12 reserves the announced size before
+//! a byte of it arrives: `{536870000}` cost 512 MiB). A server that crosses one gets an
+//! error (InvalidData, reported as a protocol error), never the memory or the stack.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// Deep enough for any real MIME tree (each level of a multipart adds one or two).
+pub const MAX_DEPTH: u32 = 100;
+/// Outside literals: a response line of mailx's commands is a few hundred bytes; folder
+/// lists and flag sets stay far below this.
+pub const MAX_LINE: usize = 64 * 1024;
+/// The largest literal (message) accepted.
+pub const MAX_LITERAL: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Normal,
+    Quoted {
+        escaped: bool,
+    },
+    /// After `{`: the announced size so far.
+    LiteralSize(u64),
+    /// After `}` (and an optional `+`): waiting for the CRLF before the literal.
+    LiteralCrlf(u64),
+    Literal(u64),
+}
+
+/// Follows the response grammar just far enough to know what is inside a literal.
+#[derive(Debug)]
+struct Scanner {
+    state: State,
+    depth: u32,
+    line: usize,
+}
+
+impl Scanner {
+    fn new() -> Self {
+        Scanner {
+            state: State::Normal,
+            depth: 0,
+            line: 0,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if let State::Literal(n) = self.state {
+                // Literal content is opaque: skip it in one step.
+                let take = (n as usize).min(bytes.len() - i);
+                i += take;
+                let left = n - take as u64;
+                self.state = if left == 0 {
+                    State::Normal
+                } else {
+                    State::Literal(left)
+                };
+                continue;
+            }
+            let b = bytes[i];
+            i += 1;
+            self.line += 1;
+            if self.line > MAX_LINE {
+                return Err(format!(
+                    "the server sent a line longer than {} KiB",
+                    MAX_LINE / 1024
+                ));
+            }
+            self.state = match (self.state, b) {
+                (State::Quoted { escaped: true }, _) => State::Quoted { escaped: false },
+                (State::Quoted { .. }, b'\\') => State::Quoted { escaped: true },
+                (State::Quoted { .. }, b'"') => State::Normal,
+                (State::Quoted { .. }, _) => State::Quoted { escaped: false },
+                (State::LiteralSize(n), b'0'..=b'9') => {
+                    let n = n * 10 + u64::from(b - b'0');
+                    if n > MAX_LITERAL {
+                        return Err(format!(
+                            "the server announced a literal of more than {} MiB",
+                            MAX_LITERAL / (1024 * 1024)
+                        ));
+                    }
+                    State::LiteralSize(n)
+                }
+                (State::LiteralSize(n), b'+') => State::LiteralSize(n),
+                (State::LiteralSize(n), b'}') => State::LiteralCrlf(n),
+                // Not a literal after all (the parser will judge what it is).
+                (State::LiteralSize(_), _) => State::Normal,
+                (State::LiteralCrlf(n), b'\r') => State::LiteralCrlf(n),
+                (State::LiteralCrlf(n), b'\n') => {
+                    self.line = 0;
+                    if n == 0 {
+                        State::Normal
+                    } else {
+                        State::Literal(n)
+                    }
+                }
+                (State::LiteralCrlf(_), _) => State::Normal,
+                (State::Normal, b'"') => State::Quoted { escaped: false },
+                (State::Normal, b'{') => State::LiteralSize(0),
+                (State::Normal, b'(') => {
+                    self.depth += 1;
+                    if self.depth > MAX_DEPTH {
+                        return Err(format!(
+                            "the server nested a response more than {MAX_DEPTH} levels deep"
+                        ));
+                    }
+                    State::Normal
+                }
+                (State::Normal, b')') => {
+                    self.depth = self.depth.saturating_sub(1);
+                    State::Normal
+                }
+                (State::Normal, b'\n') => {
+                    // A response ends at a line end outside literals and strings.
+                    self.depth = 0;
+                    self.line = 0;
+                    State::Normal
+                }
+                (s, _) => s,
+            };
+        }
+        Ok(())
+    }
+}
+
+/// A stream whose incoming bytes are held to the limits above.
+#[derive(Debug)]
+pub struct Limited<S> {
+    inner: S,
+    scanner: Scanner,
+}
+
+impl<S> Limited<S> {
+    pub fn new(inner: S) -> Self {
+        Limited {
+            inner,
+            scanner: Scanner::new(),
+        }
+    }
+
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Limited<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                let fresh = &buf.filled()[before..];
+                match this.scanner.feed(fresh) {
+                    Ok(()) => Poll::Ready(Ok(())),
+                    Err(why) => Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, why))),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Limited<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `input` split at every position, and byte by byte.
+    fn scan(input: &[u8]) -> Result<(), String> {
+        let mut whole = Scanner::new();
+        let expected = whole.feed(input);
+        for cut in 0..input.len() {
+            let mut s = Scanner::new();
+            let r = s.feed(&input[..cut]).and_then(|()| s.feed(&input[cut..]));
+            assert_eq!(r.is_ok(), expected.is_ok(), "split at {cut}");
+        }
+        let mut s = Scanner::new();
+        let bytes = input.iter().try_for_each(|b| s.feed(&[*b]));
+        assert_eq!(bytes.is_ok(), expected.is_ok(), "byte by byte");
+        expected
+    }
+
+    #[test]
+    fn ordinary_answers_pass() {
+        // Literal content (parentheses, quotes, braces, line ends) is not looked into.
+        let content = b"((((( \"} {999999999999}\r\n\r\n)";
+        let mut fetch = format!(
+            "* 1 FETCH (UID 7 FLAGS (\\Seen) BODY[] {{{}}}\r\n",
+            content.len()
+        )
+        .into_bytes();
+        fetch.extend(content);
+        fetch.extend(b")\r\na1 OK done\r\n");
+        assert_eq!(scan(&fetch), Ok(()));
+        let list = b"* LIST (\\HasNoChildren) \"/\" \"a (\\\"quoted\\\" {5}\"\r\n* 2 EXISTS\r\n";
+        assert_eq!(scan(list), Ok(()));
+        // A real multipart BODYSTRUCTURE nests a few levels.
+        let mut bs = b"* 3 FETCH (BODYSTRUCTURE ".to_vec();
+        bs.extend(b"(".repeat(30));
+        bs.extend(b"\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1");
+        bs.extend(b")".repeat(30));
+        bs.extend(b")\r\n");
+        assert_eq!(scan(&bs), Ok(()));
+    }
+
+    #[test]
+    fn a_deeply_nested_answer_is_refused() {
+        let mut deep = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+        deep.extend(b"(".repeat(2000));
+        deep.extend(b")".repeat(2000));
+        deep.extend(b")\r\n");
+        assert!(scan(&deep).unwrap_err().contains("levels deep"));
+        // Depth is per response: many shallow ones in a row are fine.
+        let many = b"* 1 FETCH (FLAGS (\\Seen))\r\n".repeat(500);
+        assert_eq!(scan(&many), Ok(()));
+    }
+
+    #[test]
+    fn a_huge_announced_literal_is_refused_before_it_arrives() {
+        let r = scan(b"* 1 FETCH (BODY[] {536870000}\r\n");
+        assert!(r.unwrap_err().contains("literal"));
+        assert_eq!(scan(b"* 1 FETCH (BODY[] {268435456}\r\n"), Ok(()));
+    }
+
+    #[test]
+    fn an_endless_line_is_refused() {
+        let mut line = b"* OK ".to_vec();
+        line.extend(vec![b'x'; MAX_LINE + 1]);
+        assert!(Scanner::new().feed(&line).unwrap_err().contains("line"));
+        // Literal content does not count towards the line.
+        let mut lit = format!("* 1 FETCH (BODY[] {{{}}}\r\n", MAX_LINE * 2).into_bytes();
+        lit.extend(vec![b'y'; MAX_LINE * 2]);
+        lit.extend(b")\r\n");
+        assert_eq!(Scanner::new().feed(&lit), Ok(()));
+    }
+}

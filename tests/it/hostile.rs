@@ -1,0 +1,68 @@
+//! Servers that misbehave on purpose, scripted on loopback: what they send must never
+//! crash mailx, exhaust its memory, or make it delete anything.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// An IMAP server that greets, then answers every command with `extra` untagged lines
+/// followed by a tagged OK; returns its port.
+fn imap_server(extra: Vec<u8>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { return };
+            let extra = extra.clone();
+            std::thread::spawn(move || {
+                let mut out = conn.try_clone().unwrap();
+                let _ = out.write_all(b"* OK IMAP4rev1 ready\r\n");
+                let mut reader = BufReader::new(conn);
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    let tag = line.split_whitespace().next().unwrap_or("*").to_string();
+                    let _ = out.write_all(&extra);
+                    let _ = out.write_all(format!("{tag} OK done\r\n").as_bytes());
+                    line.clear();
+                }
+            });
+        }
+    });
+    port
+}
+
+fn run_against(port: u16, args: &[&str]) -> (std::process::Output, Duration) {
+    let c = Client::new();
+    c.write_config(&format!(
+        "[accounts.h]\nprotocol = \"imap\"\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nallow_plaintext = true\nuser = \"u\"\npassword_command = \"printf p\"\nmaildir = \"{}\"\n",
+        c.maildir("h").display()
+    ));
+    let start = Instant::now();
+    let out = c.mailx_env(args, &[]);
+    (out, start.elapsed())
+}
+
+#[test]
+fn a_deeply_nested_answer_is_a_protocol_error_not_a_crash() {
+    let mut nested = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+    nested.extend(b"(".repeat(2000));
+    nested.extend(b")".repeat(2000));
+    nested.extend(b")\r\n");
+    let port = imap_server(nested);
+    for args in [["account", "test"], ["fetch", "h"], ["check", "h"]] {
+        let (out, took) = run_against(port, &args);
+        assert_eq!(out.status.code(), Some(76), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("levels deep"), "{}", stderr(&out));
+        assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
+    }
+}
+
+#[test]
+fn a_huge_announced_literal_is_refused_before_it_is_allocated() {
+    let port = imap_server(b"* 1 FETCH (BODY[] {536870000}\r\n".to_vec());
+    let (out, _) = run_against(port, &["account", "test"]);
+    assert_eq!(out.status.code(), Some(76), "{}", stderr(&out));
+    assert!(stderr(&out).contains("literal"), "{}", stderr(&out));
+}
