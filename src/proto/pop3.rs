@@ -5,7 +5,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 use crate::config::TlsMode;
 use crate::error::{Error, Result};
@@ -14,6 +14,13 @@ use crate::secret::Password;
 
 /// Bytes read from the socket at once.
 const READ_BUFFER: usize = 64 * 1024;
+
+/// The longest status line accepted (RFC 1939 allows 512 octets; servers add text).
+const MAX_LINE: usize = 64 * 1024;
+/// The largest message accepted from RETR.
+const MAX_MESSAGE: usize = 256 * 1024 * 1024;
+/// The largest UIDL, LIST or CAPA answer (a million messages' UIDLs fit).
+const MAX_LISTING: usize = 64 * 1024 * 1024;
 
 /// RETRs in flight with PIPELINING: commands are tiny and answers wait in the socket,
 /// so a deep window costs nothing and hides the round trip even for small messages.
@@ -220,7 +227,7 @@ impl Pop3 {
             let what = format!("RETR {n}");
             match self.status_line(&what).await {
                 Ok(_) => {
-                    let body = self.multiline_bytes(&what).await?;
+                    let body = self.multiline_bytes(&what, MAX_MESSAGE).await?;
                     sink(n, Ok(body))?;
                 }
                 Err(Error::Refused(text)) => {
@@ -281,16 +288,29 @@ impl Pop3 {
         .await
     }
 
+    /// One line, at most `MAX_LINE` bytes: a server that never ends a line gets an error,
+    /// not all the memory there is.
     async fn read_line(&mut self, what: &str, buf: &mut Vec<u8>) -> Result<()> {
         buf.clear();
         let ep = self.ep.clone();
+        let limit = (MAX_LINE + 1) as u64;
         let n = net::with_timeout(&ep, what, async {
-            self.conn
+            (&mut self.conn)
+                .take(limit)
                 .read_until(b'\n', buf)
                 .await
                 .map_err(|e| Error::network(format!("{}: reading answer to {what}", ep.label), e))
         })
         .await?;
+        if n as u64 >= limit && buf.last() != Some(&b'\n') {
+            return Err(Error::protocol(
+                &self.ep.label,
+                format!(
+                    "the answer to {what} is a line longer than {} KiB",
+                    MAX_LINE / 1024
+                ),
+            ));
+        }
         if n == 0 || buf.last() != Some(&b'\n') {
             return Err(Error::network(
                 format!("{}: reading answer to {what}", ep.label),
@@ -325,7 +345,7 @@ impl Pop3 {
     }
 
     async fn multiline_text(&mut self, what: &str) -> Result<Vec<String>> {
-        let body = self.multiline_bytes(what).await?;
+        let body = self.multiline_bytes(what, MAX_LISTING).await?;
         Ok(String::from_utf8_lossy(&body)
             .lines()
             .map(|l| l.trim_end_matches('\r').to_string())
@@ -335,7 +355,8 @@ impl Pop3 {
     /// Reads a dot-terminated block, removing byte-stuffing; lines keep their CRLF.
     /// Works on whole buffer fills (one deadline per read, not per line) and consumes
     /// exactly up to the terminator, so pipelined answers behind it stay buffered.
-    async fn multiline_bytes(&mut self, what: &str) -> Result<Vec<u8>> {
+    /// An answer longer than `max` bytes is an error: an endless body never fills memory.
+    async fn multiline_bytes(&mut self, what: &str, max: usize) -> Result<Vec<u8>> {
         let mut block = Unstuffer::default();
         let ep = self.ep.clone();
         loop {
@@ -359,6 +380,15 @@ impl Pop3 {
             if done {
                 return Ok(block.out);
             }
+            if block.len() > max {
+                return Err(Error::protocol(
+                    &self.ep.label,
+                    format!(
+                        "the answer to {what} is longer than {} MiB",
+                        max / (1024 * 1024)
+                    ),
+                ));
+            }
         }
     }
 }
@@ -373,6 +403,11 @@ struct Unstuffer {
 }
 
 impl Unstuffer {
+    /// Bytes held so far.
+    fn len(&self) -> usize {
+        self.out.len() + self.dot_line.as_ref().map_or(0, Vec::len)
+    }
+
     /// Takes bytes from `chunk`; returns how many were used and whether the terminating
     /// line was among them (bytes after it are not used).
     fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {

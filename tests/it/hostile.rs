@@ -66,3 +66,64 @@ fn a_huge_announced_literal_is_refused_before_it_is_allocated() {
     assert_eq!(out.status.code(), Some(76), "{}", stderr(&out));
     assert!(stderr(&out).contains("literal"), "{}", stderr(&out));
 }
+
+/// `mailx ARGS` under a 1 GiB address-space limit (prlimit): a run that tried to hold what
+/// a hostile server sends without end would fail to allocate instead of exiting cleanly.
+fn run_bounded(c: &Client, args: &[&str]) -> (std::process::Output, Duration) {
+    let start = Instant::now();
+    let out = std::process::Command::new("prlimit")
+        .arg("--as=1073741824")
+        .arg(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["--timeout", "5"])
+        .args(args)
+        .env("HOME", c.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("prlimit (util-linux) runs mailx");
+    (out, start.elapsed())
+}
+
+#[test]
+fn endless_pop3_answers_end_in_an_error_not_in_all_the_memory() {
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    for (what, script) in [
+        (
+            "a status line without end",
+            Script {
+                endless_greeting: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "a RETR body without end",
+            Script {
+                messages: vec![FakeMessage {
+                    uidl: "m".into(),
+                    body: message(1, "endless"),
+                    ..Default::default()
+                }],
+                endless_retr: true,
+                ..Default::default()
+            },
+        ),
+    ] {
+        let fake = FakePop3::start(script);
+        let c = Client::new();
+        c.write_config(&fake.account("p", &c.maildir("p"), "keep = false"));
+        let (out, took) = run_bounded(&c, &["fetch"]);
+        assert_eq!(out.status.code(), Some(76), "{what}: {}", stderr(&out));
+        assert!(took < Duration::from_secs(30), "{what}: {took:?}");
+        assert!(
+            stderr(&out).len() < 64 * 1024,
+            "{what}: stderr of {} bytes",
+            stderr(&out).len()
+        );
+        assert!(
+            fake.record.lock().unwrap().committed.is_empty(),
+            "{what}: deleted"
+        );
+        eprintln!("{what}: exit 76 after {} ms", took.as_millis());
+    }
+}

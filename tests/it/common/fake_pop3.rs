@@ -23,6 +23,10 @@ pub struct Script {
     pub garbage_on_dele: bool,
     /// Leave this message (1-based) out of UIDL (a short answer).
     pub uidl_omits: Option<usize>,
+    /// Greet with `+OK ` and then bytes without end, never a line end.
+    pub endless_greeting: bool,
+    /// Answer RETR with `+OK` and then a body without end (never the final dot).
+    pub endless_retr: bool,
 }
 
 #[derive(Default, Debug)]
@@ -88,6 +92,13 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
     let mut out = conn.try_clone().expect("clone");
     let mut reader = BufReader::new(conn);
     let mut deleted: Vec<usize> = Vec::new();
+    let endless = |out: &mut std::net::TcpStream, start: &[u8], chunk: &[u8]| {
+        let _ = out.write_all(start);
+        while out.write_all(chunk).is_ok() {}
+    };
+    if script.endless_greeting {
+        return endless(&mut out, b"+OK ", &[b'x'; 65536]);
+    }
     let _ = out.write_all(b"+OK fake POP3 ready\r\n");
     let mut line = String::new();
     loop {
@@ -124,6 +135,13 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
                 }
                 r.extend(b".\r\n");
                 r
+            }
+            "RETR" if script.endless_retr => {
+                return endless(
+                    &mut out,
+                    b"+OK\r\n",
+                    &b"a line of an endless body\r\n".repeat(2000),
+                );
             }
             "RETR" => match msgs.get(arg.wrapping_sub(1)) {
                 Some(m) => {
