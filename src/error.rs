@@ -159,6 +159,9 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// How much of a server's words an error repeats.
+const MAX_DETAIL: usize = 300;
+
 /// `file:line`, or just the file when the problem is not on one line.
 fn at(path: &std::path::Path, line: usize) -> String {
     match line {
@@ -241,10 +244,12 @@ impl Error {
         }
     }
 
+    /// A protocol error; its detail usually quotes the server, so it is bounded here
+    /// (a parse error can carry megabytes of what was read).
     pub fn protocol(context: impl fmt::Display, detail: impl fmt::Display) -> Self {
         Error::Protocol {
             context: context.to_string(),
-            detail: detail.to_string(),
+            detail: crate::units::printable(&detail.to_string(), MAX_DETAIL),
         }
     }
 

@@ -8,7 +8,10 @@ use std::sync::Mutex;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
-use crate::units::human_bytes;
+use crate::units::{human_bytes, printable};
+
+/// The longest error or warning printed, in characters.
+const MAX_MESSAGE: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -96,12 +99,16 @@ impl Printer {
 
     /// Something the user should know that is not a failure: `warning:` and no hint.
     pub fn warning(&self, text: &str) {
+        let text = &printable(text, MAX_MESSAGE);
         tracing::warn!(target: "logfile", "{text}");
         let label = self.paint("warning:", "33");
         self.stderr(&format!("{label} {text}"));
     }
 
     pub fn error_text(&self, text: &str, hint: &str) {
+        // Errors quote servers (folder names, answers): never raw control characters, and
+        // never megabytes, on a terminal or in a log.
+        let text = &printable(text, MAX_MESSAGE);
         tracing::error!(target: "logfile", "{text}");
         let label = self.paint("error:", "31");
         let h = self.paint("hint:", "36");

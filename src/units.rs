@@ -1,4 +1,24 @@
-//! Sizes in words people read: one formatter for every message, report and plan line.
+//! Sizes in words people read, and text from servers made safe to print: one formatter
+//! for every message, report and plan line.
+
+/// Text a server controls, made fit for a terminal or a log: control characters (CR, LF,
+/// NUL, ESC, which could forge log lines or move the cursor) written as `\x..`, and at most
+/// `max` characters, the rest counted rather than shown.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (shown, (i, c)) in text.char_indices().enumerate() {
+        if shown >= max {
+            out.push_str(&format!(" ... ({} more bytes)", text.len() - i));
+            return out;
+        }
+        if c.is_control() {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -17,6 +37,21 @@ pub fn human_bytes(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn server_text_is_made_printable() {
+        assert_eq!(
+            super::printable("a\r\nerror: forged\0\x1b[2J", 100),
+            "a\\x0d\\x0aerror: forged\\x00\\x1b[2J"
+        );
+        let long = "x".repeat(5000);
+        let p = super::printable(&long, 300);
+        assert!(
+            p.starts_with(&"x".repeat(300)) && p.ends_with("(4700 more bytes)"),
+            "{p}"
+        );
+        assert_eq!(super::printable("Entwürfe", 10), "Entwürfe");
+    }
+
     #[test]
     fn bytes() {
         assert_eq!(super::human_bytes(512), "512 B");

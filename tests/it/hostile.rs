@@ -10,15 +10,19 @@ use crate::common::*;
 /// An IMAP server that greets, then answers every command with `extra` untagged lines
 /// followed by a tagged OK; returns its port.
 fn imap_server(extra: Vec<u8>) -> u16 {
+    imap_server_greeting(b"* OK IMAP4rev1 ready\r\n".to_vec(), extra)
+}
+
+fn imap_server_greeting(greeting: Vec<u8>, extra: Vec<u8>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(conn) = conn else { return };
-            let extra = extra.clone();
+            let (greeting, extra) = (greeting.clone(), extra.clone());
             std::thread::spawn(move || {
                 let mut out = conn.try_clone().unwrap();
-                let _ = out.write_all(b"* OK IMAP4rev1 ready\r\n");
+                let _ = out.write_all(&greeting);
                 let mut reader = BufReader::new(conn);
                 let mut line = String::new();
                 while reader.read_line(&mut line).unwrap_or(0) > 0 {
@@ -125,5 +129,31 @@ fn endless_pop3_answers_end_in_an_error_not_in_all_the_memory() {
             "{what}: deleted"
         );
         eprintln!("{what}: exit 76 after {} ms", took.as_millis());
+    }
+}
+
+#[test]
+fn server_text_in_errors_is_short_and_cannot_forge_lines() {
+    // Control characters (a forged "error:" line, a terminal escape) and 2 MB of noise.
+    let mut garbage = b"\x00\x07garbage\rerror: forged line\x1b[2J ".to_vec();
+    garbage.extend(vec![b'x'; 2 * 1024 * 1024]);
+    garbage.extend(b"\r\n");
+    let short = b"* BYE \x1b[31mred\x00 and\rforged\r\n".to_vec();
+    for greeting in [garbage, short] {
+        let port = imap_server_greeting(greeting, Vec::new());
+        let (out, took) = run_against(port, &["account", "test"]);
+        let err = stderr(&out);
+        assert!(out.status.code().is_some_and(|c| c >= 64), "{err}");
+        assert!(err.len() < 4096, "stderr of {} bytes", err.len());
+        assert!(
+            !err.bytes().any(|b| b == 0x1b || b == 0 || b == b'\r'),
+            "raw control characters reached stderr: {err:?}"
+        );
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{err}"
+        );
+        assert!(took < Duration::from_secs(10));
     }
 }
