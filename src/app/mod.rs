@@ -239,6 +239,37 @@ pub(super) fn combine(codes: &[i32]) -> i32 {
     }
 }
 
+/// Prints what a fetch or sync of one account did: its errors, then (not with --json) the
+/// dry run's plan and the summary; with --json the account's object. Returns its code.
+pub(super) fn print_run(
+    printer: &Printer,
+    account: &str,
+    folders: &[impl FolderOutcome],
+    error: Option<&Error>,
+    dry_run: bool,
+    summary: &str,
+    json: impl FnOnce() -> serde_json::Value,
+) {
+    print_errors(printer, account, folders, error);
+    if error.is_none() {
+        tracing::info!(target: "logfile", "{summary}");
+    }
+    if printer.json {
+        printer.json_line(&json());
+        return;
+    }
+    if dry_run && !printer.quiet {
+        for f in folders {
+            for line in f.plan() {
+                printer.line(&format!("{account}: {}: {line}", f.name()));
+            }
+        }
+    }
+    if (printer.wants_summary() || dry_run) && error.is_none() && !printer.quiet {
+        printer.line(summary);
+    }
+}
+
 /// Prints an account's errors: each failed folder (`error:` with the folder, and its own
 /// hint), then what stopped the whole account.
 pub(super) fn print_errors(

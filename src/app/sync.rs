@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_errors, record_outcome,
+    account_code, combine, errors_json, load_config, logout, pick, print_run, record_outcome,
     state_path,
 };
 use crate::cli::Global;
@@ -139,24 +139,15 @@ pub(super) async fn sync(
 /// Prints one account's outcome: errors with their hints, the plan of a dry run, JSON or
 /// a summary.
 pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
-    if run.error.is_none() {
-        tracing::info!(target: "logfile", "{}", run.summary());
-    }
-    print_errors(printer, &run.account, &run.folders, run.error.as_ref());
-    if printer.json {
-        printer.json_line(&run.to_json());
-    } else {
-        if run.dry_run && !printer.quiet {
-            for f in &run.folders {
-                for line in &f.plan {
-                    printer.line(&format!("{}: {}: {line}", run.account, f.name));
-                }
-            }
-        }
-        if (printer.wants_summary() || run.dry_run) && run.error.is_none() && !printer.quiet {
-            printer.line(&run.summary());
-        }
-    }
+    print_run(
+        printer,
+        &run.account,
+        &run.folders,
+        run.error.as_ref(),
+        run.dry_run,
+        &run.summary(),
+        || run.to_json(),
+    );
     run.exit_code()
 }
 

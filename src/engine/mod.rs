@@ -56,27 +56,41 @@ impl serde::Serialize for Failure {
 pub trait FolderOutcome {
     fn name(&self) -> &str;
     fn failure(&self) -> Option<&Failure>;
+    /// `--dry-run`: what would be done, one line each.
+    fn plan(&self) -> &[String] {
+        &[]
+    }
 }
 
-/// `FolderOutcome` for report types with `name` and `error` fields.
+/// `FolderOutcome` for report types with `name` and `error` fields (and `plan`).
 macro_rules! folder_outcome {
-    ($($t:ty),*) => {$(
-        impl $crate::engine::FolderOutcome for $t {
+    ($($t:ty),* $(; with plan $($p:ty),*)?) => {
+        $(impl $crate::engine::FolderOutcome for $t {
             fn name(&self) -> &str {
                 &self.name
             }
             fn failure(&self) -> Option<&$crate::engine::Failure> {
                 self.error.as_ref()
             }
-        }
-    )*};
+        })*
+        $($(impl $crate::engine::FolderOutcome for $p {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn failure(&self) -> Option<&$crate::engine::Failure> {
+                self.error.as_ref()
+            }
+            fn plan(&self) -> &[String] {
+                &self.plan
+            }
+        })*)?
+    };
 }
 
 folder_outcome!(
-    fetch::FolderReport,
-    sync::SyncReport,
     check::CheckReport,
-    check::FolderUsage
+    check::FolderUsage;
+    with plan fetch::FolderReport, sync::SyncReport
 );
 
 /// What an engine tells while it works; the command layer decides how to show it (a
