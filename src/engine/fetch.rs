@@ -199,15 +199,22 @@ async fn fetch_folder<R: Remote>(
     let present: Option<HashMap<String, u32>> = snap
         .lists_everything
         .then(|| listing.iter().map(|m| (m.id.clone(), m.uid)).collect());
-    let stored = if snap.stable_ids && settings.retention.deletes() {
-        state.known(key, 0)?
+    // Every stored row, for retention: the rows read above when they were all of them
+    // (POP3 lists everything), otherwise read once more.
+    let none = HashMap::new();
+    let all_rows;
+    let stored = if !(snap.stable_ids && settings.retention.deletes()) {
+        &none
+    } else if known_floor == 0 {
+        &known
     } else {
-        HashMap::new()
+        all_rows = state.known(key, 0)?;
+        &all_rows
     };
     let plan = plan::fetch_plan(
         &listing,
         &known,
-        &stored,
+        stored,
         present.as_ref(),
         settings.retention,
         clock::now(),
