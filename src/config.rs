@@ -142,6 +142,11 @@ pub const ACCOUNT_KEYS: &[KeyDoc] = &[
         meaning: "the most one sync may delete in a folder before that folder stops (exit 65); the share never stops for 10 or fewer",
     },
     KeyDoc {
+        key: "max_message_size",
+        value: "bytes (1048576) or a size (\"50M\"); default \"256M\", at most \"1G\"",
+        meaning: "larger messages are not downloaded: left on the server (never deleted) with a warning each run",
+    },
+    KeyDoc {
         key: "watch",
         value: "list of folder names; default [\"INBOX\"] (IMAP)",
         meaning: "folders mailx watch keeps under IDLE, one connection each",
@@ -177,7 +182,19 @@ struct RawAccount {
     create: Option<Create>,
     watch: Option<Vec<String>>,
     max_delete: Option<RawMaxDelete>,
+    max_message_size: Option<RawSize>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(u64),
+    Text(String),
+}
+
+/// The default and the largest `max_message_size`: a message is held in memory whole.
+pub const DEFAULT_MAX_MESSAGE: u64 = 256 << 20;
+pub const LARGEST_MAX_MESSAGE: u64 = 1 << 30;
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -281,6 +298,8 @@ pub struct Account {
     pub watch: Vec<String>,
     /// sync: the most a folder's run may delete before it stops (exit 65).
     pub max_delete: MaxDelete,
+    /// Messages larger than this (bytes) stay on the server, undownloaded.
+    pub max_message_size: u64,
 }
 
 impl Account {
@@ -492,6 +511,30 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
             }
         },
     };
+    let max_message_size = match raw.max_message_size {
+        None => DEFAULT_MAX_MESSAGE,
+        Some(raw_size) => {
+            let n = match &raw_size {
+                RawSize::Bytes(n) => Some(*n),
+                RawSize::Text(t) => crate::units::parse_bytes(t),
+            };
+            match n {
+                Some(n) if (1024..=LARGEST_MAX_MESSAGE).contains(&n) => n,
+                _ => {
+                    let shown = match &raw_size {
+                        RawSize::Bytes(n) => n.to_string(),
+                        RawSize::Text(t) => format!("{t:?}"),
+                    };
+                    return Err((
+                        "max_message_size",
+                        format!(
+                            "{shown} is not a size from 1K to 1G: write bytes (max_message_size = 52428800) or a size (max_message_size = \"50M\")"
+                        ),
+                    ));
+                }
+            }
+        }
+    };
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
         return Err((
@@ -541,6 +584,7 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         create: raw.create.unwrap_or(Create::Both),
         watch,
         max_delete,
+        max_message_size,
     })
 }
 
@@ -729,6 +773,18 @@ maildir = "Mail/home"
     }
 
     #[test]
+    fn max_message_size_forms() {
+        let c = parse_str(&format!("{GOOD}max_message_size = \"50M\"\n")).unwrap();
+        assert_eq!(c.accounts["home"].max_message_size, 50 << 20);
+        let c = parse_str(&format!("{GOOD}max_message_size = 2048\n")).unwrap();
+        assert_eq!(c.accounts["home"].max_message_size, 2048);
+        for bad in ["\"huge\"", "\"2G\"", "10"] {
+            let (_, msg) = config_error(&format!("{GOOD}max_message_size = {bad}\n"));
+            assert!(msg.contains("max_message_size"), "{msg}");
+        }
+    }
+
+    #[test]
     fn max_delete_forms() {
         let c = parse_str(GOOD).unwrap();
         assert_eq!(c.accounts["home"].max_delete, MaxDelete::DEFAULT);
@@ -739,6 +795,10 @@ maildir = "Mail/home"
         let (line, msg) = config_error(&format!("{GOOD}max_delete = \"lots\"\n"));
         assert_eq!(line, 8);
         assert!(msg.contains("max_delete"), "{msg}");
+        assert_eq!(
+            c.accounts["home"].max_message_size, DEFAULT_MAX_MESSAGE,
+            "default"
+        );
         // The default: more than half, and more than ten.
         assert!(!MaxDelete::DEFAULT.exceeded(10, 10));
         assert!(MaxDelete::DEFAULT.exceeded(11, 20));

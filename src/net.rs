@@ -24,9 +24,62 @@ pub type Stream = Box<dyn Io>;
 pub struct Endpoint {
     pub host: String,
     pub port: u16,
+    /// Inactivity: the longest wait for the next bytes of an answer.
     pub timeout: Duration,
     /// For messages: "home (imap.example.com:993)".
     pub label: String,
+    /// The largest message accepted (`max_message_size`), in bytes.
+    pub max_message: u64,
+}
+
+/// The slowest transfer mailx waits out, in bytes per second (a 64 kbit/s line). With
+/// `COMMAND_TIMEOUTS`, it sets how long a whole answer may take.
+pub const MIN_RATE: u64 = 8 * 1024;
+/// A command's answer may take this many inactivity timeouts, plus its expected size at
+/// `MIN_RATE`.
+pub const COMMAND_TIMEOUTS: u32 = 4;
+
+/// When a whole answer must be complete. The inactivity timeout alone never ends a server
+/// that keeps sending a little (a `* OK` line every few seconds, a body a byte at a time).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at: tokio::time::Instant,
+    secs: u64,
+}
+
+impl Endpoint {
+    /// The deadline of an answer expected to carry about `bytes`.
+    pub fn deadline(&self, bytes: u64) -> Deadline {
+        let allowed = self.timeout * COMMAND_TIMEOUTS + Duration::from_secs(bytes / MIN_RATE);
+        Deadline {
+            at: tokio::time::Instant::now() + allowed,
+            secs: allowed.as_secs(),
+        }
+    }
+}
+
+/// `fut` (one read of an answer), bounded by the inactivity timeout and by `deadline`.
+pub async fn within<T>(
+    ep: &Endpoint,
+    what: &str,
+    deadline: Deadline,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    let idle = tokio::time::Instant::now() + ep.timeout;
+    match tokio::time::timeout_at(idle.min(deadline.at), fut).await {
+        Ok(r) => r,
+        Err(_) if deadline.at <= idle => Err(Error::Timeout {
+            context: ep.label.clone(),
+            detail: format!(
+                "the answer to {what} was still incomplete after {} s: the server sends too slowly",
+                deadline.secs
+            ),
+        }),
+        Err(_) => Err(Error::Timeout {
+            context: ep.label.clone(),
+            detail: format!("no answer to {what} within {} s", ep.timeout.as_secs()),
+        }),
+    }
 }
 
 pub async fn with_timeout<T>(

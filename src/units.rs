@@ -35,8 +35,43 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// A size as people write it in a config: `1048576`, `"500K"`, `"25 MiB"`, `"1G"` (binary
+/// units, case-insensitive, optional `B`/`iB`).
+pub fn parse_bytes(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let unit = unit
+        .strip_suffix("ib")
+        .or_else(|| unit.strip_suffix('b'))
+        .unwrap_or(&unit);
+    let shift = match unit {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_as_written() {
+        use super::parse_bytes;
+        assert_eq!(parse_bytes("1048576"), Some(1 << 20));
+        assert_eq!(parse_bytes("500K"), Some(500 << 10));
+        assert_eq!(parse_bytes("25 MiB"), Some(25 << 20));
+        assert_eq!(parse_bytes("1g"), Some(1 << 30));
+        assert_eq!(parse_bytes("10MB"), Some(10 << 20));
+        for bad in ["", "M", "ten", "5 T", "-1", "99999999999999999999G"] {
+            assert_eq!(parse_bytes(bad), None, "{bad}");
+        }
+    }
+
     #[test]
     fn server_text_is_made_printable() {
         assert_eq!(

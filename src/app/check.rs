@@ -50,21 +50,35 @@ fn open_state(state_dir: &Path, account: &str) -> Result<Option<State>> {
     State::open(&path).map(Some)
 }
 
+/// A check (scripts wait for its answer) ends within this many `--timeout`s, however the
+/// server spreads out its answers.
+const CHECK_TIMEOUTS: u64 = 6;
+
 async fn check_account(account: &Account, state_dir: &Path, timeout: u64) -> CheckRun {
     let mut run = CheckRun {
         account: account.name.clone(),
         folders: Vec::new(),
         error: None,
     };
-    let result = async {
+    let bound = CHECK_TIMEOUTS * timeout.max(1);
+    let work = async {
         let state = open_state(state_dir, &account.name)?;
         let patterns = &account.folders;
         let mut remote = connect(account, timeout).await?;
         let reports = check::check_folders(&mut remote, state.as_ref(), patterns).await;
         logout(&mut remote).await;
         reports
-    }
-    .await;
+    };
+    let result = tokio::time::timeout(std::time::Duration::from_secs(bound), work)
+        .await
+        .unwrap_or_else(|_| {
+            Err(Error::Timeout {
+                context: format!("{} ({}:{})", account.name, account.host, account.port),
+                detail: format!(
+                    "the check did not finish within {bound} s ({CHECK_TIMEOUTS} × --timeout)"
+                ),
+            })
+        });
     match result {
         Ok(folders) => run.folders = folders,
         Err(e) => run.error = Some(e),

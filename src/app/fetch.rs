@@ -170,6 +170,7 @@ async fn fetch_account(
         retention: retention(account),
         keep_requested: account.keep,
         dry_run,
+        max_message_size: account.max_message_size,
     };
     let mut remote = connect(account, timeout).await?;
     fetch::fetch_account(&mut remote, &mut state, &settings, progress, reports).await

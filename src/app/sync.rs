@@ -203,6 +203,7 @@ async fn sync_account(
         dry_run: opts.dry_run,
         reconcile: opts.reconcile,
         max_delete: (!opts.allow_deletes).then_some(account.max_delete),
+        max_message_size: account.max_message_size,
     };
     let mut remote = connect(account, timeout).await?;
     *reports = sync::sync_folders(&mut remote, &mut state, &settings, progress).await?;

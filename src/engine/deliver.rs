@@ -12,6 +12,7 @@ use crate::remote::{Downloaded, Fetched, Remote, RemoteMessage};
 use crate::state::{FolderState, NewRow, State};
 use crate::store::maildir::{Folder, Staged};
 use crate::testhook;
+use crate::units::human_bytes;
 
 pub const BATCH_COUNT: usize = 500;
 pub const BATCH_BYTES: u64 = 32 * 1024 * 1024;
@@ -24,6 +25,8 @@ pub struct Delivery<'a> {
     pub key: &'a str,
     pub record: bool,
     pub progress: &'a dyn Observer,
+    /// Larger messages are not downloaded (`max_message_size`).
+    pub max_message_size: u64,
 }
 
 /// Finishes deliveries a crash interrupted: a pending row whose file reached new/ or cur/
@@ -67,6 +70,25 @@ pub struct Tally {
     pub refused: Vec<(u32, String)>,
     /// Ids of the messages now in the Maildir.
     pub delivered: Vec<String>,
+    /// (uid, size) of messages larger than `max_message_size`, left on the server.
+    pub too_large: Vec<(u32, u64)>,
+}
+
+/// `msgs` as (those to download, those larger than `max`), each in order.
+pub fn split_too_large(
+    msgs: &[RemoteMessage],
+    max: u64,
+) -> (Vec<RemoteMessage>, Vec<RemoteMessage>) {
+    msgs.iter().cloned().partition(|m| m.size <= max)
+}
+
+/// The line that says a message stays on the server for its size.
+pub fn too_large(id: &str, size: u64, max: u64) -> String {
+    format!(
+        "message {id} is {}, larger than max_message_size ({}): left on the server, not downloaded; raise max_message_size to fetch it",
+        human_bytes(size),
+        human_bytes(max)
+    )
 }
 
 impl Tally {
@@ -95,7 +117,16 @@ pub async fn download_all<R: Remote>(
     msgs: &[RemoteMessage],
     tally: &mut Tally,
 ) -> Result<()> {
-    for batch in plan::batches(msgs, BATCH_COUNT, BATCH_BYTES) {
+    let (msgs, large) = split_too_large(msgs, to.max_message_size);
+    for m in &large {
+        tracing::warn!(
+            "{}: {}",
+            to.key,
+            too_large(&m.id, m.size, to.max_message_size)
+        );
+        tally.too_large.push((m.uid, m.size));
+    }
+    for batch in plan::batches(&msgs, BATCH_COUNT, BATCH_BYTES) {
         let r = download_batch(remote, state, to, fstate, batch, tally).await;
         let first = match r {
             Err(e) if server_side(&e) => e,
@@ -135,14 +166,13 @@ async fn reopen<R: Remote>(remote: &mut R, cause: Error) -> Result<()> {
     })
 }
 
-/// Failures of one request that a new session may not repeat (local ones are not).
+/// Failures of one request that a new session may not repeat (local ones are not). A
+/// timeout is not among them: a server too slow for a batch is as slow for each message,
+/// and retrying them one by one would multiply the wait.
 fn server_side(e: &Error) -> bool {
     matches!(
         e,
-        Error::Rejected { .. }
-            | Error::Network { .. }
-            | Error::Protocol { .. }
-            | Error::Timeout { .. }
+        Error::Rejected { .. } | Error::Network { .. } | Error::Protocol { .. }
     )
 }
 
@@ -162,6 +192,7 @@ async fn download_batch<R: Remote>(
         key,
         record,
         progress,
+        ..
     } = *to;
     let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
     let result = remote
@@ -230,7 +261,7 @@ async fn download_batch<R: Remote>(
     }
     maildir.sync_dirs()?;
     // Advance the high-water mark only past a gap-free prefix of what was requested, and
-    // never past a message the server refused earlier in this run.
+    // never past a message the server refused earlier in this run or one too large.
     let before = fstate.last_uid;
     if let Some(first_missing) = missing.iter().map(|m| m.uid).min() {
         fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
@@ -241,6 +272,7 @@ async fn download_batch<R: Remote>(
         .refused
         .iter()
         .map(|(u, _)| *u)
+        .chain(tally.too_large.iter().map(|(u, _)| *u))
         .filter(|u| *u > before)
         .min()
     {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::clock;
 use crate::domain::names;
 use crate::engine::Observer;
-use crate::engine::deliver::{Delivery, Tally, download_all};
+use crate::engine::deliver::{Delivery, Tally, download_all, split_too_large, too_large};
 use crate::engine::plan::{self, Retention};
 use crate::engine::{Failure, folders};
 use crate::error::{Error, Result};
@@ -38,6 +38,8 @@ pub struct Settings<'a> {
     pub keep_requested: bool,
     /// Plan and report, change nothing (folders opened read-only, no state written).
     pub dry_run: bool,
+    /// Larger messages are left on the server (`max_message_size`).
+    pub max_message_size: u64,
 }
 
 /// Fetches every selected folder; one folder's failure does not stop the others.
@@ -220,7 +222,7 @@ async fn fetch_folder<R: Remote>(
         clock::now(),
     );
     if dry {
-        describe(&plan, report);
+        describe(&plan, settings.max_message_size, report);
         return Ok(Vec::new());
     }
     let new = &plan.download;
@@ -232,6 +234,7 @@ async fn fetch_folder<R: Remote>(
         key,
         record: snap.stable_ids,
         progress,
+        max_message_size: settings.max_message_size,
     };
     let result = download_all(remote, state, &to, &mut fstate, new, &mut tally).await;
     report.downloaded = tally.messages;
@@ -262,30 +265,34 @@ async fn fetch_folder<R: Remote>(
 }
 
 /// `--dry-run`: the plan as lines and counts, nothing done.
-fn describe(plan: &plan::FetchPlan, report: &mut FolderReport) {
-    for m in &plan.download {
+fn describe(plan: &plan::FetchPlan, max_message_size: u64, report: &mut FolderReport) {
+    let (download, large) = split_too_large(&plan.download, max_message_size);
+    for m in &download {
         report.plan.push(format!(
             "download {} ({})",
             m.id,
             crate::units::human_bytes(m.size)
         ));
     }
+    for m in &large {
+        report.plan.push(too_large(&m.id, m.size, max_message_size));
+    }
     for (id, _) in &plan.delete {
         report
             .plan
             .push(format!("delete {id} from the server (stored earlier)"));
     }
-    if plan.delete_downloads && !plan.download.is_empty() {
+    if plan.delete_downloads && !download.is_empty() {
         report.plan.push(format!(
             "then delete the {} downloaded message(s) from the server once stored (keep = false)",
-            plan.download.len()
+            download.len()
         ));
     }
-    report.downloaded = plan.download.len() as u64;
-    report.bytes = plan.download.iter().map(|m| m.size).sum();
+    report.downloaded = download.len() as u64;
+    report.bytes = download.iter().map(|m| m.size).sum();
     report.deleted_on_server = (plan.delete.len()
         + if plan.delete_downloads {
-            plan.download.len()
+            download.len()
         } else {
             0
         }) as u64;

@@ -19,13 +19,18 @@ use crate::testhook::unit;
 struct Local {
     dir: tempfile::TempDir,
     state: State,
+    max_message_size: u64,
 }
 
 impl Local {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let state = State::open(&dir.path().join("state.sqlite")).unwrap();
-        Local { dir, state }
+        Local {
+            dir,
+            state,
+            max_message_size: crate::config::DEFAULT_MAX_MESSAGE,
+        }
     }
 
     fn root(&self) -> std::path::PathBuf {
@@ -82,6 +87,7 @@ impl Local {
             retention,
             keep_requested: retention != Retention::DeleteAfterDownload,
             dry_run,
+            max_message_size: self.max_message_size,
         };
         let mut reports = Vec::new();
         let r =
@@ -105,6 +111,7 @@ impl Local {
             dry_run: false,
             reconcile: false,
             max_delete,
+            max_message_size: self.max_message_size,
         };
         sync::sync_folders(remote, &mut self.state, &settings, &Silent).await
     }
@@ -263,6 +270,59 @@ async fn a_refused_or_short_message_is_skipped_not_deleted_and_retried() {
         .unwrap();
     assert_eq!(local.bodies(), sorted(bodies(4, "refuse")));
     assert!(server.bodies().is_empty());
+}
+
+#[tokio::test]
+async fn a_message_above_max_message_size_stays_on_the_server_until_allowed() {
+    let mut bodies = bodies(3, "size");
+    bodies[1].extend(vec![b'x'; 4096]);
+    for pop3 in [false, true] {
+        let mut server = if pop3 {
+            FakeRemote::pop3(bodies.clone())
+        } else {
+            FakeRemote::imap(bodies.clone())
+        };
+        let mut local = Local::new();
+        local.max_message_size = 2048;
+        let dry = local
+            .fetch_as(&mut server, Retention::DeleteAfterDownload, true)
+            .await
+            .unwrap();
+        assert_eq!(downloaded(&dry), 2);
+        assert!(
+            dry[0].plan.iter().any(|l| l.contains("max_message_size")),
+            "{:?}",
+            dry[0].plan
+        );
+        let r = local
+            .fetch(&mut server, Retention::DeleteAfterDownload)
+            .await
+            .unwrap();
+        assert_eq!(downloaded(&r), 2);
+        assert_eq!(r[0].error, None, "a warning, not a failure");
+        assert_eq!(
+            server.bodies(),
+            vec![bodies[1].clone()],
+            "left on the server"
+        );
+        // Once allowed, the next run takes it (the high-water mark stayed below it).
+        local.max_message_size = 1 << 20;
+        local
+            .fetch(&mut server, Retention::DeleteAfterDownload)
+            .await
+            .unwrap();
+        assert_eq!(local.bodies(), sorted(bodies.clone()));
+        assert!(server.bodies().is_empty());
+    }
+    let mut server = FakeRemote::imap(bodies.clone());
+    let mut local = Local::new();
+    local.max_message_size = 2048;
+    let r = local.sync(&mut server, None).await.unwrap();
+    assert_eq!(r[0].downloaded, 2);
+    local.max_message_size = 1 << 20;
+    let r = local.sync(&mut server, None).await.unwrap();
+    assert_eq!(r[0].downloaded, 1);
+    assert_eq!(local.bodies(), sorted(bodies));
 }
 
 #[tokio::test]

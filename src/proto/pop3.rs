@@ -17,10 +17,10 @@ const READ_BUFFER: usize = 64 * 1024;
 
 /// The longest status line accepted (RFC 1939 allows 512 octets; servers add text).
 const MAX_LINE: usize = 64 * 1024;
-/// The largest message accepted from RETR.
-const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 /// The largest UIDL, LIST or CAPA answer (a million messages' UIDLs fit).
 const MAX_LISTING: usize = 64 * 1024 * 1024;
+/// The size a listing is expected to have, for its deadline (some 30,000 messages).
+const LISTING_BYTES: u64 = 1024 * 1024;
 
 /// RETRs in flight with PIPELINING: commands are tiny and answers wait in the socket,
 /// so a deep window costs nothing and hides the round trip even for small messages.
@@ -31,6 +31,8 @@ pub struct Pop3 {
     conn: BufReader<Stream>,
     caps: HashSet<String>,
     sasl: Vec<String>,
+    /// When the answer being read must be complete.
+    deadline: net::Deadline,
 }
 
 /// One line of a multi-line LIST or UIDL answer.
@@ -56,6 +58,7 @@ impl Pop3 {
             conn: BufReader::with_capacity(READ_BUFFER, stream),
             caps: HashSet::new(),
             sasl: Vec::new(),
+            deadline: ep.deadline(0),
         };
         pop.status_line("greeting").await?;
         pop.capa().await?;
@@ -78,6 +81,7 @@ impl Pop3 {
             let Pop3 { ep: pep, conn, .. } = pop;
             let tls_stream = net::start_tls(&pep, connector, conn.into_inner()).await?;
             pop = Pop3 {
+                deadline: pep.deadline(0),
                 ep: pep,
                 conn: BufReader::with_capacity(READ_BUFFER, Box::new(tls_stream)),
                 caps: HashSet::new(),
@@ -174,7 +178,11 @@ impl Pop3 {
     }
 
     async fn listing(&mut self, cmd: &str) -> Result<Vec<Listed>> {
-        self.command(cmd).await?;
+        self.send(cmd).await?;
+        self.deadline = self.ep.deadline(LISTING_BYTES);
+        self.status_line(cmd)
+            .await
+            .map_err(|e| self.refusal_is_fatal(cmd, e))?;
         let mut out = Vec::new();
         for line in self.multiline_text(cmd).await? {
             let mut it = line.split_whitespace();
@@ -196,10 +204,12 @@ impl Pop3 {
         Ok(out)
     }
 
-    /// Retrieves messages in order, handing each (number, raw CRLF bytes) to `sink`, or
-    /// (number, the server's words) for a RETR it answered with -ERR: the session goes on.
-    /// With PIPELINING a window of RETRs is kept in flight (RFC 2449 §6.6).
-    pub async fn retr_many<F>(&mut self, numbers: &[u32], mut sink: F) -> Result<()>
+    /// Retrieves messages given as (number, size LIST announced) in order, handing each
+    /// (number, raw CRLF bytes) to `sink`, or (number, the server's words) for a RETR it
+    /// answered with -ERR: the session goes on. With PIPELINING a window of RETRs is kept
+    /// in flight (RFC 2449 §6.6). A body may not run far past its announced size (the
+    /// session ends instead), nor take longer than its size allows.
+    pub async fn retr_many<F>(&mut self, numbers: &[(u32, u64)], mut sink: F) -> Result<()>
     where
         F: FnMut(u32, std::result::Result<Vec<u8>, String>) -> Result<()>,
     {
@@ -208,26 +218,30 @@ impl Pop3 {
         } else {
             1
         };
-        let mut pending: VecDeque<u32> = VecDeque::new();
+        let mut pending: VecDeque<(u32, u64)> = VecDeque::new();
         let mut next = numbers.iter().copied();
         loop {
             let mut batch = String::new();
             while pending.len() < window {
-                let Some(n) = next.next() else { break };
+                let Some((n, size)) = next.next() else { break };
                 batch.push_str(&format!("RETR {n}\r\n"));
-                pending.push_back(n);
+                pending.push_back((n, size));
             }
             if !batch.is_empty() {
                 tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
                 self.write_raw(batch.as_bytes()).await?;
             }
-            let Some(n) = pending.pop_front() else {
+            let Some((n, size)) = pending.pop_front() else {
                 return Ok(());
             };
             let what = format!("RETR {n}");
+            self.deadline = self.ep.deadline(size);
             match self.status_line(&what).await {
                 Ok(_) => {
-                    let body = self.multiline_bytes(&what, MAX_MESSAGE).await?;
+                    // Line ends counted as LF by the server arrive as CRLF: at most double.
+                    let max = size.saturating_mul(2).saturating_add(1024);
+                    let max = max.min(self.ep.max_message) as usize;
+                    let body = self.multiline_bytes(&what, max).await?;
                     sink(n, Ok(body))?;
                 }
                 Err(Error::Refused(text)) => {
@@ -264,14 +278,19 @@ impl Pop3 {
         }
     }
 
+    /// Sends a command; its answer's deadline starts.
     async fn send(&mut self, cmd: &str) -> Result<()> {
         tracing::trace!(target: "mailx::pop3", "C: {cmd}");
-        self.write_raw(format!("{cmd}\r\n").as_bytes()).await
+        self.write_raw(format!("{cmd}\r\n").as_bytes()).await?;
+        self.deadline = self.ep.deadline(0);
+        Ok(())
     }
 
     async fn send_secret(&mut self, shown: &str, cmd: &str) -> Result<()> {
         tracing::trace!(target: "mailx::pop3", "C: {shown} <redacted>");
-        self.write_raw(format!("{cmd}\r\n").as_bytes()).await
+        self.write_raw(format!("{cmd}\r\n").as_bytes()).await?;
+        self.deadline = self.ep.deadline(0);
+        Ok(())
     }
 
     async fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
@@ -294,7 +313,7 @@ impl Pop3 {
         buf.clear();
         let ep = self.ep.clone();
         let limit = (MAX_LINE + 1) as u64;
-        let n = net::with_timeout(&ep, what, async {
+        let n = net::within(&ep, what, self.deadline, async {
             (&mut self.conn)
                 .take(limit)
                 .read_until(b'\n', buf)
@@ -360,7 +379,7 @@ impl Pop3 {
         let mut block = Unstuffer::default();
         let ep = self.ep.clone();
         loop {
-            let chunk = net::with_timeout(&ep, what, async {
+            let chunk = net::within(&ep, what, self.deadline, async {
                 self.conn.fill_buf().await.map_err(|e| {
                     Error::network(format!("{}: reading answer to {what}", ep.label), e)
                 })
@@ -384,8 +403,8 @@ impl Pop3 {
                 return Err(Error::protocol(
                     &self.ep.label,
                     format!(
-                        "the answer to {what} is longer than {} MiB",
-                        max / (1024 * 1024)
+                        "the answer to {what} went on for more than {}",
+                        crate::units::human_bytes(max as u64)
                     ),
                 ));
             }

@@ -200,9 +200,10 @@ impl Remote for ImapRemote {
         sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()> {
         let uids: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
+        let size = msgs.iter().map(|m| m.size).sum();
         let s = self.selected()?;
         let r = s
-            .fetch_bodies(&uids, |f| {
+            .fetch_bodies(&uids, size, |f| {
                 sink(match f.body {
                     Ok(body) => Fetched::Whole(Downloaded {
                         id: f.uid.to_string(),

@@ -221,6 +221,7 @@ pub async fn connect(account: &Account, timeout: u64) -> Result<AnyRemote> {
         port: account.port,
         timeout: std::time::Duration::from_secs(timeout.max(1)),
         label: format!("{} ({}:{})", account.name, account.host, account.port),
+        max_message: account.max_message_size,
     };
     let connector = crate::net::tls_connector(account.ca_file.as_deref())?;
     Ok(match account.protocol {

@@ -176,7 +176,7 @@ impl Remote for Pop3Remote {
         sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()> {
         let listed: HashMap<u32, &RemoteMessage> = msgs.iter().map(|m| (m.uid, m)).collect();
-        let numbers: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
+        let numbers: Vec<(u32, u64)> = msgs.iter().map(|m| (m.uid, m.size)).collect();
         let conn = self
             .conn
             .as_mut()

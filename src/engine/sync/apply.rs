@@ -56,6 +56,7 @@ pub(super) async fn apply<R: Remote>(
         listing,
         pairs,
         local_msgs,
+        max_message_size,
     } = *snap;
     let key = rf.server_name.as_str();
     // 1. Downloads, recorded batch by batch.
@@ -68,6 +69,7 @@ pub(super) async fn apply<R: Remote>(
         maildir,
         key,
         record: true,
+        max_message_size,
         progress,
     };
     let result = download_all(remote, state, &to, fstate, &plan.download, &mut tally).await;
@@ -266,12 +268,17 @@ pub(super) async fn upload<R: Remote>(
 pub(super) fn describe(
     plan: &FolderPlan,
     local_msgs: &HashMap<String, LocalMessage>,
+    max_message_size: u64,
     report: &mut SyncReport,
 ) {
-    for m in &plan.download {
+    let (download, large) = split_too_large(&plan.download, max_message_size);
+    for m in &download {
         report
             .plan
             .push(format!("download UID {} ({})", m.uid, human_bytes(m.size)));
+    }
+    for m in &large {
+        report.plan.push(too_large(&m.id, m.size, max_message_size));
     }
     for f in &plan.upload {
         let flags = local_msgs
@@ -298,8 +305,8 @@ pub(super) fn describe(
     for f in &plan.delete_local {
         report.plan.push(format!("delete local {f}"));
     }
-    report.downloaded = plan.download.len() as u64;
-    report.bytes = plan.download.iter().map(|m| m.size).sum();
+    report.downloaded = download.len() as u64;
+    report.bytes = download.iter().map(|m| m.size).sum();
     report.uploaded = plan.upload.len() as u64;
     report.flags_to_server = plan.flags_to_server as u64;
     report.flags_to_local = plan.pull_flags.len() as u64;

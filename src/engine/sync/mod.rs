@@ -14,7 +14,7 @@ use crate::config::{Create, MaxDelete};
 use crate::domain::Flags;
 use crate::domain::names;
 use crate::engine::Observer;
-use crate::engine::deliver::{Delivery, Tally, download_all};
+use crate::engine::deliver::{Delivery, Tally, download_all, split_too_large, too_large};
 use crate::engine::fetch;
 use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
@@ -42,6 +42,8 @@ pub struct Settings<'a> {
     pub reconcile: bool,
     /// The mass-deletion guard; `None` with `--allow-deletes`.
     pub max_delete: Option<MaxDelete>,
+    /// Larger messages are left on the server (`max_message_size`).
+    pub max_message_size: u64,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -92,6 +94,7 @@ struct Snapshot<'a> {
     listing: &'a SyncListing,
     pairs: &'a [Pair],
     local_msgs: &'a HashMap<String, LocalMessage>,
+    max_message_size: u64,
 }
 
 /// Syncs every selected folder; one folder's failure does not stop the others.
@@ -409,7 +412,7 @@ async fn sync_folder<R: Remote>(
         settings.max_delete,
     );
     if settings.dry_run {
-        describe(&plan, &local_msgs, report);
+        describe(&plan, &local_msgs, settings.max_message_size, report);
         return guard;
     }
     guard?;
@@ -424,6 +427,7 @@ async fn sync_folder<R: Remote>(
         listing: &listing,
         pairs: &pairs,
         local_msgs: &local_msgs,
+        max_message_size: settings.max_message_size,
     };
     apply(remote, state, &snap, &mut fstate, &plan, progress, report).await
 }
@@ -474,6 +478,7 @@ mod tests {
             dry_run: false,
             reconcile,
             max_delete: None,
+            max_message_size: crate::config::DEFAULT_MAX_MESSAGE,
         };
         let remote = Some(RemoteFolder {
             server_name: "Sent".into(),

@@ -30,11 +30,8 @@ impl Imap {
             flags.join(" "),
             body.len()
         );
-        tracing::trace!(target: "mailx::imap", "C: {cmd} <{} bytes>", body.len());
-        let tag = tokio::time::timeout(ep.timeout, self.session.run_command(&cmd))
-            .await
-            .map_err(|_| timeout(&ep, "APPEND"))?
-            .map_err(|e| imap_err(&ep, "APPEND", e))?;
+        let shown = format!("{cmd} <{} bytes>", body.len());
+        let tag = self.send(&cmd, &shown, 0).await?;
         if plus.is_empty() {
             loop {
                 let step = self
@@ -72,6 +69,8 @@ impl Imap {
             .map_err(|e: std::io::Error| Error::network(&ep.label, e)),
         )
         .await?;
+        // Sending the body took its own time; the answer's bounds start now.
+        self.expect(0);
         let mut uid = None;
         self.wait_tagged(&tag, "APPEND", false, &mut |_| Ok(()), &mut |code| {
             if let ResponseCode::AppendUid(_, members) = code

@@ -9,12 +9,37 @@ use imap_proto::{
 
 use super::*;
 
+/// The most folders a server may list; more is taken for a server gone wrong.
+const MAX_FOLDERS: usize = 10_000;
+/// The longest folder name kept from a listing: a Maildir++ folder is one directory entry
+/// (at most 255 bytes), which no longer server name fits.
+const MAX_NAME: usize = 1000;
+/// Bytes a listing may bring per message of the folder (UID, size, flags).
+const LISTING_BYTES: u64 = 256;
+/// Bytes a header block may bring per message.
+const HEADER_BYTES: u64 = 16 * 1024;
+
 impl Imap {
     pub async fn list(&mut self) -> Result<Vec<ListedMailbox>> {
         let mut out = Vec::new();
         let ep = self.ep.clone();
         self.command("LIST \"\" \"*\"", |r| {
             if let Response::MailboxData(MailboxDatum::List(l)) = r {
+                if out.len() >= MAX_FOLDERS {
+                    return Err(Error::protocol(
+                        &ep.label,
+                        format!("the server listed more than {MAX_FOLDERS} folders"),
+                    ));
+                }
+                if l.name.len() > MAX_NAME {
+                    tracing::warn!(
+                        "{}: skipped a folder whose name is {} bytes long (\"{}\"): too long to store as a Maildir folder",
+                        ep.label,
+                        l.name.len(),
+                        crate::units::printable(&l.name, 60)
+                    );
+                    return Ok(());
+                }
                 let selectable = !l.name_attributes.iter().any(|a| {
                     matches!(a, NameAttribute::NoSelect)
                         || matches!(a, NameAttribute::Extension(e) if e.eq_ignore_ascii_case("\\NonExistent"))
@@ -92,6 +117,7 @@ impl Imap {
             Ok(())
         })
         .await?;
+        self.exists = sel.exists;
         sel.uidvalidity = validity.ok_or_else(|| {
             Error::protocol(
                 &self.ep.label,
@@ -117,7 +143,8 @@ impl Imap {
         let mut out = Vec::new();
         let mut expected = exists;
         let cmd = format!("UID FETCH {}:* (UID RFC822.SIZE FLAGS)", from.max(1));
-        self.command(&cmd, |r| {
+        let size = u64::from(self.exists) * LISTING_BYTES;
+        self.command_sized(&cmd, size, |r| {
             // Messages may be expunged while the folder is listed (RFC 3501 §7.4.1 allows
             // EXPUNGE during a UID command); one that arrives meanwhile (EXISTS) may be
             // missing from the listing without harm.
@@ -226,7 +253,9 @@ impl Imap {
             .map(|m| format!(" (CHANGEDSINCE {m})"))
             .unwrap_or_default();
         let mut out = Vec::new();
-        self.command(&format!("UID FETCH 1:{last_uid} (UID FLAGS){since}"), |r| {
+        let cmd = format!("UID FETCH 1:{last_uid} (UID FLAGS){since}");
+        let size = u64::from(self.exists) * LISTING_BYTES;
+        self.command_sized(&cmd, size, |r| {
             if let Response::Fetch(_, attrs) = r
                 && let (Some(uid), Some(flags)) = (fetch_uid(attrs), fetch_flags(attrs))
                 && uid <= last_uid
@@ -281,8 +310,9 @@ impl Imap {
         }
     }
 
-    /// Bodies of `uids` (BODY.PEEK: \Seen is not set), each handed to `sink` as it arrives.
-    pub async fn fetch_bodies<F>(&mut self, uids: &[u32], mut sink: F) -> Result<()>
+    /// Bodies of `uids` (BODY.PEEK: \Seen is not set), each handed to `sink` as it arrives;
+    /// `size` is their total size as listed, which bounds how long the answer may take.
+    pub async fn fetch_bodies<F>(&mut self, uids: &[u32], size: u64, mut sink: F) -> Result<()>
     where
         F: FnMut(FetchedMessage) -> Result<()>,
     {
@@ -295,7 +325,8 @@ impl Imap {
             uid_set(uids)
         );
         let wanted: HashSet<u32> = uids.iter().copied().collect();
-        self.command(&cmd, |r| {
+        let expected = size + uids.len() as u64 * LISTING_BYTES;
+        self.command_sized(&cmd, expected, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut flags = Vec::new();
@@ -344,7 +375,8 @@ impl Imap {
             "UID FETCH {}:* (UID RFC822.SIZE BODY.PEEK[HEADER])",
             from.max(1)
         );
-        self.command(&cmd, |r| {
+        let size = u64::from(self.exists) * HEADER_BYTES;
+        self.command_sized(&cmd, size, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut size = None;

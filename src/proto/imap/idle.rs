@@ -23,11 +23,7 @@ impl Imap {
             });
         }
         let ep = self.ep.clone();
-        tracing::trace!(target: "mailx::imap", "C: IDLE");
-        let tag = tokio::time::timeout(ep.timeout, self.session.run_command("IDLE"))
-            .await
-            .map_err(|_| timeout(&ep, "IDLE"))?
-            .map_err(|e| imap_err(&ep, "IDLE", e))?;
+        let tag = self.send("IDLE", "IDLE", 0).await?;
         // The continuation first; changes reported before it count too.
         let mut event = None;
         loop {
@@ -111,6 +107,7 @@ impl Imap {
         // arriving during a renewal) is a change too: dropping it would leave the message
         // unfetched until the next one arrives.
         let mut late_change = false;
+        self.expect(0);
         self.wait_tagged(
             &tag,
             "IDLE",

@@ -2,12 +2,15 @@
 //! before async-imap's parser sees them: parentheses nested deeper than `MAX_DEPTH` (a
 //! BODYSTRUCTURE nested ~2,000 levels deep overflowed the parser's stack, killing the
 //! process on every run), a line longer than `MAX_LINE` outside literals, and a literal
-//! announced larger than `MAX_LITERAL` (async-imap 0.12 reserves the announced size before
-//! a byte of it arrives: `{536870000}` cost 512 MiB). A server that crosses one gets an
-//! error (InvalidData, reported as a protocol error), never the memory or the stack.
+//! announced larger than the account's `max_message_size` (async-imap 0.12 reserves the
+//! announced size before a byte of it arrives: `{536870000}` cost 512 MiB). A server that
+//! crosses one gets an error (InvalidData, reported as a protocol error), never the memory
+//! or the stack. It also counts the bytes received, for the per-command bounds.
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -17,8 +20,9 @@ pub const MAX_DEPTH: u32 = 100;
 /// Outside literals: a response line of mailx's commands is a few hundred bytes; folder
 /// lists and flag sets stay far below this.
 pub const MAX_LINE: usize = 64 * 1024;
-/// The largest literal (message) accepted.
-pub const MAX_LITERAL: u64 = 256 * 1024 * 1024;
+
+/// Bytes received on a connection so far, shared with the session that reads it.
+pub type Meter = Arc<AtomicU64>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -39,14 +43,16 @@ struct Scanner {
     state: State,
     depth: u32,
     line: usize,
+    max_literal: u64,
 }
 
 impl Scanner {
-    fn new() -> Self {
+    fn new(max_literal: u64) -> Self {
         Scanner {
             state: State::Normal,
             depth: 0,
             line: 0,
+            max_literal,
         }
     }
 
@@ -81,10 +87,10 @@ impl Scanner {
                 (State::Quoted { .. }, _) => State::Quoted { escaped: false },
                 (State::LiteralSize(n), b'0'..=b'9') => {
                     let n = n * 10 + u64::from(b - b'0');
-                    if n > MAX_LITERAL {
+                    if n > self.max_literal {
                         return Err(format!(
-                            "the server announced a literal of more than {} MiB",
-                            MAX_LITERAL / (1024 * 1024)
+                            "the server announced a literal of more than {} (max_message_size)",
+                            crate::units::human_bytes(self.max_literal)
                         ));
                     }
                     State::LiteralSize(n)
@@ -136,13 +142,15 @@ impl Scanner {
 pub struct Limited<S> {
     inner: S,
     scanner: Scanner,
+    meter: Meter,
 }
 
 impl<S> Limited<S> {
-    pub fn new(inner: S) -> Self {
+    pub fn new(inner: S, max_literal: u64, meter: Meter) -> Self {
         Limited {
             inner,
-            scanner: Scanner::new(),
+            scanner: Scanner::new(max_literal),
+            meter,
         }
     }
 
@@ -162,6 +170,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Limited<S> {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 let fresh = &buf.filled()[before..];
+                this.meter.fetch_add(fresh.len() as u64, Ordering::Relaxed);
                 match this.scanner.feed(fresh) {
                     Ok(()) => Poll::Ready(Ok(())),
                     Err(why) => Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, why))),
@@ -194,16 +203,24 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Limited<S> {
 mod tests {
     use super::*;
 
+    const MAX_LITERAL: u64 = 256 * 1024 * 1024;
+
+    impl Scanner {
+        fn standard() -> Self {
+            Scanner::new(MAX_LITERAL)
+        }
+    }
+
     /// Feeds `input` split at every position, and byte by byte.
     fn scan(input: &[u8]) -> Result<(), String> {
-        let mut whole = Scanner::new();
+        let mut whole = Scanner::standard();
         let expected = whole.feed(input);
         for cut in 0..input.len() {
-            let mut s = Scanner::new();
+            let mut s = Scanner::standard();
             let r = s.feed(&input[..cut]).and_then(|()| s.feed(&input[cut..]));
             assert_eq!(r.is_ok(), expected.is_ok(), "split at {cut}");
         }
-        let mut s = Scanner::new();
+        let mut s = Scanner::standard();
         let bytes = input.iter().try_for_each(|b| s.feed(&[*b]));
         assert_eq!(bytes.is_ok(), expected.is_ok(), "byte by byte");
         expected
@@ -255,11 +272,16 @@ mod tests {
     fn an_endless_line_is_refused() {
         let mut line = b"* OK ".to_vec();
         line.extend(vec![b'x'; MAX_LINE + 1]);
-        assert!(Scanner::new().feed(&line).unwrap_err().contains("line"));
+        assert!(
+            Scanner::standard()
+                .feed(&line)
+                .unwrap_err()
+                .contains("line")
+        );
         // Literal content does not count towards the line.
         let mut lit = format!("* 1 FETCH (BODY[] {{{}}}\r\n", MAX_LINE * 2).into_bytes();
         lit.extend(vec![b'y'; MAX_LINE * 2]);
         lit.extend(b")\r\n");
-        assert_eq!(Scanner::new().feed(&lit), Ok(()));
+        assert_eq!(Scanner::standard().feed(&lit), Ok(()));
     }
 }

@@ -2,7 +2,8 @@
 //! defensive layer (each defect with its repro in docs/defects.md, A1-A9):
 //! - every command is sent raw and its tagged status is checked here, because async-imap
 //!   drops the NO/BAD of stream commands (bug A1) and would report "no messages";
-//! - every read has a deadline (async-imap has none);
+//! - every read has a deadline (async-imap has none), and every answer a bound in time,
+//!   responses and bytes (`Answer`);
 //! - after any error the session is dropped by the caller (bug A2: a parse error leaves a
 //!   session that answers Ok to everything);
 //! - NAMESPACE is read by hand, since imap-proto 0.17 cannot parse it.
@@ -16,7 +17,7 @@ mod idle;
 mod limits;
 mod parse;
 
-use limits::Limited;
+use limits::{Limited, Meter};
 
 use parse::*;
 pub use parse::{quote, uid_set};
@@ -37,6 +38,42 @@ pub struct Imap {
     ep: Endpoint,
     session: Session<Stream>,
     caps: HashSet<String>,
+    /// Bytes received on the connection.
+    meter: Meter,
+    /// Messages in the selected folder (its last SELECT/EXAMINE), which scales the answers
+    /// a listing may bring.
+    exists: u32,
+    /// The answer being read.
+    answer: Answer,
+}
+
+/// Untagged responses any answer may carry, beyond two per message of the folder.
+const MAX_UNTAGGED: u64 = 100_000;
+/// Bytes any answer may carry beyond what the command expects.
+const MAX_ANSWER: u64 = 64 << 20;
+
+/// Bounds of one command's answer, so a server cannot keep mailx reading for ever: when it
+/// must be complete, how many responses and how many bytes it may bring.
+#[derive(Debug, Clone, Copy)]
+struct Answer {
+    deadline: net::Deadline,
+    responses: u64,
+    max_responses: u64,
+    /// The connection's byte count when the answer began.
+    bytes_from: u64,
+    max_bytes: u64,
+}
+
+impl Answer {
+    fn new(ep: &Endpoint, expected: u64, exists: u32, received: u64) -> Self {
+        Answer {
+            deadline: ep.deadline(expected),
+            responses: 0,
+            max_responses: MAX_UNTAGGED + 2 * u64::from(exists),
+            bytes_from: received,
+            max_bytes: MAX_ANSWER + expected,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,17 +136,19 @@ impl Imap {
         password: &Password,
     ) -> Result<Self> {
         let tcp = net::connect_tcp(ep).await?;
+        let meter = Meter::default();
+        let limited = |s| Limited::new(s, ep.max_message, meter.clone());
         let client: Client<Stream> = match tls {
             TlsMode::Implicit => {
                 let tls = net::start_tls(ep, connector, tcp).await?;
-                let mut c = Client::new(Box::new(Limited::new(tls)) as Stream);
+                let mut c = Client::new(Box::new(limited(tls)) as Stream);
                 read_greeting(ep, &mut c).await?;
                 c
             }
             TlsMode::Starttls => {
                 // The limits apply to what the server says in the clear too, then to what
                 // it says inside TLS (never to the TLS records themselves).
-                let mut c = Client::new(Limited::new(tcp));
+                let mut c = Client::new(Limited::new(tcp, ep.max_message, meter.clone()));
                 read_greeting(ep, &mut c).await?;
                 let started = net::with_timeout(ep, "STARTTLS", async {
                     c.run_command_and_check_ok("STARTTLS", None)
@@ -125,10 +164,12 @@ impl Imap {
                 started?;
                 let plain = c.into_inner().into_inner();
                 let tls = net::start_tls(ep, connector, plain).await?;
-                Client::new(Box::new(Limited::new(tls)) as Stream)
+                Client::new(Box::new(limited(tls)) as Stream)
             }
             TlsMode::None => {
-                let mut c = Client::new(Box::new(Limited::new(tcp)) as Stream);
+                let mut c = Client::new(
+                    Box::new(Limited::new(tcp, ep.max_message, meter.clone())) as Stream
+                );
                 read_greeting(ep, &mut c).await?;
                 c
             }
@@ -168,6 +209,9 @@ impl Imap {
             ep: ep.clone(),
             session,
             caps: HashSet::new(),
+            answer: Answer::new(ep, 0, 0, 0),
+            meter,
+            exists: 0,
         };
         imap.refresh_capabilities().await?;
         Ok(imap)
@@ -242,43 +286,100 @@ impl Imap {
 
     /// Sends `cmd`, hands every untagged response to `on`, and turns a tagged NO/BAD or a
     /// BYE into an error.
-    async fn command<F>(&mut self, cmd: &str, mut on: F) -> Result<()>
+    async fn command<F>(&mut self, cmd: &str, on: F) -> Result<()>
     where
         F: FnMut(&Response<'_>) -> Result<()>,
     {
-        let ep = self.ep.clone();
-        tracing::trace!(target: "mailx::imap", "C: {cmd}");
-        let tag = tokio::time::timeout(ep.timeout, self.session.run_command(cmd))
-            .await
-            .map_err(|_| timeout(&ep, cmd))?
-            .map_err(|e| imap_err(&ep, cmd, e))?;
+        self.command_sized(cmd, 0, on).await
+    }
+
+    /// `command` for an answer expected to carry about `expected` bytes (message bodies,
+    /// listings of large folders): it may take longer and bring more.
+    async fn command_sized<F>(&mut self, cmd: &str, expected: u64, mut on: F) -> Result<()>
+    where
+        F: FnMut(&Response<'_>) -> Result<()>,
+    {
+        let tag = self.send(cmd, cmd, expected).await?;
         let verb = cmd.split(' ').take(2).collect::<Vec<_>>().join(" ");
         let logout = cmd.eq_ignore_ascii_case("LOGOUT");
         self.wait_tagged(&tag, &verb, logout, &mut on, &mut |_| {})
             .await
     }
 
-    /// Reads one response and hands it to `f` (async-imap's response type cannot be named
-    /// outside the crate, so it never leaves this function).
+    /// Sends a command (`shown` in the trace) and starts the bounds of its answer.
+    async fn send(
+        &mut self,
+        cmd: &str,
+        shown: &str,
+        expected: u64,
+    ) -> Result<imap_proto::RequestId> {
+        let ep = self.ep.clone();
+        tracing::trace!(target: "mailx::imap", "C: {shown}");
+        self.expect(expected);
+        let verb = shown.split(' ').next().unwrap_or(shown);
+        net::with_timeout(&ep, verb, async {
+            self.session
+                .run_command(cmd)
+                .await
+                .map_err(|e| imap_err(&ep, verb, e))
+        })
+        .await
+    }
+
+    /// Starts the bounds of an answer anew (after a client-side pause within a command).
+    fn expect(&mut self, bytes: u64) {
+        self.answer = Answer::new(&self.ep, bytes, self.exists, self.received());
+    }
+
+    fn received(&self) -> u64 {
+        self.meter.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Reads one response of the current answer and hands it to `f` (async-imap's response
+    /// type cannot be named outside the crate, so it never leaves this function).
     async fn next_response<T>(
         &mut self,
         verb: &str,
         f: impl FnOnce(&Response<'_>) -> T,
     ) -> Result<T> {
-        let ep = &self.ep;
-        let resp = tokio::time::timeout(ep.timeout, self.session.read_response())
-            .await
-            .map_err(|_| timeout(ep, verb))?
-            .map_err(|e| read_error(ep, verb, e))?
-            .ok_or_else(|| {
-                Error::network(
-                    format!("{}: during {verb}", ep.label),
-                    std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "server closed the connection",
-                    ),
-                )
-            })?;
+        let ep = self.ep.clone();
+        let answer = self.answer;
+        let session = &mut self.session;
+        let resp = net::within(&ep, verb, answer.deadline, async {
+            session
+                .read_response()
+                .await
+                .map_err(|e| read_error(&ep, verb, e))
+        })
+        .await?
+        .ok_or_else(|| {
+            Error::network(
+                format!("{}: during {verb}", ep.label),
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "server closed the connection",
+                ),
+            )
+        })?;
+        self.answer.responses += 1;
+        if self.answer.responses > answer.max_responses {
+            return Err(Error::protocol(
+                &ep.label,
+                format!(
+                    "the answer to {verb} went on for more than {} responses",
+                    answer.max_responses
+                ),
+            ));
+        }
+        if self.received() - answer.bytes_from > answer.max_bytes {
+            return Err(Error::protocol(
+                &ep.label,
+                format!(
+                    "the answer to {verb} went on for more than {}",
+                    crate::units::human_bytes(answer.max_bytes)
+                ),
+            ));
+        }
         Ok(f(resp.parsed()))
     }
 
@@ -365,9 +466,19 @@ async fn read_greeting<S: net::Io>(ep: &Endpoint, c: &mut Client<S>) -> Result<(
             status: Status::Ok | Status::PreAuth,
             ..
         } => Ok(()),
-        other => Err(Error::protocol(
+        Response::Data {
+            status: Status::Bye,
+            outcome,
+        } => Err(Error::Rejected {
+            context: ep.label.clone(),
+            detail: format!(
+                "the server refused the connection: {}",
+                outcome.information.as_deref().unwrap_or("")
+            ),
+        }),
+        _ => Err(Error::protocol(
             &ep.label,
-            format!("unexpected greeting {other:?}"),
+            "the server's first answer is not an IMAP greeting (* OK); is this an IMAP server and port?",
         )),
     }
 }
