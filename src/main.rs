@@ -1,57 +1,5 @@
-//! mailx: maps a command's outcome to an exit code; all work is in `app`.
-
-mod app;
-mod cli;
-mod clock;
-mod config;
-mod domain;
-mod engine;
-mod error;
-mod lock;
-mod manpage;
-mod net;
-mod output;
-mod proto;
-mod remote;
-mod secret;
-mod state;
-mod store;
-mod testhook;
-mod units;
-
-use clap::Parser;
+//! mailx: the command line, all of it in the library (`lib.rs`).
 
 fn main() {
-    // `COMPLETE=bash mailx` prints a completion script that asks mailx for candidates
-    // (account names from the config); without COMPLETE this returns at once.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .complete();
-    let cli = match cli::Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                error::exit::USAGE
-            } else {
-                0
-            };
-            let _ = e.print();
-            std::process::exit(code);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            output::early_error(
-                &format!("cannot start the async runtime: {e}"),
-                Some("this is a problem of the system (threads, memory); try again"),
-            );
-            std::process::exit(error::exit::INTERNAL);
-        }
-    };
-    let code = runtime.block_on(app::run(cli));
-    std::process::exit(code);
+    mailx::run()
 }

@@ -65,20 +65,42 @@ pub async fn within<T>(
     deadline: Deadline,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    let idle = tokio::time::Instant::now() + ep.timeout;
-    match tokio::time::timeout_at(idle.min(deadline.at), fut).await {
-        Ok(r) => r,
-        Err(_) if deadline.at <= idle => Err(Error::Timeout {
-            context: ep.label.clone(),
-            detail: format!(
-                "the answer to {what} was still incomplete after {} s: the server sends too slowly",
-                deadline.secs
-            ),
-        }),
-        Err(_) => Err(Error::Timeout {
-            context: ep.label.clone(),
-            detail: format!("no answer to {what} within {} s", ep.timeout.as_secs()),
-        }),
+    within_progress(ep, what, deadline, &|| 0, fut).await
+}
+
+/// `within` for a read that may take longer than the inactivity timeout as long as bytes
+/// keep arriving (`received` counts them): one IMAP response carrying a large message
+/// over a slow line.
+pub async fn within_progress<T>(
+    ep: &Endpoint,
+    what: &str,
+    deadline: Deadline,
+    received: &dyn Fn() -> u64,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::pin!(fut);
+    let mut seen = received();
+    loop {
+        let idle = tokio::time::Instant::now() + ep.timeout;
+        match tokio::time::timeout_at(idle.min(deadline.at), &mut fut).await {
+            Ok(r) => return r,
+            Err(_) if deadline.at <= idle => {
+                return Err(Error::Timeout {
+                    context: ep.label.clone(),
+                    detail: format!(
+                        "the answer to {what} was still incomplete after {} s: the server sends too slowly",
+                        deadline.secs
+                    ),
+                });
+            }
+            Err(_) if received() > seen => seen = received(),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    context: ep.label.clone(),
+                    detail: format!("no answer to {what} within {} s", ep.timeout.as_secs()),
+                });
+            }
+        }
     }
 }
 
@@ -219,5 +241,50 @@ fn describe_tls_error(e: &openssl::ssl::Error, verify: openssl::x509::X509Verify
     match e.ssl_error() {
         Some(stack) => stack.to_string(),
         None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(timeout_ms: u64) -> Endpoint {
+        Endpoint {
+            host: "127.0.0.1".into(),
+            port: 1,
+            timeout: Duration::from_millis(timeout_ms),
+            label: "t".into(),
+            max_message: 1 << 20,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_read_that_progresses_outlives_the_inactivity_timeout_but_not_the_deadline() {
+        let ep = endpoint(1000);
+        let bytes = std::sync::atomic::AtomicU64::new(0);
+        // Each look finds more bytes: a slow but moving transfer.
+        let received = || bytes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let slow = tokio::time::sleep(Duration::from_millis(3500));
+        let r = within_progress(&ep, "x", ep.deadline(0), &received, async {
+            slow.await;
+            Ok(())
+        })
+        .await;
+        assert!(r.is_ok(), "{r:?}");
+        let endless = std::future::pending::<Result<()>>();
+        let e = within_progress(&ep, "x", ep.deadline(0), &received, endless)
+            .await
+            .unwrap_err();
+        assert!(format!("{e:?}").contains("too slowly"), "{e:?}");
+        // No progress: the inactivity timeout.
+        let e = within(
+            &ep,
+            "x",
+            ep.deadline(0),
+            std::future::pending::<Result<()>>(),
+        )
+        .await
+        .unwrap_err();
+        assert!(format!("{e:?}").contains("no answer"), "{e:?}");
     }
 }

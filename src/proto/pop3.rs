@@ -19,8 +19,8 @@ const READ_BUFFER: usize = 64 * 1024;
 const MAX_LINE: usize = 64 * 1024;
 /// The largest UIDL, LIST or CAPA answer (a million messages' UIDLs fit).
 const MAX_LISTING: usize = 64 * 1024 * 1024;
-/// The size a listing is expected to have, for its deadline (some 30,000 messages).
-const LISTING_BYTES: u64 = 1024 * 1024;
+/// The size of one line of a listing, for its deadline (number, UIDL, line end).
+const LISTING_LINE: u64 = 48;
 
 /// RETRs in flight with PIPELINING: commands are tiny and answers wait in the socket,
 /// so a deep window costs nothing and hides the round trip even for small messages.
@@ -110,7 +110,7 @@ impl Pop3 {
             Err(Error::Refused(_)) => return Ok(()),
             Err(e) => return Err(e),
         }
-        for line in self.multiline_text("CAPA").await? {
+        for line in self.multiline_text("CAPA", MAX_LINE).await? {
             let mut words = line.split_whitespace();
             let Some(cap) = words.next() else { continue };
             let cap = cap.to_ascii_uppercase();
@@ -177,14 +177,29 @@ impl Pop3 {
         self.listing("LIST").await
     }
 
+    /// The number of messages in the maildrop (STAT).
+    async fn count(&mut self) -> Result<u64> {
+        let text = self.command("STAT").await?;
+        match text.split_whitespace().next().map(str::parse::<u64>) {
+            Some(Ok(n)) => Ok(n),
+            _ => Err(Error::protocol(
+                &self.ep.label,
+                format!("bad STAT answer {:?}", truncate(&text)),
+            )),
+        }
+    }
+
     async fn listing(&mut self, cmd: &str) -> Result<Vec<Listed>> {
+        // STAT first: the listing's deadline grows with the number of messages.
+        let count = self.count().await?;
         self.send(cmd).await?;
-        self.deadline = self.ep.deadline(LISTING_BYTES);
+        let size = count.saturating_mul(LISTING_LINE).min(MAX_LISTING as u64);
+        self.deadline = self.ep.deadline(size);
         self.status_line(cmd)
             .await
             .map_err(|e| self.refusal_is_fatal(cmd, e))?;
         let mut out = Vec::new();
-        for line in self.multiline_text(cmd).await? {
+        for line in self.multiline_text(cmd, MAX_LISTING).await? {
             let mut it = line.split_whitespace();
             let number = it.next().and_then(|n| n.parse::<u32>().ok());
             let value = it.next();
@@ -363,8 +378,8 @@ impl Pop3 {
         }
     }
 
-    async fn multiline_text(&mut self, what: &str) -> Result<Vec<String>> {
-        let body = self.multiline_bytes(what, MAX_LISTING).await?;
+    async fn multiline_text(&mut self, what: &str, max: usize) -> Result<Vec<String>> {
+        let body = self.multiline_bytes(what, max).await?;
         Ok(String::from_utf8_lossy(&body)
             .lines()
             .map(|l| l.trim_end_matches('\r').to_string())
@@ -414,8 +429,8 @@ impl Pop3 {
 
 /// Decodes a dot-terminated POP3 block fed in arbitrary pieces (RFC 1939 §3).
 #[derive(Debug, Default)]
-struct Unstuffer {
-    out: Vec<u8>,
+pub(crate) struct Unstuffer {
+    pub(crate) out: Vec<u8>,
     /// A line that starts with '.', kept until its end decides what it is.
     dot_line: Option<Vec<u8>>,
     mid_line: bool,
@@ -423,13 +438,13 @@ struct Unstuffer {
 
 impl Unstuffer {
     /// Bytes held so far.
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.out.len() + self.dot_line.as_ref().map_or(0, Vec::len)
     }
 
     /// Takes bytes from `chunk`; returns how many were used and whether the terminating
     /// line was among them (bytes after it are not used).
-    fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {
+    pub(crate) fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {
         let mut i = 0;
         while i < chunk.len() {
             if !self.mid_line && self.dot_line.is_none() && chunk[i] == b'.' {

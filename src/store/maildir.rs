@@ -383,7 +383,7 @@ fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
 }
 
 /// `unique:2,info` → (unique, info); a name without info has empty info.
-fn split_info(name: &str) -> (&str, &str) {
+pub(crate) fn split_info(name: &str) -> (&str, &str) {
     match name.split_once(':') {
         Some((unique, rest)) => (unique, rest.strip_prefix("2,").unwrap_or("")),
         None => (name, ""),

@@ -12,6 +12,7 @@ mod errors;
 mod hostile;
 mod imap;
 mod kill;
+mod misbehaving;
 mod network;
 mod pop3;
 mod safety;

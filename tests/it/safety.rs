@@ -597,6 +597,7 @@ fn a_pop3_body_shorter_than_announced_is_not_stored_or_deleted() {
                 body: body(3),
                 listed: Some(5000),
                 cut_at: Some(0),
+                ..Default::default()
             },
             // LIST lies upwards.
             FakeMessage {

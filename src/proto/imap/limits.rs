@@ -39,7 +39,7 @@ enum State {
 
 /// Follows the response grammar just far enough to know what is inside a literal.
 #[derive(Debug)]
-struct Scanner {
+pub(crate) struct Scanner {
     state: State,
     depth: u32,
     line: usize,
@@ -47,7 +47,7 @@ struct Scanner {
 }
 
 impl Scanner {
-    fn new(max_literal: u64) -> Self {
+    pub(crate) fn new(max_literal: u64) -> Self {
         Scanner {
             state: State::Normal,
             depth: 0,
@@ -56,7 +56,7 @@ impl Scanner {
         }
     }
 
-    fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
         let mut i = 0;
         while i < bytes.len() {
             if let State::Literal(n) = self.state {

@@ -14,8 +14,8 @@
 mod append;
 mod commands;
 mod idle;
-mod limits;
-mod parse;
+pub(crate) mod limits;
+pub(crate) mod parse;
 
 use limits::{Limited, Meter};
 
@@ -345,7 +345,9 @@ impl Imap {
         let ep = self.ep.clone();
         let answer = self.answer;
         let session = &mut self.session;
-        let resp = net::within(&ep, verb, answer.deadline, async {
+        let meter = self.meter.clone();
+        let received = move || meter.load(std::sync::atomic::Ordering::Relaxed);
+        let resp = net::within_progress(&ep, verb, answer.deadline, &received, async {
             session
                 .read_response()
                 .await

@@ -8,7 +8,7 @@ use super::*;
 /// The message from a `BODY[]` answer, checked against what the same answer announced:
 /// the whole message (no other section, no partial range), present (not NIL), and exactly
 /// RFC822.SIZE octets. Anything else is the server's fault and never stored as the message.
-pub(super) fn whole_body(
+pub(crate) fn whole_body(
     whole: bool,
     data: Option<&[u8]>,
     size: Option<u64>,
@@ -126,7 +126,7 @@ pub(super) async fn read_raw_line(stream: &mut Stream, ep: &Endpoint) -> Result<
 }
 
 /// Parses the personal part of `(("INBOX." ".")) NIL NIL`.
-pub(super) fn parse_namespace(s: &str) -> Option<Namespace> {
+pub(crate) fn parse_namespace(s: &str) -> Option<Namespace> {
     let rest = s.trim_start().strip_prefix("((")?;
     let (prefix, rest) = parse_quoted(rest)?;
     let rest = rest.trim_start();
@@ -158,7 +158,7 @@ pub(super) fn parse_quoted(s: &str) -> Option<(String, &str)> {
 }
 
 /// async-imap hands out quoted strings with their backslash escapes still in place.
-pub(super) fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -213,7 +213,7 @@ pub fn uid_set(uids: &[u32]) -> String {
     out
 }
 
-pub(super) fn parse_internal_date(s: &str) -> Option<i64> {
+pub(crate) fn parse_internal_date(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
         .ok()
         .map(|d| d.timestamp())

@@ -14,6 +14,8 @@ pub struct FakeMessage {
     pub listed: Option<usize>,
     /// RETR sends only this many bytes of the body (then the terminator).
     pub cut_at: Option<usize>,
+    /// RETR sends the body without dot-stuffing (a line "." ends it early).
+    pub unstuffed: bool,
 }
 
 #[derive(Clone, Default)]
@@ -27,6 +29,9 @@ pub struct Script {
     pub endless_greeting: bool,
     /// Answer RETR with `+OK` and then a body without end (never the final dot).
     pub endless_retr: bool,
+    /// A misbehaviour at one command ("greeting", "CAPA", "USER", "PASS", "UIDL",
+    /// "LIST", "RETR", "DELE", "QUIT"), every time it is sent.
+    pub fault: Option<(&'static str, super::faults::Action)>,
 }
 
 #[derive(Default, Debug)]
@@ -43,12 +48,12 @@ pub struct FakePop3 {
     pub script: Arc<Mutex<Script>>,
 }
 
-fn crlf(body: &[u8]) -> Vec<u8> {
+fn crlf(body: &[u8], stuff: bool) -> Vec<u8> {
     let mut out = Vec::new();
     for line in body.split_inclusive(|&b| b == b'\n') {
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if text.starts_with(b".") {
+        if stuff && text.starts_with(b".") {
             out.push(b'.');
         }
         out.extend_from_slice(text);
@@ -96,10 +101,19 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
         let _ = out.write_all(start);
         while out.write_all(chunk).is_ok() {}
     };
+    let fault = |k: &str| {
+        script
+            .fault
+            .as_ref()
+            .filter(|(on, _)| *on == k)
+            .map(|(_, a)| a)
+    };
     if script.endless_greeting {
         return endless(&mut out, b"+OK ", &[b'x'; 65536]);
     }
-    let _ = out.write_all(b"+OK fake POP3 ready\r\n");
+    if !super::faults::send(&mut out, "", b"+OK fake POP3 ready\r\n", fault("greeting")) {
+        return;
+    }
     let mut line = String::new();
     loop {
         line.clear();
@@ -115,6 +129,10 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
         let reply: Vec<u8> = match verb.as_str() {
             "CAPA" => b"+OK\r\nUIDL\r\nUSER\r\nPIPELINING\r\n.\r\n".to_vec(),
             "USER" | "PASS" | "NOOP" | "RSET" => b"+OK\r\n".to_vec(),
+            "STAT" => {
+                let total: usize = msgs.iter().map(|m| m.body.len()).sum();
+                format!("+OK {} {total}\r\n", msgs.len()).into_bytes()
+            }
             "UIDL" => {
                 let mut r = b"+OK\r\n".to_vec();
                 for (i, m) in msgs.iter().enumerate() {
@@ -146,8 +164,8 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
             "RETR" => match msgs.get(arg.wrapping_sub(1)) {
                 Some(m) => {
                     let body = match m.cut_at {
-                        Some(n) => crlf(&m.body[..n.min(m.body.len())]),
-                        None => crlf(&m.body),
+                        Some(n) => crlf(&m.body[..n.min(m.body.len())], !m.unstuffed),
+                        None => crlf(&m.body, !m.unstuffed),
                     };
                     let mut r = b"+OK\r\n".to_vec();
                     r.extend(body);
@@ -161,7 +179,7 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
                 deleted.push(arg);
                 b"+OK\r\n".to_vec()
             }
-            "QUIT" => {
+            "QUIT" if fault("QUIT").is_none() => {
                 let mut r = rec.lock().unwrap();
                 for n in &deleted {
                     if let Some(m) = msgs.get(n.wrapping_sub(1)) {
@@ -173,7 +191,7 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
             }
             _ => b"-ERR unknown command\r\n".to_vec(),
         };
-        if out.write_all(&reply).is_err() {
+        if !super::faults::send(&mut out, "", &reply, fault(&verb)) {
             return;
         }
     }

@@ -2,7 +2,9 @@
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
 #![allow(dead_code)]
 
+pub mod fake_imap;
 pub mod fake_pop3;
+pub mod faults;
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
