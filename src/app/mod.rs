@@ -20,6 +20,7 @@ use crate::engine::plan::Retention;
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
 use crate::state::State;
+use crate::units::printable;
 
 pub async fn run(cli: Cli) -> i32 {
     if let Err(e) = init_tracing(
@@ -261,7 +262,7 @@ pub(super) fn print_run(
     if dry_run && !printer.quiet {
         for f in folders {
             for line in f.plan() {
-                printer.line(&format!("{account}: {}: {line}", f.name()));
+                printer.line(&format!("{account}: {}: {line}", printable(f.name(), 80)));
             }
         }
     }
@@ -281,7 +282,7 @@ pub(super) fn print_errors(
     for folder in folders {
         if let Some(f) = folder.failure() {
             printer.error_text(
-                &format!("{account}: {}: {}", folder.name(), f.message),
+                &format!("{account}: {}: {}", printable(folder.name(), 80), f.message),
                 &f.hint,
             );
         }

@@ -9,6 +9,7 @@ use crate::domain::names;
 use crate::engine::Failure;
 use crate::error::{Result, exit};
 use crate::remote::{Remote, RemoteFolder};
+use crate::units::printable;
 
 /// The outcome of selecting folders.
 #[derive(Debug, Default)]
@@ -74,8 +75,8 @@ pub fn select_listed(listed: Vec<RemoteFolder>, patterns: &[String]) -> Selectio
                 Failure::new(
                     exit::PROTOCOL,
                     format!(
-                        "folder {:?} has a name that cannot be stored safely in a Maildir; skipped",
-                        f.server_name
+                        "folder \"{}\" has a name that cannot be stored safely in a Maildir (too long, or empty parts); skipped",
+                        printable(&f.server_name, 80)
                     ),
                     "rename the folder on the server",
                 ),
@@ -90,7 +91,7 @@ pub fn select_listed(listed: Vec<RemoteFolder>, patterns: &[String]) -> Selectio
         // Never merged, never one of them by the order of a listing: both stop, every run.
         let names: Vec<String> = same
             .iter()
-            .map(|f| format!("{:?}", f.server_name))
+            .map(|f| format!("\"{}\"", printable(&f.server_name, 80)))
             .collect();
         out.shared_locals.push(local.clone());
         for f in &same {

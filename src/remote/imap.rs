@@ -199,11 +199,10 @@ impl Remote for ImapRemote {
         msgs: &[RemoteMessage],
         sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()> {
-        let uids: Vec<u32> = msgs.iter().map(|m| m.uid).collect();
-        let size = msgs.iter().map(|m| m.size).sum();
+        let wanted: Vec<(u32, u64)> = msgs.iter().map(|m| (m.uid, m.size)).collect();
         let s = self.selected()?;
         let r = s
-            .fetch_bodies(&uids, size, |f| {
+            .fetch_bodies(&wanted, |f| {
                 sink(match f.body {
                     Ok(body) => Fetched::Whole(Downloaded {
                         id: f.uid.to_string(),

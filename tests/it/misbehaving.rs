@@ -283,6 +283,11 @@ fn imap_cases() -> Vec<Case> {
             &[PARTIAL, PROTOCOL],
         ),
         fetch(
+            "body: literal of 10 MB announced for a 5,000-byte message",
+            imap("BODY", body_answer("BODY[] {10000000}\r\n")),
+            &[PARTIAL],
+        ),
+        fetch(
             "body: stalls half way",
             imap("BODY", Action::StallAfter(2500)),
             &[NETWORK],
@@ -374,6 +379,12 @@ fn imap_cases() -> Vec<Case> {
             "check: STATUS untagged flood",
             "STATUS",
             Action::Endless(Vec::new(), bytes("* OK flood\r\n").repeat(1000)),
+            &[PROTOCOL][..],
+        ),
+        (
+            "check: STATUS with a 200 MB literal announced",
+            "STATUS",
+            Action::Replace(bytes("* STATUS {200000000}\r\n")),
             &[PROTOCOL][..],
         ),
         (

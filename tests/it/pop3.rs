@@ -171,3 +171,53 @@ fn fetch_dry_run_lists_and_changes_nothing() {
     assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(sent));
     assert!(dc.server_messages(&u, "").is_empty());
 }
+
+/// A message above `max_message_size` stays on the server (with `keep = false` too) with a
+/// warning, the run succeeds, and raising the limit fetches it: IMAP and POP3.
+#[test]
+fn a_message_above_max_message_size_stays_on_the_server() {
+    for protocol in ["pop3", "imap"] {
+        let dc = Dovecot::start();
+        let small = seed(&dc, 2);
+        let mut big = message(7, "big");
+        big.extend("attachment line\n".repeat(400).into_bytes());
+        dc.add_message(SLASH_USER, "", &big, "");
+        let c = Client::new();
+        let config = |limit: &str| {
+            account(
+                "p",
+                &dc,
+                protocol,
+                SLASH_USER,
+                &c,
+                &format!("keep = false\nmax_message_size = \"{limit}\""),
+            )
+        };
+        c.write_config(&config("2K"));
+        let out = c.mailx(&["--json", "fetch"]);
+        assert_ok(&out);
+        assert_eq!(json_of(&out, "p")["downloaded"], 2, "{protocol}");
+        assert!(
+            stderr(&out).contains("larger than max_message_size"),
+            "{protocol}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            sorted(local_messages(&c.maildir("p"), "")),
+            sorted(small.clone())
+        );
+        assert_eq!(
+            dc.server_messages(SLASH_USER, ""),
+            vec![big.clone()],
+            "{protocol}: only the large message is left on the server"
+        );
+        c.write_config(&config("1M"));
+        let out = c.mailx(&["--json", "fetch"]);
+        assert_ok(&out);
+        assert_eq!(json_of(&out, "p")["downloaded"], 1, "{protocol}");
+        let mut all = small.clone();
+        all.push(big.clone());
+        assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(all));
+        assert!(dc.server_messages(SLASH_USER, "").is_empty(), "{protocol}");
+    }
+}

@@ -144,7 +144,7 @@ impl Imap {
         let mut expected = exists;
         let cmd = format!("UID FETCH {}:* (UID RFC822.SIZE FLAGS)", from.max(1));
         let size = u64::from(self.exists) * LISTING_BYTES;
-        self.command_sized(&cmd, size, |r| {
+        self.command_sized(&cmd, size, limits::SMALL_LITERAL, |r| {
             // Messages may be expunged while the folder is listed (RFC 3501 §7.4.1 allows
             // EXPUNGE during a UID command); one that arrives meanwhile (EXISTS) may be
             // missing from the listing without harm.
@@ -255,7 +255,7 @@ impl Imap {
         let mut out = Vec::new();
         let cmd = format!("UID FETCH 1:{last_uid} (UID FLAGS){since}");
         let size = u64::from(self.exists) * LISTING_BYTES;
-        self.command_sized(&cmd, size, |r| {
+        self.command_sized(&cmd, size, limits::SMALL_LITERAL, |r| {
             if let Response::Fetch(_, attrs) = r
                 && let (Some(uid), Some(flags)) = (fetch_uid(attrs), fetch_flags(attrs))
                 && uid <= last_uid
@@ -310,23 +310,31 @@ impl Imap {
         }
     }
 
-    /// Bodies of `uids` (BODY.PEEK: \Seen is not set), each handed to `sink` as it arrives;
-    /// `size` is their total size as listed, which bounds how long the answer may take.
-    pub async fn fetch_bodies<F>(&mut self, uids: &[u32], size: u64, mut sink: F) -> Result<()>
+    /// Bodies of messages given as (uid, size as listed) (BODY.PEEK: \Seen is not set),
+    /// each handed to `sink` as it arrives. The sizes bound how long the answer may take
+    /// and how large a literal the server may announce.
+    pub async fn fetch_bodies<F>(&mut self, wanted: &[(u32, u64)], mut sink: F) -> Result<()>
     where
         F: FnMut(FetchedMessage) -> Result<()>,
     {
-        if uids.is_empty() {
+        if wanted.is_empty() {
             return Ok(());
         }
+        let uids: Vec<u32> = wanted.iter().map(|(uid, _)| *uid).collect();
+        let size: u64 = wanted.iter().map(|(_, size)| size).sum();
+        // A size not listed (0) could be anything up to the account's limit.
+        let largest = match wanted.iter().any(|(_, size)| *size == 0) {
+            true => self.ep.max_message,
+            false => wanted.iter().map(|(_, size)| *size).max().unwrap_or(0),
+        };
         // RFC822.SIZE in the same answer: a body of any other length is not the message.
         let cmd = format!(
             "UID FETCH {} (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])",
-            uid_set(uids)
+            uid_set(&uids)
         );
         let wanted: HashSet<u32> = uids.iter().copied().collect();
         let expected = size + uids.len() as u64 * LISTING_BYTES;
-        self.command_sized(&cmd, expected, |r| {
+        self.command_sized(&cmd, expected, largest, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut flags = Vec::new();
@@ -376,7 +384,8 @@ impl Imap {
             from.max(1)
         );
         let size = u64::from(self.exists) * HEADER_BYTES;
-        self.command_sized(&cmd, size, |r| {
+        let largest = self.ep.max_message;
+        self.command_sized(&cmd, size, largest, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut uid = None;
                 let mut size = None;

@@ -2,10 +2,12 @@
 //! before async-imap's parser sees them: parentheses nested deeper than `MAX_DEPTH` (a
 //! BODYSTRUCTURE nested ~2,000 levels deep overflowed the parser's stack, killing the
 //! process on every run), a line longer than `MAX_LINE` outside literals, and a literal
-//! announced larger than the account's `max_message_size` (async-imap 0.12 reserves the
-//! announced size before a byte of it arrives: `{536870000}` cost 512 MiB). A server that
-//! crosses one gets an error (InvalidData, reported as a protocol error), never the memory
-//! or the stack. It also counts the bytes received, for the per-command bounds.
+//! announced larger than the current command allows (async-imap 0.12 reserves the
+//! announced size before a byte of it arrives: `{536870000}` cost 512 MiB; so a literal
+//! may only be as large as the message the command asks for, as listed earlier, or
+//! `SMALL_LITERAL` for anything else). A server that crosses one gets an error
+//! (InvalidData, reported as a protocol error), never the memory or the stack. It also
+//! counts the bytes received, for the per-command bounds.
 
 use std::io;
 use std::pin::Pin;
@@ -21,8 +23,28 @@ pub const MAX_DEPTH: u32 = 100;
 /// lists and flag sets stay far below this.
 pub const MAX_LINE: usize = 64 * 1024;
 
-/// Bytes received on a connection so far, shared with the session that reads it.
-pub type Meter = Arc<AtomicU64>;
+/// The largest literal of a command that fetches no message: folder names, flags.
+pub const SMALL_LITERAL: u64 = 1024 * 1024;
+
+/// What the session and the stream under it share.
+#[derive(Debug)]
+pub struct Wire {
+    /// Bytes received so far.
+    pub received: AtomicU64,
+    /// The largest literal the current command may bring.
+    pub max_literal: AtomicU64,
+}
+
+impl Default for Wire {
+    fn default() -> Self {
+        Wire {
+            received: AtomicU64::new(0),
+            max_literal: AtomicU64::new(SMALL_LITERAL),
+        }
+    }
+}
+
+pub type Meter = Arc<Wire>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -89,7 +111,7 @@ impl Scanner {
                     let n = n * 10 + u64::from(b - b'0');
                     if n > self.max_literal {
                         return Err(format!(
-                            "the server announced a literal of more than {} (max_message_size)",
+                            "the server announced a literal of more than {}, larger than what was asked for",
                             crate::units::human_bytes(self.max_literal)
                         ));
                     }
@@ -146,10 +168,10 @@ pub struct Limited<S> {
 }
 
 impl<S> Limited<S> {
-    pub fn new(inner: S, max_literal: u64, meter: Meter) -> Self {
+    pub fn new(inner: S, meter: Meter) -> Self {
         Limited {
             inner,
-            scanner: Scanner::new(max_literal),
+            scanner: Scanner::new(SMALL_LITERAL),
             meter,
         }
     }
@@ -170,7 +192,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for Limited<S> {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 let fresh = &buf.filled()[before..];
-                this.meter.fetch_add(fresh.len() as u64, Ordering::Relaxed);
+                let meter = &this.meter;
+                meter
+                    .received
+                    .fetch_add(fresh.len() as u64, Ordering::Relaxed);
+                this.scanner.max_literal = meter.max_literal.load(Ordering::Relaxed);
                 match this.scanner.feed(fresh) {
                     Ok(()) => Poll::Ready(Ok(())),
                     Err(why) => Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, why))),

@@ -137,7 +137,7 @@ impl Imap {
     ) -> Result<Self> {
         let tcp = net::connect_tcp(ep).await?;
         let meter = Meter::default();
-        let limited = |s| Limited::new(s, ep.max_message, meter.clone());
+        let limited = |s| Limited::new(s, meter.clone());
         let client: Client<Stream> = match tls {
             TlsMode::Implicit => {
                 let tls = net::start_tls(ep, connector, tcp).await?;
@@ -148,7 +148,7 @@ impl Imap {
             TlsMode::Starttls => {
                 // The limits apply to what the server says in the clear too, then to what
                 // it says inside TLS (never to the TLS records themselves).
-                let mut c = Client::new(Limited::new(tcp, ep.max_message, meter.clone()));
+                let mut c = Client::new(Limited::new(tcp, meter.clone()));
                 read_greeting(ep, &mut c).await?;
                 let started = net::with_timeout(ep, "STARTTLS", async {
                     c.run_command_and_check_ok("STARTTLS", None)
@@ -167,9 +167,7 @@ impl Imap {
                 Client::new(Box::new(limited(tls)) as Stream)
             }
             TlsMode::None => {
-                let mut c = Client::new(
-                    Box::new(Limited::new(tcp, ep.max_message, meter.clone())) as Stream
-                );
+                let mut c = Client::new(Box::new(Limited::new(tcp, meter.clone())) as Stream);
                 read_greeting(ep, &mut c).await?;
                 c
             }
@@ -290,16 +288,26 @@ impl Imap {
     where
         F: FnMut(&Response<'_>) -> Result<()>,
     {
-        self.command_sized(cmd, 0, on).await
+        self.command_sized(cmd, 0, limits::SMALL_LITERAL, on).await
     }
 
     /// `command` for an answer expected to carry about `expected` bytes (message bodies,
-    /// listings of large folders): it may take longer and bring more.
-    async fn command_sized<F>(&mut self, cmd: &str, expected: u64, mut on: F) -> Result<()>
+    /// listings of large folders), in literals of at most `literal` bytes: it may take
+    /// longer and bring more.
+    async fn command_sized<F>(
+        &mut self,
+        cmd: &str,
+        expected: u64,
+        literal: u64,
+        mut on: F,
+    ) -> Result<()>
     where
         F: FnMut(&Response<'_>) -> Result<()>,
     {
         let tag = self.send(cmd, cmd, expected).await?;
+        self.meter
+            .max_literal
+            .store(literal, std::sync::atomic::Ordering::Relaxed);
         let verb = cmd.split(' ').take(2).collect::<Vec<_>>().join(" ");
         let logout = cmd.eq_ignore_ascii_case("LOGOUT");
         self.wait_tagged(&tag, &verb, logout, &mut on, &mut |_| {})
@@ -329,10 +337,15 @@ impl Imap {
     /// Starts the bounds of an answer anew (after a client-side pause within a command).
     fn expect(&mut self, bytes: u64) {
         self.answer = Answer::new(&self.ep, bytes, self.exists, self.received());
+        self.meter
+            .max_literal
+            .store(limits::SMALL_LITERAL, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn received(&self) -> u64 {
-        self.meter.load(std::sync::atomic::Ordering::Relaxed)
+        self.meter
+            .received
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Reads one response of the current answer and hands it to `f` (async-imap's response
@@ -346,7 +359,7 @@ impl Imap {
         let answer = self.answer;
         let session = &mut self.session;
         let meter = self.meter.clone();
-        let received = move || meter.load(std::sync::atomic::Ordering::Relaxed);
+        let received = move || meter.received.load(std::sync::atomic::Ordering::Relaxed);
         let resp = net::within_progress(&ep, verb, answer.deadline, &received, async {
             session
                 .read_response()
