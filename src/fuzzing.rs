@@ -21,17 +21,21 @@ pub fn imap_response(data: &[u8]) {
         return;
     };
     let cut = usize::from(cut).min(data.len());
+    let mut whole = data.to_vec();
+    let whole_ok = Scanner::new(1 << 20).feed(&mut whole).is_ok();
+    let mut split = data.to_vec();
+    let (head, tail) = split.split_at_mut(cut);
     let mut scanner = Scanner::new(1 << 20);
-    let whole = Scanner::new(1 << 20).feed(data).is_ok();
-    let split = scanner
-        .feed(&data[..cut])
-        .and_then(|()| scanner.feed(&data[cut..]))
-        .is_ok();
-    assert_eq!(whole, split, "the limits depend on how the bytes arrive");
-    if !whole {
+    let split_ok = scanner.feed(head).and_then(|()| scanner.feed(tail)).is_ok();
+    assert_eq!(
+        whole_ok, split_ok,
+        "the limits depend on how the bytes arrive"
+    );
+    if !whole_ok {
         return;
     }
-    let mut rest = data;
+    assert_eq!(whole, split, "the mending depends on how the bytes arrive");
+    let mut rest = &whole[..];
     while let Ok((next, response)) = imap_proto::Response::parse(rest) {
         examine(&response);
         if next.len() >= rest.len() {
@@ -174,6 +178,10 @@ mod tests {
             b"\x05* LIST (\\HasNoChildren) \"/\" \"a/b\"\r\n".to_vec(),
             b"\x10* 1 FETCH (UID 7 RFC822.SIZE 3 BODY[] {3}\r\nabc)\r\n".to_vec(),
             b"\x00* 1 FETCH (UID 7 RFC822.SIZE 5000 BODY[] NIL)\r\n".to_vec(),
+            // Found by the fuzzer: imap-proto 0.17.0 panicked on 8-bit text right after a
+            // response code.
+            b"\x00* OK [UIDNEXT 4]\xff\xffVTE]DNEXT \n".to_vec(),
+            "\x00* OK [ALERT]\u{e4}rger\r\n".as_bytes().to_vec(),
             b"\x03((\"INBOX.\" \".\")) NIL NIL".to_vec(),
             deep,
         ] {

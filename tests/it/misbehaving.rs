@@ -223,6 +223,14 @@ fn imap_cases() -> Vec<Case> {
             &[PROTOCOL],
         ),
         fetch(
+            "SELECT: 8-bit text right after a response code",
+            imap(
+                "SELECT",
+                Action::Before(b"* OK [UIDNEXT 4]\xff\xff broken\r\n* OK [ALERT]\xc3\xa4rger\r\n".to_vec()),
+            ),
+            &[OK],
+        ),
+        fetch(
             "SELECT: 2,000-level nesting",
             imap("SELECT", Action::Before(nested(2000))),
             &[PROTOCOL],

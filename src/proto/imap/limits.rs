@@ -7,7 +7,8 @@
 //! may only be as large as the message the command asks for, as listed earlier, or
 //! `SMALL_LITERAL` for anything else). A server that crosses one gets an error
 //! (InvalidData, reported as a protocol error), never the memory or the stack. It also
-//! counts the bytes received, for the per-command bounds.
+//! counts the bytes received, for the per-command bounds, and mends the one input found
+//! to make the parser panic (`after_bracket`).
 
 use std::io;
 use std::pin::Pin;
@@ -66,6 +67,12 @@ pub(crate) struct Scanner {
     depth: u32,
     line: usize,
     max_literal: u64,
+    /// The last byte outside strings and literals was `]`. imap-proto 0.17.0 panics on a
+    /// response code followed at once by a non-ASCII byte (`* OK [UIDNEXT 4]\xff`:
+    /// `Outcome::parse` slices the text at byte 1, rfc3501/mod.rs:1183, "byte index 1 is
+    /// not a char boundary"), found by the `imap_response` fuzz target on 2026-11-29. Such
+    /// a byte becomes the space RFC 3501 §9 requires there (resp-text).
+    after_bracket: bool,
 }
 
 impl Scanner {
@@ -75,10 +82,11 @@ impl Scanner {
             depth: 0,
             line: 0,
             max_literal,
+            after_bracket: false,
         }
     }
 
-    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+    pub(crate) fn feed(&mut self, bytes: &mut [u8]) -> Result<(), String> {
         let mut i = 0;
         while i < bytes.len() {
             if let State::Literal(n) = self.state {
@@ -92,6 +100,9 @@ impl Scanner {
                     State::Literal(left)
                 };
                 continue;
+            }
+            if std::mem::take(&mut self.after_bracket) && bytes[i] >= 0x80 {
+                bytes[i] = b' ';
             }
             let b = bytes[i];
             i += 1;
@@ -146,6 +157,10 @@ impl Scanner {
                     self.depth = self.depth.saturating_sub(1);
                     State::Normal
                 }
+                (State::Normal, b']') => {
+                    self.after_bracket = true;
+                    State::Normal
+                }
                 (State::Normal, b'\n') => {
                     // A response ends at a line end outside literals and strings.
                     self.depth = 0;
@@ -191,7 +206,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Limited<S> {
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
-                let fresh = &buf.filled()[before..];
+                let fresh = &mut buf.filled_mut()[before..];
                 let meter = &this.meter;
                 meter
                     .received
@@ -240,14 +255,16 @@ mod tests {
     /// Feeds `input` split at every position, and byte by byte.
     fn scan(input: &[u8]) -> Result<(), String> {
         let mut whole = Scanner::standard();
-        let expected = whole.feed(input);
+        let expected = whole.feed(&mut input.to_vec());
         for cut in 0..input.len() {
             let mut s = Scanner::standard();
-            let r = s.feed(&input[..cut]).and_then(|()| s.feed(&input[cut..]));
+            let mut copy = input.to_vec();
+            let (head, tail) = copy.split_at_mut(cut);
+            let r = s.feed(head).and_then(|()| s.feed(tail));
             assert_eq!(r.is_ok(), expected.is_ok(), "split at {cut}");
         }
         let mut s = Scanner::standard();
-        let bytes = input.iter().try_for_each(|b| s.feed(&[*b]));
+        let bytes = input.iter().try_for_each(|b| s.feed(&mut [*b]));
         assert_eq!(bytes.is_ok(), expected.is_ok(), "byte by byte");
         expected
     }
@@ -295,12 +312,24 @@ mod tests {
     }
 
     #[test]
+    fn eight_bit_text_right_after_a_response_code_is_mended() {
+        let mut line = b"* OK [UIDNEXT 4]\xff\xfeabc\r\n".to_vec();
+        assert_eq!(Scanner::standard().feed(&mut line), Ok(()));
+        assert_eq!(line, b"* OK [UIDNEXT 4] \xfeabc\r\n");
+        // Inside a literal or a string, bytes are the server's, untouched.
+        let mut lit = b"* 1 FETCH (BODY[] {3}\r\n]\xff] \"]\xff\")\r\n".to_vec();
+        let before = lit.clone();
+        assert_eq!(Scanner::standard().feed(&mut lit), Ok(()));
+        assert_eq!(lit, before);
+    }
+
+    #[test]
     fn an_endless_line_is_refused() {
         let mut line = b"* OK ".to_vec();
         line.extend(vec![b'x'; MAX_LINE + 1]);
         assert!(
             Scanner::standard()
-                .feed(&line)
+                .feed(&mut line)
                 .unwrap_err()
                 .contains("line")
         );
@@ -308,6 +337,6 @@ mod tests {
         let mut lit = format!("* 1 FETCH (BODY[] {{{}}}\r\n", MAX_LINE * 2).into_bytes();
         lit.extend(vec![b'y'; MAX_LINE * 2]);
         lit.extend(b")\r\n");
-        assert_eq!(Scanner::standard().feed(&lit), Ok(()));
+        assert_eq!(Scanner::standard().feed(&mut lit), Ok(()));
     }
 }
