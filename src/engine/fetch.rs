@@ -137,9 +137,11 @@ async fn fetch_folder<R: Remote>(
 ) -> Result<Vec<String>> {
     let key = folder.server_name.as_str();
     let dry = settings.dry_run;
-    let snap = remote
-        .open(folder, settings.retention.deletes() && !dry)
-        .await?;
+    // Read-write even when nothing will be deleted: Courier-IMAP 5.0.13 keeps a folder's
+    // UIDs (courierimapuiddb) only once it is SELECTed, and gives every EXAMINE session a
+    // new UIDVALIDITY until then, which made each run re-identify the whole folder
+    // (2026-11-29). BODY.PEEK still changes nothing; a dry run stays read-only.
+    let snap = remote.open(folder, !dry).await?;
     if !snap.stable_ids && settings.keep_requested {
         return Err(Error::Refused(format!(
             "{}: the server does not support UIDL, so mailx cannot tell new messages from old ones while leaving them on the server; set keep = false to download and delete",

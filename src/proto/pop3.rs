@@ -127,6 +127,17 @@ impl Pop3 {
             account: account.to_string(),
             detail,
         };
+        // RFC 6856: without UTF8, Courier POP3 1.0.16 replaces every message with 8-bit
+        // bytes in a header by a "Cannot display Unicode content" wrapper (2026-11-29);
+        // with it, messages arrive byte for byte. Allowed only before login.
+        if self.caps.contains("UTF8") {
+            self.send("UTF8").await?;
+            match self.status_line("UTF8").await {
+                Ok(_) => {}
+                Err(Error::Refused(text)) => tracing::debug!("UTF8 refused: {text}"),
+                Err(e) => return Err(e),
+            }
+        }
         let result = if self.sasl.iter().any(|m| m == "PLAIN") {
             let token = base64_encode(format!("\0{user}\0{}", password.expose()).as_bytes());
             self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}"))
