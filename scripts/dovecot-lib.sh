@@ -13,10 +13,17 @@ ensure_packages() {
   pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev pkg-config)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   command -v groff >/dev/null 2>&1 || need+=(groff-base)
-  if [ ${#need[@]} -gt 0 ]; then
+  # Courier (scripts/courier-up) runs from unpacked Debian packages: their libraries.
+  local lib
+  for lib in libltdl7 libpcre3 libidn12 libgdbm6 libgnutls30 libidn2-0; do
+    dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
+  done
+  # The Courier packages themselves are fetched with apt-get download: it needs the lists.
+  local courier_cache=${COURIER_PKG_DIR:-/var/cache/mailx-courier}
+  if [ ${#need[@]} -gt 0 ] || { [ ! -s "$courier_cache/root/.complete" ] && [ "$(id -u)" = 0 ] && ! ls /var/lib/apt/lists/*Packages* >/dev/null 2>&1; }; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+      [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
     else
       echo "missing packages: ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2
       return 1

@@ -182,6 +182,8 @@ mod tests {
             // response code.
             b"\x00* OK [UIDNEXT 4]\xff\xffVTE]DNEXT \n".to_vec(),
             "\x00* OK [ALERT]\u{e4}rger\r\n".as_bytes().to_vec(),
+            // The same behind a quote left open on the line before.
+            b"\x00* OK [UI((\"\xffaa\r\n* OK [UIDNEXT 4]\xff\xff EAD\r\n".to_vec(),
             b"\x03((\"INBOX.\" \".\")) NIL NIL".to_vec(),
             deep,
         ] {

@@ -324,23 +324,38 @@ async fn recover_renumbered<R: Remote>(
     new_validity: u32,
 ) -> Result<FolderState> {
     let old = prev.uidvalidity.unwrap_or(0);
-    let server = identities(remote, 1)
-        .await
-        .map_err(|e| Error::UidValidity {
-            folder: key.to_string(),
-            old,
-            new: new_validity,
-            detail: format!("the messages could not be compared: {e}"),
-        })?;
+    let headers = remote.headers(1).await.map_err(|e| Error::UidValidity {
+        folder: key.to_string(),
+        old,
+        new: new_validity,
+        detail: format!("the messages could not be compared: {e}"),
+    })?;
     let recorded: Vec<(String, (u64, i64))> = state
         .fingerprints(key)?
         .into_iter()
         .map(|(id, size, fp)| (id, (size, fp)))
         .collect();
-    let mapping: Vec<(String, u32)> = plan::match_by_content(&server, &recorded)
-        .into_iter()
-        .map(|(uid, id)| (id, uid))
+    let with = |f: fn(&[u8]) -> i64, skip: &HashSet<u32>| -> Vec<(u32, (u64, i64))> {
+        headers
+            .iter()
+            .filter(|(uid, _, _)| !skip.contains(uid))
+            .map(|(uid, size, h)| (*uid, (*size, f(h))))
+            .collect()
+    };
+    let mut pairs = plan::match_by_content(&with(plan::fingerprint, &HashSet::new()), &recorded);
+    // Rows recorded before the fingerprint was normalized: a second pass over what is left.
+    let taken: HashSet<u32> = pairs.iter().map(|(uid, _)| *uid).collect();
+    let matched: HashSet<&str> = pairs.iter().map(|(_, id)| id.as_str()).collect();
+    let rest: Vec<(String, (u64, i64))> = recorded
+        .iter()
+        .filter(|(id, _)| !matched.contains(id.as_str()))
+        .cloned()
         .collect();
+    pairs.extend(plan::match_by_content(
+        &with(plan::fingerprint_v1, &taken),
+        &rest,
+    ));
+    let mapping: Vec<(String, u32)> = pairs.into_iter().map(|(uid, id)| (id, uid)).collect();
     let fresh = FolderState {
         local: local.to_string(),
         uidvalidity: Some(new_validity),

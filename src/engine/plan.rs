@@ -108,9 +108,38 @@ pub fn batches(msgs: &[RemoteMessage], max_count: usize, max_bytes: u64) -> Vec<
 }
 
 /// Identity of a message for matching across a UIDVALIDITY change: FNV-1a over the header
-/// block (as the server sends it, up to the blank line), which carries Message-ID, Date,
-/// Received and the rest; combined with the size by the caller.
+/// block (Message-ID, Date, Received and the rest), combined with the size by the caller.
+/// The block is taken as servers differ in serving it: CRs dropped (Courier-IMAP 5.0.13
+/// sends a message stored with CRLF as `\r\r\n`, 2026-11-29), up to the first empty line
+/// or the whole message when there is none, trailing white space trimmed (`BODY[HEADER]`
+/// of a message without a separator is served with or without a line end added). So the
+/// full message and its `BODY[HEADER]` give the same fingerprint on either server.
 pub fn fingerprint(raw: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut block: Vec<u8> = Vec::with_capacity(raw.len().min(16 * 1024));
+    for &b in raw {
+        if b == b'\r' {
+            continue;
+        }
+        if b == b'\n' && block.last() == Some(&b'\n') {
+            break;
+        }
+        block.push(b);
+    }
+    let end = block
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    for &b in &block[..end] {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as i64
+}
+
+/// The fingerprint as recorded before 2026-11-29 (the block as sent, up to CRLF CRLF), for
+/// rows written by earlier versions: matched in a second pass, never written anew.
+pub fn fingerprint_v1(raw: &[u8]) -> i64 {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -249,6 +278,30 @@ mod tests {
             fingerprint(b"no separator at all"),
             fingerprint(b"no separator")
         );
+    }
+
+    #[test]
+    fn fingerprint_is_the_same_however_a_server_frames_the_header() {
+        let whole = fingerprint(b"From: a\r\nSubject: s\r\n\r\nbody\r\n");
+        for framing in [
+            &b"From: a\r\nSubject: s\r\n\r\n"[..],
+            b"From: a\r\r\nSubject: s\r\r\n\r\r\nbody\r\r\n",
+            b"From: a\nSubject: s\n\nother body",
+            b"From: a\r\nSubject: s\r\n",
+        ] {
+            assert_eq!(
+                fingerprint(framing),
+                whole,
+                "{:?}",
+                String::from_utf8_lossy(framing)
+            );
+        }
+        // No separator: the message is its header block, with or without a line end.
+        assert_eq!(
+            fingerprint(b"Subject: x\r\nbody"),
+            fingerprint(b"Subject: x\r\nbody\r\n")
+        );
+        assert_ne!(whole, fingerprint(b"From: b\r\nSubject: s\r\n\r\nbody\r\n"));
     }
 
     #[test]

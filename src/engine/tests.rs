@@ -242,6 +242,27 @@ async fn a_renumbered_folder_downloads_only_what_is_new() {
     assert_eq!(local.bodies(), sorted(bodies(4, "renum")));
 }
 
+/// States written before the fingerprint was normalized still re-identify every message
+/// after a renumbering (second pass with the old fingerprint), and the ones whose header
+/// framing differs between download and BODY[HEADER] are found by the new one.
+#[tokio::test]
+async fn renumbering_matches_old_and_new_fingerprints() {
+    let mut sent = bodies(3, "fp");
+    sent.push(b"Subject: no separator\r\nno blank line".to_vec());
+    let mut server = FakeRemote::imap(sent.clone());
+    let mut local = Local::new();
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    // Rows of an older version: message 1 and 2 carry the old fingerprint.
+    for (uid, body) in sent.iter().enumerate().take(2) {
+        let old = super::plan::fingerprint_v1(&crate::store::maildir::to_crlf(body));
+        local.state.set_fingerprint(&(uid + 1).to_string(), old);
+    }
+    server.renumber();
+    let r = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&r), 0, "every message was found again");
+    assert_eq!(local.bodies(), sorted(sent));
+}
+
 #[tokio::test]
 async fn a_refused_or_short_message_is_skipped_not_deleted_and_retried() {
     let mut server = FakeRemote::imap(bodies(4, "refuse"));

@@ -131,6 +131,18 @@ impl rusqlite::types::FromSql for RowStatus {
 const SCHEMA_VERSION: i64 = 3;
 
 impl State {
+    /// Rewrites the recorded fingerprint of message `id` (tests of rows written by older
+    /// versions).
+    #[cfg(test)]
+    pub fn set_fingerprint(&self, id: &str, fingerprint: i64) {
+        self.conn
+            .execute(
+                "UPDATE messages SET fingerprint = ?1 WHERE id = ?2",
+                rusqlite::params![fingerprint, id],
+            )
+            .unwrap();
+    }
+
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

@@ -17,5 +17,6 @@ mod network;
 mod pop3;
 mod safety;
 mod scripting;
+mod servers;
 mod sync;
 mod texts;

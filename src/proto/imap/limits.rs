@@ -114,6 +114,13 @@ impl Scanner {
                 ));
             }
             self.state = match (self.state, b) {
+                // A quoted string cannot hold a line end (RFC 3501 §9, QUOTED-CHAR): the
+                // response ends there, as the parser sees it.
+                (State::Quoted { .. }, b'\n') => {
+                    self.depth = 0;
+                    self.line = 0;
+                    State::Normal
+                }
                 (State::Quoted { escaped: true }, _) => State::Quoted { escaped: false },
                 (State::Quoted { .. }, b'\\') => State::Quoted { escaped: true },
                 (State::Quoted { .. }, b'"') => State::Normal,
@@ -316,6 +323,10 @@ mod tests {
         let mut line = b"* OK [UIDNEXT 4]\xff\xfeabc\r\n".to_vec();
         assert_eq!(Scanner::standard().feed(&mut line), Ok(()));
         assert_eq!(line, b"* OK [UIDNEXT 4] \xfeabc\r\n");
+        // A quote left open does not hide the next line's response code.
+        let mut open = b"* OK [X \"open\r\n* OK [UIDNEXT 4]\xff\r\n".to_vec();
+        assert_eq!(Scanner::standard().feed(&mut open), Ok(()));
+        assert!(open.ends_with(b"\n* OK [UIDNEXT 4] \r\n"), "{open:?}");
         // Inside a literal or a string, bytes are the server's, untouched.
         let mut lit = b"* 1 FETCH (BODY[] {3}\r\n]\xff] \"]\xff\")\r\n".to_vec();
         let before = lit.clone();

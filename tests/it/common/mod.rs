@@ -2,6 +2,7 @@
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
 #![allow(dead_code)]
 
+pub mod courier;
 pub mod fake_imap;
 pub mod fake_pop3;
 pub mod faults;
@@ -56,14 +57,14 @@ fn dovecot_bin() -> PathBuf {
     })
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("no free port on loopback")
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -80,6 +81,28 @@ fn current_user() -> String {
 }
 
 static INSTANCE: AtomicU32 = AtomicU32::new(0);
+
+/// What a test needs of a server, whichever implementation it is (Dovecot, Courier):
+/// tests written against this run against both.
+pub trait MailServer {
+    fn label(&self) -> &'static str;
+    /// IMAP (plain + STARTTLS), IMAPS, POP3 (plain + STLS), POP3S.
+    fn ports(&self) -> [u16; 4];
+    fn ca_file(&self) -> PathBuf;
+    /// A user whose folders live under "INBOX." with "." as separator.
+    fn dot_user(&self) -> String;
+    /// Puts messages into a server folder given in on-disk form ("" = INBOX, ".Sent").
+    fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str);
+    fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>>;
+}
+
+/// One of each server implementation, started for a test that runs against both.
+pub fn both_servers() -> Vec<Box<dyn MailServer>> {
+    vec![
+        Box::new(Dovecot::start()),
+        Box::new(courier::Courier::start()),
+    ]
+}
 
 pub struct Options {
     /// false: a server that offers no TLS at all (no STARTTLS/STLS).
@@ -326,7 +349,7 @@ impl Dovecot {
     }
 
     pub fn ca_file(&self) -> PathBuf {
-        self.dir.path().join("cert.pem")
+        MailServer::ca_file(self)
     }
 
     pub fn conf(&self) -> &Path {
@@ -400,12 +423,44 @@ impl Dovecot {
 
     /// Puts many messages into a server folder at once (one chown for all).
     pub fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
+        MailServer::add_messages(self, user, fs_name, bodies, flags)
+    }
+}
+
+impl MailServer for Dovecot {
+    fn label(&self) -> &'static str {
+        "dovecot"
+    }
+
+    fn ports(&self) -> [u16; 4] {
+        [self.imap, self.imaps, self.pop3, self.pop3s]
+    }
+
+    fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    fn dot_user(&self) -> String {
+        DOT_USER.into()
+    }
+
+    fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
+        Dovecot::server_messages(self, user, fs_name)
+    }
+
+    fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
         self.create_folder(user, fs_name);
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let dir = self.folder_dir(user, fs_name);
         for body in bodies {
             let n = SEQ.fetch_add(1, Ordering::SeqCst);
-            let crlf_size = body.len() + body.iter().filter(|&&b| b == b'\n').count();
+            // W= is what Dovecot announces as RFC822.SIZE: line ends counted as CRLF.
+            let bare_lf = body
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b == b'\n' && (*i == 0 || body[i - 1] != b'\r'))
+                .count();
+            let crlf_size = body.len() + bare_lf;
             let name = format!(
                 "{}.M{n}P{}.mailxtest,S={},W={crlf_size}:2,{flags}",
                 1_700_000_000 + n,
@@ -418,7 +473,9 @@ impl Dovecot {
         }
         self.chown_tree(user);
     }
+}
 
+impl Dovecot {
     /// Makes the server's file of the message with `subject_line` (e.g. "Subject: x 2")
     /// unreadable (`mode` 0) or readable again (0o644): Dovecot then fails to send it.
     pub fn set_message_mode(&self, user: &str, fs_name: &str, subject_line: &str, mode: u32) {
@@ -492,7 +549,7 @@ impl Drop for Dovecot {
     }
 }
 
-fn set_mode(p: &Path, mode: u32) {
+pub(crate) fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
 }
@@ -605,7 +662,7 @@ impl Client {
 /// TOML for an account on the test server (implicit TLS; see `AccountToml` for more).
 pub fn account(
     name: &str,
-    dc: &Dovecot,
+    dc: &dyn MailServer,
     protocol: &str,
     user: &str,
     client: &Client,
@@ -631,15 +688,18 @@ pub struct AccountToml {
 
 impl AccountToml {
     /// Implicit TLS on the server's TLS port, the test password, `client`'s Maildir.
-    pub fn new(name: &str, dc: &Dovecot, protocol: &str, user: &str, client: &Client) -> Self {
+    pub fn new(
+        name: &str,
+        dc: &dyn MailServer,
+        protocol: &str,
+        user: &str,
+        client: &Client,
+    ) -> Self {
+        let [_, imaps, _, pop3s] = dc.ports();
         AccountToml {
             name: name.into(),
             protocol: protocol.into(),
-            port: if protocol == "imap" {
-                dc.imaps
-            } else {
-                dc.pop3s
-            },
+            port: if protocol == "imap" { imaps } else { pop3s },
             tls: "implicit",
             ca: dc.ca_file().display().to_string(),
             user: user.into(),
@@ -650,12 +710,9 @@ impl AccountToml {
     }
 
     /// STARTTLS (STLS) on the server's plain port.
-    pub fn starttls(mut self, dc: &Dovecot) -> Self {
-        self.port = if self.protocol == "imap" {
-            dc.imap
-        } else {
-            dc.pop3
-        };
+    pub fn starttls(mut self, dc: &dyn MailServer) -> Self {
+        let [imap, _, pop3, _] = dc.ports();
+        self.port = if self.protocol == "imap" { imap } else { pop3 };
         self.tls = "starttls";
         self
     }

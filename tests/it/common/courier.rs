@@ -1,0 +1,166 @@
+//! A private Courier-IMAP 5.0.13 + Courier POP3 1.0.16 per test (scripts/courier-up):
+//! temp dir, loopback, ephemeral ports, a certificate made per start. Courier serves one
+//! user whose folders live under "INBOX." with "." as separator, from one Maildir++ tree.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::{MailServer, PASSWORD, free_port, is_root, read_maildir, set_mode};
+
+/// The one user of a Courier instance.
+pub const COURIER_USER: &str = "courieruser";
+
+pub struct Courier {
+    pub dir: tempfile::TempDir,
+    pub imap: u16,
+    pub imaps: u16,
+    pub pop3: u16,
+    pub pop3s: u16,
+    maildir: PathBuf,
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name)
+}
+
+impl Courier {
+    /// Courier is required like Dovecot: it cannot run without root (a private mount
+    /// namespace), and a test that needs it fails loudly rather than skipping.
+    pub fn start() -> Self {
+        assert!(
+            is_root(),
+            "the Courier test server needs root (a private mount namespace); run the tests as root, as CI does"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("mailx-courier-")
+            .tempdir()
+            .expect("tempdir");
+        set_mode(dir.path(), 0o755);
+        let maildir = dir.path().join("mail").join("Maildir");
+        for sub in ["cur", "new", "tmp"] {
+            fs::create_dir_all(maildir.join(sub)).expect("mkdir");
+        }
+        set_mode(&dir.path().join("mail"), 0o755);
+        let ports = [free_port(), free_port(), free_port(), free_port()];
+        let out = Command::new(script("courier-up"))
+            .arg("-d")
+            .arg(dir.path().join("inst"))
+            .arg("-m")
+            .arg(&maildir)
+            .args(["-u", COURIER_USER, "-p", PASSWORD])
+            .env("COURIER_IMAP_PORT", ports[0].to_string())
+            .env("COURIER_IMAPS_PORT", ports[1].to_string())
+            .env("COURIER_POP3_PORT", ports[2].to_string())
+            .env("COURIER_POP3S_PORT", ports[3].to_string())
+            .output()
+            .expect("run scripts/courier-up");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && text.contains("courier up:"),
+            "Courier did not start (scripts/courier-up):\n{text}"
+        );
+        Courier {
+            dir,
+            imap: ports[0],
+            imaps: ports[1],
+            pop3: ports[2],
+            pop3s: ports[3],
+            maildir,
+        }
+    }
+
+    fn folder_dir(&self, fs_name: &str) -> PathBuf {
+        if fs_name.is_empty() {
+            self.maildir.clone()
+        } else {
+            self.maildir.join(fs_name)
+        }
+    }
+
+    /// Gives the tree back to the mail user Courier runs as (it refuses a Maildir it
+    /// does not own).
+    fn chown_tree(&self) {
+        let meta = fs::metadata(&self.maildir).expect("maildir");
+        let owner = format!("{}:{}", meta.uid(), meta.gid());
+        let status = Command::new("chown")
+            .args(["-R", &owner])
+            .arg(&self.maildir)
+            .status()
+            .expect("chown");
+        assert!(status.success());
+    }
+
+    pub fn log(&self) -> String {
+        let mut out = String::new();
+        for e in fs::read_dir(self.dir.path().join("inst/log"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            out.push_str(&fs::read_to_string(e.path()).unwrap_or_default());
+        }
+        out
+    }
+}
+
+impl Drop for Courier {
+    fn drop(&mut self) {
+        let _ = Command::new(script("courier-down"))
+            .arg("-d")
+            .arg(self.dir.path().join("inst"))
+            .output();
+    }
+}
+
+impl MailServer for Courier {
+    fn label(&self) -> &'static str {
+        "courier"
+    }
+
+    fn ports(&self) -> [u16; 4] {
+        [self.imap, self.imaps, self.pop3, self.pop3s]
+    }
+
+    fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("inst/ssl/cert.pem")
+    }
+
+    fn dot_user(&self) -> String {
+        COURIER_USER.into()
+    }
+
+    fn add_messages(&self, _user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let dir = self.folder_dir(fs_name);
+        for sub in ["cur", "new", "tmp"] {
+            fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        }
+        if !fs_name.is_empty() {
+            fs::write(dir.join("maildirfolder"), b"").expect("maildirfolder");
+        }
+        for body in bodies {
+            let n = SEQ.fetch_add(1, Ordering::SeqCst);
+            let name = format!(
+                "{}.M{n}P{}.mailxtest:2,{flags}",
+                1_700_000_000 + n,
+                std::process::id()
+            );
+            fs::write(dir.join("tmp").join(&name), body).expect("write message");
+            fs::rename(dir.join("tmp").join(&name), dir.join("cur").join(&name)).expect("rename");
+        }
+        self.chown_tree();
+    }
+
+    fn server_messages(&self, _user: &str, fs_name: &str) -> Vec<Vec<u8>> {
+        read_maildir(&self.folder_dir(fs_name))
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect()
+    }
+}
