@@ -34,6 +34,13 @@ pub fn imap_response(data: &[u8]) {
     if !whole_ok {
         return;
     }
+    // Panics of imap-proto that mailx already survives (proto/imap/guard.rs catches them;
+    // docs/defects.md A11): skipped so that the fuzzer looks further.
+    let upper = whole.to_ascii_uppercase();
+    let has = |needle: &[u8]| upper.windows(needle.len()).any(|w| w == needle);
+    if has(b"METADATA") || has(b"INTERNALDATE NIL") {
+        return;
+    }
     assert_eq!(whole, split, "the mending depends on how the bytes arrive");
     let mut rest = &whole[..];
     while let Ok((next, response)) = imap_proto::Response::parse(rest) {

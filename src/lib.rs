@@ -25,6 +25,7 @@ use clap::Parser;
 
 /// Runs the command line and exits with its code.
 pub fn run() -> ! {
+    proto::imap::guard::install_panic_hook();
     // `COMPLETE=bash mailx` prints a completion script that asks mailx for candidates
     // (account names from the config); without COMPLETE this returns at once.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)

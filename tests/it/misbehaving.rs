@@ -231,6 +231,14 @@ fn imap_cases() -> Vec<Case> {
             &[OK],
         ),
         fetch(
+            "SELECT: METADATA with a mailbox name of invalid UTF-8",
+            imap(
+                "SELECT",
+                Action::Before(b"* METADATA \"\xff\xfe\" (/shared/comment \"x\")\r\n".to_vec()),
+            ),
+            &[PROTOCOL],
+        ),
+        fetch(
             "SELECT: 2,000-level nesting",
             imap("SELECT", Action::Before(nested(2000))),
             &[PROTOCOL],
@@ -294,6 +302,16 @@ fn imap_cases() -> Vec<Case> {
             "body: literal of 10 MB announced for a 5,000-byte message",
             imap("BODY", body_answer("BODY[] {10000000}\r\n")),
             &[PARTIAL],
+        ),
+        fetch(
+            "body: INTERNALDATE NIL",
+            imap(
+                "BODY",
+                Action::Replace(bytes(
+                    "* 1 FETCH (UID 1 INTERNALDATE NIL RFC822.SIZE 3 BODY[] {3}\r\nabc)\r\n{tag} OK done\r\n",
+                )),
+            ),
+            &[PARTIAL, PROTOCOL],
         ),
         fetch(
             "body: stalls half way",

@@ -53,7 +53,7 @@ impl Imap {
         let deadline = tokio::time::Instant::now() + max;
         while event.is_none() {
             let outcome = tokio::select! {
-                r = self.session.read_response() => Some(r),
+                r = guarded(self.session.read_response()) => Some(r.map_err(|p| parser_failed(&ep, "IDLE", p))?),
                 _ = tokio::time::sleep_until(deadline) => None,
                 _ = stop.changed() => {
                     event = Some(IdleEvent::Stopped);

@@ -13,10 +13,12 @@
 
 mod append;
 mod commands;
+pub(crate) mod guard;
 mod idle;
 pub(crate) mod limits;
 pub(crate) mod parse;
 
+use guard::guarded;
 use limits::{Limited, Meter};
 
 use parse::*;
@@ -151,8 +153,9 @@ impl Imap {
                 let mut c = Client::new(Limited::new(tcp, meter.clone()));
                 read_greeting(ep, &mut c).await?;
                 let started = net::with_timeout(ep, "STARTTLS", async {
-                    c.run_command_and_check_ok("STARTTLS", None)
+                    guarded(c.run_command_and_check_ok("STARTTLS", None))
                         .await
+                        .map_err(|p| parser_failed(ep, "STARTTLS", p))?
                         .map_err(|e| Error::Tls {
                             context: ep.label.clone(),
                             detail: format!(
@@ -173,8 +176,14 @@ impl Imap {
             }
         };
         tracing::trace!(target: "mailx::imap", "C: LOGIN {user} <redacted>");
-        let login = tokio::time::timeout(ep.timeout, client.login(user, password.expose())).await;
+        let login =
+            tokio::time::timeout(ep.timeout, guarded(client.login(user, password.expose()))).await;
         let session = match login {
+            Ok(Err(p)) => return Err(parser_failed(ep, "LOGIN", p)),
+            Ok(Ok(login)) => Ok(login),
+            Err(e) => Err(e),
+        };
+        let session = match session {
             Err(_) => {
                 return Err(Error::Timeout {
                     context: ep.label.clone(),
@@ -361,9 +370,9 @@ impl Imap {
         let meter = self.meter.clone();
         let received = move || meter.received.load(std::sync::atomic::Ordering::Relaxed);
         let resp = net::within_progress(&ep, verb, answer.deadline, &received, async {
-            session
-                .read_response()
+            guarded(session.read_response())
                 .await
+                .map_err(|p| parser_failed(&ep, verb, p))?
                 .map_err(|e| read_error(&ep, verb, e))
         })
         .await?
@@ -463,9 +472,10 @@ impl Imap {
 }
 
 async fn read_greeting<S: net::Io>(ep: &Endpoint, c: &mut Client<S>) -> Result<()> {
-    let resp = tokio::time::timeout(ep.timeout, c.read_response())
+    let resp = tokio::time::timeout(ep.timeout, guarded(c.read_response()))
         .await
         .map_err(|_| timeout(ep, "greeting"))?
+        .map_err(|p| parser_failed(ep, "greeting", p))?
         .map_err(|e| Error::protocol(&ep.label, format!("bad greeting: {e}")))?
         .ok_or_else(|| {
             Error::network(

@@ -78,6 +78,14 @@ pub(super) fn read_error(ep: &Endpoint, what: &str, e: std::io::Error) -> Error 
     }
 }
 
+/// The parser panicked on what the server sent (caught by `guard`).
+pub(super) fn parser_failed(ep: &Endpoint, what: &str, panic: String) -> Error {
+    Error::protocol(
+        &ep.label,
+        format!("the answer to {what} could not be parsed (the IMAP parser failed: {panic})"),
+    )
+}
+
 pub(super) fn timeout(ep: &Endpoint, what: &str) -> Error {
     Error::Timeout {
         context: ep.label.clone(),
