@@ -4,6 +4,7 @@
 //! the run, changes nothing), idempotence (a second run has nothing to do), and crash
 //! safety (killed after each durable step, then resumed: same end state, no duplicates).
 
+use crate::common::courier::Courier;
 use crate::common::*;
 
 use std::collections::BTreeMap;
@@ -18,9 +19,27 @@ enum Layout {
     Dot,
 }
 
+/// The server of a scenario: a shared Dovecot (a fresh user per world; changes through
+/// doveadm, so that its index and modseqs see them as any client's change), or a Courier
+/// of the world's own (one user; changes on its Maildir, as a delivery agent or another
+/// Maildir program makes them, which Courier reads at every session).
+enum Srv<'a> {
+    Dovecot(&'a Dovecot),
+    Courier(Courier),
+}
+
+impl Srv<'_> {
+    fn server(&self) -> &dyn MailServer {
+        match self {
+            Srv::Dovecot(dc) => *dc,
+            Srv::Courier(c) => c,
+        }
+    }
+}
+
 /// One account on a fresh server user, with its own Maildir and state.
 struct World<'a> {
-    dc: &'a Dovecot,
+    srv: Srv<'a>,
     c: Client,
     user: String,
     layout: Layout,
@@ -114,21 +133,68 @@ fn expected(list: &[(&str, &str, &str)]) -> Side {
 impl<'a> World<'a> {
     fn new(dc: &'a Dovecot, layout: Layout, extra: &str) -> Self {
         let user = dc.add_user(layout == Layout::Dot);
+        Self::on(Srv::Dovecot(dc), user, layout, extra)
+    }
+
+    /// A world on a Courier of its own: its only layout is "INBOX." with ".".
+    fn courier(extra: &str) -> World<'static> {
+        let courier = Courier::start();
+        let user = courier.dot_user();
+        World::on(Srv::Courier(courier), user, Layout::Dot, extra)
+    }
+
+    fn on(srv: Srv<'a>, user: String, layout: Layout, extra: &str) -> Self {
         let c = Client::new();
         c.write_config(&account(
             "a",
-            dc,
+            srv.server(),
             "imap",
             &user,
             &c,
             &format!("folders = [\"*\"]\n{extra}"),
         ));
         World {
-            dc,
+            srv,
             c,
             user,
             layout,
         }
+    }
+
+    fn label(&self) -> &'static str {
+        self.srv.server().label()
+    }
+
+    fn server_log(&self) -> String {
+        match &self.srv {
+            Srv::Dovecot(dc) => dc.info_log(),
+            Srv::Courier(c) => c.log(),
+        }
+    }
+
+    /// Courier >= 5.0 names folders on disk in UTF-8, Dovecot in modified UTF-7.
+    fn server_fs_name(&self, path: &str) -> String {
+        fs_name(path, matches!(self.srv, Srv::Dovecot(_)))
+    }
+
+    fn server_root(&self) -> PathBuf {
+        match &self.srv {
+            Srv::Dovecot(dc) => dc.folder_dir(&self.user, ""),
+            Srv::Courier(c) => c.maildir().to_path_buf(),
+        }
+    }
+
+    /// The server's file of the message with `subject` in folder `path`.
+    fn server_file(&self, path: &str, subject: &str) -> PathBuf {
+        let dir = self.server_root().join(self.server_fs_name(path));
+        for sub in ["cur", "new"] {
+            for e in fs::read_dir(dir.join(sub)).into_iter().flatten().flatten() {
+                if fs::read(e.path()).is_ok_and(|b| subject_of(&b) == subject) {
+                    return e.path();
+                }
+            }
+        }
+        panic!("no server message {subject:?} in {path:?}")
     }
 
     fn mailbox(&self, path: &str) -> String {
@@ -146,7 +212,7 @@ impl<'a> World<'a> {
     }
 
     fn server(&self) -> Side {
-        read_side(&self.dc.folder_dir(&self.user, ""))
+        read_side(&self.server_root())
     }
 
     fn local(&self) -> Side {
@@ -181,46 +247,119 @@ impl<'a> World<'a> {
     // Server side (initial messages as files; later changes through doveadm, so that
     // Dovecot's index and modseqs see them as any client's change).
     fn seed(&self, path: &str, subject: &str, flags: &str) {
-        self.dc
-            .add_message(&self.user, &fs_name(path, true), &body(subject), flags);
-    }
-
-    fn server_new(&self, path: &str, subject: &str) {
-        self.dc.doveadm_stdin(
-            &["save", "-u", &self.user, "-m", &self.mailbox(path)],
-            &body(subject),
+        self.srv.server().add_messages(
+            &self.user,
+            &self.server_fs_name(path),
+            &[body(subject)],
+            flags,
         );
     }
 
+    fn server_new(&self, path: &str, subject: &str) {
+        match &self.srv {
+            Srv::Dovecot(dc) => {
+                dc.doveadm_stdin(
+                    &["save", "-u", &self.user, "-m", &self.mailbox(path)],
+                    &body(subject),
+                );
+            }
+            Srv::Courier(c) => c.deliver(&self.server_fs_name(path), &body(subject)),
+        }
+    }
+
+    /// `op` "add" or "remove" of IMAP flags ("\\Seen \\Flagged").
     fn server_flags(&self, path: &str, subject: &str, op: &str, flags: &str) {
-        self.dc.doveadm(&[
-            "flags",
-            op,
-            "-u",
-            &self.user,
-            flags,
-            "mailbox",
-            &self.mailbox(path),
-            "SUBJECT",
-            subject,
-        ]);
+        match &self.srv {
+            Srv::Dovecot(dc) => {
+                dc.doveadm(&[
+                    "flags",
+                    op,
+                    "-u",
+                    &self.user,
+                    flags,
+                    "mailbox",
+                    &self.mailbox(path),
+                    "SUBJECT",
+                    subject,
+                ]);
+            }
+            Srv::Courier(c) => {
+                let letters: String = flags
+                    .split_whitespace()
+                    .filter_map(|f| match f {
+                        "\\Seen" => Some('S'),
+                        "\\Flagged" => Some('F'),
+                        "\\Answered" => Some('R'),
+                        "\\Deleted" => Some('T'),
+                        "\\Draft" => Some('D'),
+                        _ => None,
+                    })
+                    .collect();
+                let file = self.server_file(path, subject);
+                let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                let now = flags_of(&name);
+                let mut next: Vec<char> = match op {
+                    "add" => now.chars().chain(letters.chars()).collect(),
+                    _ => now.chars().filter(|l| !letters.contains(*l)).collect(),
+                };
+                next.sort();
+                next.dedup();
+                let unique = name.split(':').next().unwrap();
+                let cur = file.parent().unwrap().parent().unwrap().join("cur");
+                let flags: String = next.into_iter().collect();
+                fs::rename(&file, cur.join(format!("{unique}:2,{flags}"))).unwrap();
+                c.give_back();
+            }
+        }
     }
 
     fn server_expunge(&self, path: &str, subject: &str) {
-        self.dc.doveadm(&[
-            "expunge",
-            "-u",
-            &self.user,
-            "mailbox",
-            &self.mailbox(path),
-            "SUBJECT",
-            subject,
-        ]);
+        match &self.srv {
+            Srv::Dovecot(dc) => {
+                dc.doveadm(&[
+                    "expunge",
+                    "-u",
+                    &self.user,
+                    "mailbox",
+                    &self.mailbox(path),
+                    "SUBJECT",
+                    subject,
+                ]);
+            }
+            Srv::Courier(_) => fs::remove_file(self.server_file(path, subject)).unwrap(),
+        }
     }
 
     fn server_create(&self, path: &str) {
-        self.dc
-            .doveadm(&["mailbox", "create", "-u", &self.user, &self.mailbox(path)]);
+        match &self.srv {
+            Srv::Dovecot(dc) => {
+                dc.doveadm(&["mailbox", "create", "-u", &self.user, &self.mailbox(path)]);
+            }
+            Srv::Courier(c) => c.add_messages(&self.user, &self.server_fs_name(path), &[], ""),
+        }
+    }
+
+    /// The server gives the folder new UIDs and a new UIDVALIDITY.
+    fn server_renumber(&self, path: &str) {
+        match &self.srv {
+            Srv::Dovecot(dc) => {
+                dc.doveadm(&[
+                    "mailbox",
+                    "update",
+                    "-u",
+                    &self.user,
+                    "--uid-validity",
+                    "777",
+                    &self.mailbox(path),
+                ]);
+            }
+            // Courier keeps a folder's UIDs in courierimapuiddb: without it, it numbers
+            // the folder anew.
+            Srv::Courier(_) => {
+                let dir = self.server_root().join(self.server_fs_name(path));
+                fs::remove_file(dir.join("courierimapuiddb")).unwrap();
+            }
+        }
     }
 
     // Local side, as a mail reader would do it.
@@ -293,67 +432,96 @@ fn totals(o: &std::process::Output) -> Vec<u64> {
     .collect()
 }
 
-fn prepare<'a>(dc: &'a Dovecot, s: &Scenario) -> World<'a> {
-    let w = World::new(dc, s.layout, s.config);
+/// Makes the world a scenario starts from.
+type Maker<'m, 'a> = &'m dyn Fn(&Scenario) -> World<'a>;
+
+fn prepare<'a>(make: Maker<'_, 'a>, s: &Scenario) -> World<'a> {
+    let w = make(s);
     (s.setup)(&w);
     let first = w.sync(&[]);
     assert!(
         first.status.success(),
-        "{}: first sync failed: {}\n{}",
+        "{} ({}): first sync failed: {}\n{}",
         s.name,
+        w.label(),
         stderr(&first),
-        dc.info_log()
+        w.server_log()
     );
     assert_eq!(
         w.server(),
         w.local(),
-        "{}: first sync did not converge",
-        s.name
+        "{} ({}): first sync did not converge",
+        s.name,
+        w.label()
     );
     (s.change)(&w);
     w
 }
 
 fn check_end(w: &World, s: &Scenario, when: &str) {
-    assert_eq!(w.server(), expected(s.server), "{}: server {when}", s.name);
-    assert_eq!(w.local(), expected(s.local), "{}: local {when}", s.name);
+    let at = w.label();
+    assert_eq!(
+        w.server(),
+        expected(s.server),
+        "{} ({at}): server {when}",
+        s.name
+    );
+    assert_eq!(
+        w.local(),
+        expected(s.local),
+        "{} ({at}): local {when}",
+        s.name
+    );
 }
 
 fn assert_idle(w: &World, s: &Scenario, when: &str) {
     let again = w.sync(&[]);
     assert_ok(&again);
-    assert_eq!(totals(&again), [0; 6], "{}: not idempotent {when}", s.name);
+    assert_eq!(
+        totals(&again),
+        [0; 6],
+        "{} ({}): not idempotent {when}",
+        s.name,
+        w.label()
+    );
     check_end(w, s, when);
 }
 
-/// The scenario straight, then crashed at every step and resumed. Returns the number of
-/// steps the crash loop covered.
+/// The scenario straight, then crashed at every step and resumed, on Dovecot; then
+/// straight on Courier. Returns the number of steps the crash loop covered.
 fn run(s: &Scenario) -> usize {
-    run_on(Dovecot::start(), s)
+    let dc = Dovecot::start();
+    let steps = run_on(&|s| World::new(&dc, s.layout, s.config), s, true);
+    run_courier(s, false);
+    steps
+}
+
+/// The scenario on Courier (its "INBOX." layout), with the crash loop when `crash`.
+fn run_courier(s: &Scenario, crash: bool) -> usize {
+    run_on(&|s| World::courier(s.config), s, crash)
 }
 
 /// The same against a server without CONDSTORE, QRESYNC, UIDPLUS and LITERAL+: full
 /// listings, APPEND without APPENDUID (uploads found again by content), continuations.
 fn run_bare(s: &Scenario) -> usize {
-    run_on(
-        Dovecot::start_with(Options {
-            imap_capability: Some(BARE_IMAP),
-            ..Options::default()
-        }),
-        s,
-    )
+    let dc = Dovecot::start_with(Options {
+        imap_capability: Some(BARE_IMAP),
+        ..Options::default()
+    });
+    run_on(&|s| World::new(&dc, s.layout, s.config), s, true)
 }
 
-fn run_on(dc: Dovecot, s: &Scenario) -> usize {
-    let w = prepare(&dc, s);
+fn run_on<'a>(make: Maker<'_, 'a>, s: &Scenario, crash: bool) -> usize {
+    let w = prepare(make, s);
     let (server_before, local_before) = (w.server(), w.local());
     let dry = w.sync(&["--dry-run"]);
     assert_ok(&dry);
     assert_eq!(
         w.server(),
         server_before,
-        "{}: dry run changed the server",
-        s.name
+        "{} ({}): dry run changed the server",
+        s.name,
+        w.label()
     );
     assert_eq!(
         w.local(),
@@ -371,10 +539,13 @@ fn run_on(dc: Dovecot, s: &Scenario) -> usize {
     );
     check_end(&w, s, "after sync");
     assert_idle(&w, s, "after sync");
+    if !crash {
+        return 0;
+    }
 
     let mut n = 1;
     loop {
-        let w = prepare(&dc, s);
+        let w = prepare(make, s);
         let out =
             w.c.mailx_env(&["sync"], &[("MAILX_TEST_CRASH_AFTER", &n.to_string())]);
         let crashed = out.status.code().is_none();
@@ -647,15 +818,7 @@ const UIDVALIDITY: Scenario = Scenario {
         w.seed("", "twin", "");
     },
     change: |w| {
-        w.dc.doveadm(&[
-            "mailbox",
-            "update",
-            "-u",
-            &w.user,
-            "--uid-validity",
-            "777",
-            "INBOX",
-        ]);
+        w.server_renumber("");
         w.server_new("", "arrived after");
         w.local_new("", "written locally", "S");
         w.local_set_flags("", "two", "F");
@@ -861,4 +1024,15 @@ fn one_bad_message_does_not_stop_the_folder() {
     assert_eq!(json_of(&out, "a")["downloaded"], 1);
     assert_eq!(w.server(), w.local());
     assert_eq!(w.local()[""].len(), 4);
+}
+
+/// Crash-at-every-step on Courier for a representative subset: uploads and downloads,
+/// flags both ways, deletions with expunge (no CONDSTORE, QRESYNC, MOVE or LITERAL+ there:
+/// full listings, APPEND with continuations).
+#[test]
+fn courier_survives_a_crash_at_every_step() {
+    for s in [&NEW_BOTH_SIDES, &FLAGS, &DELETE_EXPUNGE] {
+        let steps = run_courier(s, true);
+        assert!(steps >= 4, "{}: only {steps} steps", s.name);
+    }
 }

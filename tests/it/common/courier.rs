@@ -75,6 +75,26 @@ impl Courier {
         }
     }
 
+    /// The Maildir++ root Courier serves (INBOX).
+    pub fn maildir(&self) -> &Path {
+        &self.maildir
+    }
+
+    /// A message arriving in a folder's new/, as a delivery agent puts it there.
+    pub fn deliver(&self, fs_name: &str, body: &[u8]) {
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let dir = self.folder_dir(fs_name);
+        let name = format!(
+            "{}.D{}P{}.mailxtest",
+            1_800_000_000 + SEQ.fetch_add(1, Ordering::SeqCst),
+            SEQ.load(Ordering::SeqCst),
+            std::process::id()
+        );
+        fs::write(dir.join("tmp").join(&name), body).expect("write message");
+        fs::rename(dir.join("tmp").join(&name), dir.join("new").join(&name)).expect("rename");
+        self.give_back();
+    }
+
     fn folder_dir(&self, fs_name: &str) -> PathBuf {
         if fs_name.is_empty() {
             self.maildir.clone()
@@ -84,8 +104,8 @@ impl Courier {
     }
 
     /// Gives the tree back to the mail user Courier runs as (it refuses a Maildir it
-    /// does not own).
-    fn chown_tree(&self) {
+    /// does not own), after a test changed it.
+    pub fn give_back(&self) {
         let meta = fs::metadata(&self.maildir).expect("maildir");
         let owner = format!("{}:{}", meta.uid(), meta.gid());
         let status = Command::new("chown")
@@ -154,7 +174,7 @@ impl MailServer for Courier {
             fs::write(dir.join("tmp").join(&name), body).expect("write message");
             fs::rename(dir.join("tmp").join(&name), dir.join("cur").join(&name)).expect("rename");
         }
-        self.chown_tree();
+        self.give_back();
     }
 
     fn server_messages(&self, _user: &str, fs_name: &str) -> Vec<Vec<u8>> {
