@@ -75,9 +75,14 @@ pub fn expired(
         Retention::DeleteAfterDownload => i64::MAX,
         Retention::DeleteAfterDays(days) => now - i64::from(days) * 86_400,
     };
+    // A message recorded as deleted that the server still lists was not deleted after
+    // all (a server that answered QUIT but did not apply the DELE): delete it again.
+    let still_there = |id: &String| present.is_some_and(|p| p.contains_key(id));
     let mut out: Vec<(String, u32)> = known
         .iter()
-        .filter(|(_, k)| !k.deleted && (cutoff == i64::MAX || k.first_seen <= cutoff))
+        .filter(|(id, k)| {
+            (!k.deleted || still_there(id)) && (cutoff == i64::MAX || k.first_seen <= cutoff)
+        })
         .filter_map(|(id, k)| match present {
             Some(p) => p.get(id).map(|uid| (id.clone(), *uid)),
             None => Some((id.clone(), k.uid)),
@@ -249,6 +254,12 @@ mod tests {
         assert_eq!(
             expired(&k, Some(&present), Retention::DeleteAfterDownload, now),
             [("young".to_string(), 7)]
+        );
+        // Recorded as deleted but listed again: the server did not apply the DELE.
+        let present: HashMap<String, u32> = [("gone".to_string(), 2)].into();
+        assert_eq!(
+            expired(&k, Some(&present), Retention::DeleteAfterDays(3), now),
+            [("gone".to_string(), 2)]
         );
     }
 

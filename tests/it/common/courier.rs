@@ -46,25 +46,41 @@ impl Courier {
             fs::create_dir_all(maildir.join(sub)).expect("mkdir");
         }
         set_mode(&dir.path().join("mail"), 0o755);
-        let ports = [free_port(), free_port(), free_port(), free_port()];
-        let out = Command::new(script("courier-up"))
-            .arg("-d")
-            .arg(dir.path().join("inst"))
-            .arg("-m")
-            .arg(&maildir)
-            .args(["-u", COURIER_USER, "-p", PASSWORD])
-            .env("COURIER_IMAP_PORT", ports[0].to_string())
-            .env("COURIER_IMAPS_PORT", ports[1].to_string())
-            .env("COURIER_POP3_PORT", ports[2].to_string())
-            .env("COURIER_POP3S_PORT", ports[3].to_string())
-            .output()
-            .expect("run scripts/courier-up");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && text.contains("courier up:"),
-            "Courier did not start (scripts/courier-up):\n{text}"
-        );
+        // A port picked free can be taken before Courier binds it: pick again.
+        let mut attempt = 0;
+        let ports = loop {
+            attempt += 1;
+            let mut ports = [0u16; 4];
+            for i in 0..4 {
+                ports[i] = loop {
+                    let p = free_port();
+                    if !ports[..i].contains(&p) {
+                        break p;
+                    }
+                };
+            }
+            let out = Command::new(script("courier-up"))
+                .arg("-d")
+                .arg(dir.path().join("inst"))
+                .arg("-m")
+                .arg(&maildir)
+                .args(["-u", COURIER_USER, "-p", PASSWORD])
+                .env("COURIER_IMAP_PORT", ports[0].to_string())
+                .env("COURIER_IMAPS_PORT", ports[1].to_string())
+                .env("COURIER_POP3_PORT", ports[2].to_string())
+                .env("COURIER_POP3S_PORT", ports[3].to_string())
+                .output()
+                .expect("run scripts/courier-up");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            if out.status.success() && text.contains("courier up:") {
+                break ports;
+            }
+            assert!(
+                attempt < 5 && text.contains("in use"),
+                "Courier did not start (scripts/courier-up):\n{text}"
+            );
+        };
         Courier {
             dir,
             imap: ports[0],
