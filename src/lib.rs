@@ -14,6 +14,7 @@ mod manpage;
 mod net;
 mod output;
 mod proto;
+mod random;
 mod remote;
 mod secret;
 mod state;

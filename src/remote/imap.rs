@@ -5,7 +5,7 @@ use crate::domain::names;
 use crate::domain::{Flags, IdleEvent};
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
-use crate::proto::imap::{Imap, Namespace};
+use crate::proto::imap::{Imap, ListedMailbox, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
@@ -35,6 +35,10 @@ pub struct ImapRemote {
     last_open: Option<(String, bool, u32)>,
     /// QRESYNC enabled on the current session.
     qresync: bool,
+    /// The UIDVALIDITY this run gives a folder the server sends none for: its UIDs can
+    /// hold for a session, not across them, so every run finds the messages again by
+    /// content (a new value each run).
+    stand_in_validity: u32,
 }
 
 impl ImapRemote {
@@ -48,6 +52,7 @@ impl ImapRemote {
             open: None,
             last_open: None,
             qresync: false,
+            stand_in_validity: (crate::random::bits(0) as u32).max(1),
         };
         remote.session().await?;
         Ok(remote)
@@ -100,6 +105,27 @@ impl ImapRemote {
         self.conn.as_ref().is_some_and(|c| c.has(cap))
     }
 
+    /// A server without NAMESPACE whose folders all live below "INBOX" and its separator
+    /// (Courier's layout on a server that does not say so): that is the prefix, so that
+    /// new folders are created where the server wants them.
+    fn infer_prefix(&mut self, listed: &[ListedMailbox]) {
+        let Some(d) = listed.iter().find_map(|m| m.delimiter) else {
+            return;
+        };
+        let root = format!("INBOX{d}");
+        let others: Vec<&ListedMailbox> = listed
+            .iter()
+            .filter(|m| !m.name.eq_ignore_ascii_case("INBOX"))
+            .collect();
+        if !others.is_empty() && others.iter().all(|m| m.name.starts_with(&root)) {
+            tracing::debug!("no NAMESPACE; every folder is below {root:?}: using it as the prefix");
+            self.namespace = Some(Namespace {
+                prefix: root,
+                delimiter: Some(d),
+            });
+        }
+    }
+
     pub fn prefix(&self) -> (String, Option<char>) {
         self.namespace
             .as_ref()
@@ -118,12 +144,27 @@ impl Remote for ImapRemote {
     }
 
     async fn folders(&mut self) -> Result<Vec<RemoteFolder>> {
-        let listed = {
+        let mut listed = {
             let s = self.session().await?;
-            let r = s.list().await;
+            let r = s.list("*").await;
             self.check(r)?
         };
+        if !self.has("NAMESPACE") && self.prefix_config == FolderPrefix::Auto {
+            self.infer_prefix(&listed);
+        }
         let (prefix, ns_delim) = self.prefix();
+        if !prefix.is_empty() {
+            // GNU Mailutils 3.15 answers `LIST "" "*"` with INBOX alone and lists the
+            // folders below its "INBOX." prefix only to `LIST "" "INBOX.*"` (2026-11-29;
+            // RFC 3501 §6.3.8 says "*" matches them). Ask for those too, as mbsync does.
+            let s = self.session().await?;
+            let r = s.list(&format!("{prefix}*")).await;
+            for m in self.check(r)? {
+                if !listed.iter().any(|l| l.name == m.name) {
+                    listed.push(m);
+                }
+            }
+        }
         let mut out = Vec::new();
         if let Some(d) = listed.iter().find_map(|m| m.delimiter) {
             self.listed_delimiter = Some(d);
@@ -169,10 +210,11 @@ impl Remote for ImapRemote {
         let s = self.session().await?;
         let r = s.open(&folder.server_name, writable, None).await;
         let sel = self.check(r)?;
+        let validity = validity_or(self.stand_in_validity, &folder.server_name, sel.uidvalidity);
         self.open = Some((folder.server_name.clone(), writable));
-        self.last_open = Some((folder.server_name.clone(), writable, sel.uidvalidity));
+        self.last_open = Some((folder.server_name.clone(), writable, validity));
         Ok(FolderSnapshot {
-            validity: Some(sel.uidvalidity),
+            validity: Some(validity),
             uidnext: sel.uidnext,
             stable_ids: true,
             lists_everything: false,
@@ -255,7 +297,7 @@ impl Remote for ImapRemote {
         let s = self.session().await?;
         let r = s.open(&name, writable, None).await;
         let sel = self.check(r)?;
-        if sel.uidvalidity != validity {
+        if validity_or(self.stand_in_validity, &name, sel.uidvalidity) != validity {
             return Err(Error::protocol(
                 &self.login.ep.label,
                 format!("{name} was renumbered (UIDVALIDITY changed) during the run; rerun"),
@@ -378,6 +420,7 @@ impl ImapRemote {
             self.qresync = self.check(r)?;
         }
         let qresync = self.qresync;
+        let stand_in = self.stand_in_validity;
         let s = self.session().await?;
         let sel = s
             .open(
@@ -386,8 +429,9 @@ impl ImapRemote {
                 since.filter(|_| qresync).map(|b| (b.validity, b.modseq)),
             )
             .await?;
+        let validity = validity_or(stand_in, &folder.server_name, sel.uidvalidity);
         let mut listing = SyncListing {
-            validity: sel.uidvalidity,
+            validity,
             uidnext: sel.uidnext,
             modseq: sel.highestmodseq,
             ..Default::default()
@@ -403,8 +447,7 @@ impl ImapRemote {
                 })
                 .collect()
         };
-        let Some(base) =
-            since.filter(|b| b.validity == sel.uidvalidity && sel.highestmodseq.is_some())
+        let Some(base) = since.filter(|b| b.validity == validity && sel.highestmodseq.is_some())
         else {
             listing.messages = full(s.list_all(sel.exists).await?);
             listing.complete = true;
@@ -459,4 +502,15 @@ impl ImapRemote {
             .as_mut()
             .ok_or_else(|| Error::Internal("IMAP session missing".into()))
     }
+}
+
+/// A folder's UIDVALIDITY, or the run's `stand_in` when the server sent none (0).
+fn validity_or(stand_in: u32, folder: &str, sent: u32) -> u32 {
+    if sent != 0 {
+        return sent;
+    }
+    tracing::warn!(
+        "{folder}: the server gives no UIDVALIDITY; its messages are found again by content on every run"
+    );
+    stand_in
 }

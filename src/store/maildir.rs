@@ -432,20 +432,16 @@ pub fn list_folders(root: &Path) -> Result<Vec<String>> {
 /// Maildir spec, plus 64 random bits so that two hosts that share a Maildir (and may share
 /// a host name, and reuse pids) cannot collide either.
 fn unique_name() -> String {
-    use std::hash::{BuildHasher, Hasher};
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-    // Each RandomState is keyed from the OS's random source.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(seq);
     format!(
         "{}.M{}P{}Q{seq}R{:016x}.{}",
         now.as_secs(),
         now.subsec_micros(),
         std::process::id(),
-        h.finish(),
+        crate::random::bits(seq),
         hostname()
     )
 }

@@ -15,6 +15,7 @@ mod kill;
 mod misbehaving;
 mod network;
 mod pop3;
+mod quirks;
 mod safety;
 mod scripting;
 mod servers;

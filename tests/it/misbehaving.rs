@@ -75,7 +75,7 @@ fn imap(on: &'static str, action: Action) -> Server {
     Server::Imap(ImapScript {
         messages: bodies(),
         fault: Some((on, action)),
-        folders: Vec::new(),
+        ..Default::default()
     })
 }
 
@@ -133,6 +133,7 @@ fn imap_cases() -> Vec<Case> {
         folders: (0..40)
             .map(|i| format!("{i}{}", "n".repeat(5000)).into_bytes())
             .collect(),
+        ..Default::default()
     };
     let odd_names = ImapScript {
         messages: bodies(),
@@ -144,6 +145,7 @@ fn imap_cases() -> Vec<Case> {
             b"ctl\x1b[2Jname".to_vec(),
             b"bad \xff\xfe utf8".to_vec(),
         ],
+        ..Default::default()
     };
     let mut cases = vec![
         fetch(
@@ -220,7 +222,7 @@ fn imap_cases() -> Vec<Case> {
         fetch(
             "SELECT: no UIDVALIDITY",
             imap("SELECT", Action::Replace(bytes("* 3 EXISTS\r\n{tag} OK done\r\n"))),
-            &[PROTOCOL],
+            &[OK],
         ),
         fetch(
             "SELECT: 8-bit text right after a response code",

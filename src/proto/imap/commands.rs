@@ -20,10 +20,12 @@ const LISTING_BYTES: u64 = 256;
 const HEADER_BYTES: u64 = 16 * 1024;
 
 impl Imap {
-    pub async fn list(&mut self) -> Result<Vec<ListedMailbox>> {
+    /// `LIST "" pattern`: the mailboxes whose names match (`*` any, `%` one level).
+    pub async fn list(&mut self, pattern: &str) -> Result<Vec<ListedMailbox>> {
         let mut out = Vec::new();
         let ep = self.ep.clone();
-        self.command("LIST \"\" \"*\"", |r| {
+        let cmd = format!("LIST \"\" {}", quote(&ep, pattern)?);
+        self.command(&cmd, |r| {
             if let Response::MailboxData(MailboxDatum::List(l)) = r {
                 if out.len() >= MAX_FOLDERS {
                     return Err(Error::protocol(
@@ -118,12 +120,8 @@ impl Imap {
         })
         .await?;
         self.exists = sel.exists;
-        sel.uidvalidity = validity.ok_or_else(|| {
-            Error::protocol(
-                &self.ep.label,
-                format!("{verb} {name} returned no UIDVALIDITY"),
-            )
-        })?;
+        // 0 (never a valid UIDVALIDITY, RFC 3501 §9 nz-number): the server gave none.
+        sel.uidvalidity = validity.unwrap_or(0);
         Ok(sel)
     }
 

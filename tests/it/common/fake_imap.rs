@@ -20,6 +20,17 @@ pub struct ImapScript {
     pub fault: Option<(&'static str, Action)>,
     /// Extra folders LIST reports (raw names, sent quoted).
     pub folders: Vec<Vec<u8>>,
+    /// The hierarchy separator LIST reports ("/" when unset).
+    pub separator: Option<char>,
+    /// Announce NAMESPACE and answer it with this (e.g. `(("INBOX." ".")) NIL NIL`).
+    pub namespace: Option<&'static str>,
+    /// GNU Mailutils 3.15: `LIST "" "*"` gives INBOX alone; the folders come only to a
+    /// pattern that names their prefix (`INBOX.*`).
+    pub star_lists_inbox_only: bool,
+    /// Raw lines added to every LIST answer (`* LIST (\Noselect) ...`).
+    pub list_lines: Vec<Vec<u8>>,
+    /// SELECT and EXAMINE answer without UIDVALIDITY.
+    pub no_uidvalidity: bool,
 }
 
 #[derive(Default, Debug)]
@@ -124,7 +135,14 @@ fn serve(conn: std::net::TcpStream, script: ImapScript, rec: &Mutex<ImapRecord>)
         .map(|(i, b)| (i as u32 + 1, (b.clone(), false)))
         .collect();
     let mut next_uid = messages.len() as u32 + 1;
-    let greeting = b"* OK [CAPABILITY IMAP4rev1 UIDPLUS] fake IMAP ready\r\n";
+    let caps = if script.namespace.is_some() {
+        "IMAP4rev1 UIDPLUS NAMESPACE"
+    } else {
+        "IMAP4rev1 UIDPLUS"
+    };
+    let greeting = format!("* OK [CAPABILITY {caps}] fake IMAP ready\r\n").into_bytes();
+    let greeting = &greeting[..];
+    let sep = script.separator.unwrap_or('/');
     if !super::faults::send(&mut out, "*", greeting, fault("greeting")) {
         return;
     }
@@ -147,26 +165,30 @@ fn serve(conn: std::net::TcpStream, script: ImapScript, rec: &Mutex<ImapRecord>)
         match k {
             "LOGIN" => answer = ok(""),
             "CAPABILITY" => {
-                answer.extend(b"* CAPABILITY IMAP4rev1 UIDPLUS\r\n");
+                answer.extend(format!("* CAPABILITY {caps}\r\n").into_bytes());
                 answer.extend(ok(""));
             }
             "LIST" => {
-                answer.extend(b"* LIST () \"/\" INBOX\r\n");
-                for f in &script.folders {
-                    answer.extend(b"* LIST () \"/\" \"");
-                    answer.extend(f);
-                    answer.extend(b"\"\r\n");
+                answer.extend(format!("* LIST () \"{sep}\" INBOX\r\n").into_bytes());
+                let pattern = rest.rsplit(' ').next().unwrap_or("").trim_matches('"');
+                if !(script.star_lists_inbox_only && pattern == "*") {
+                    for f in &script.folders {
+                        answer.extend(format!("* LIST () \"{sep}\" \"").into_bytes());
+                        answer.extend(f);
+                        answer.extend(b"\"\r\n");
+                    }
+                    for l in &script.list_lines {
+                        answer.extend(l);
+                    }
                 }
                 answer.extend(ok(""));
             }
             "SELECT" => {
-                answer.extend(
-                    format!(
-                        "* {} EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT {next_uid}] ok\r\n",
-                        messages.len()
-                    )
-                    .into_bytes(),
-                );
+                answer.extend(format!("* {} EXISTS\r\n", messages.len()).into_bytes());
+                if !script.no_uidvalidity {
+                    answer.extend(b"* OK [UIDVALIDITY 7] ok\r\n");
+                }
+                answer.extend(format!("* OK [UIDNEXT {next_uid}] ok\r\n").into_bytes());
                 answer.extend(ok("[READ-WRITE] "));
             }
             "STATUS" => {
@@ -255,6 +277,12 @@ fn serve(conn: std::net::TcpStream, script: ImapScript, rec: &Mutex<ImapRecord>)
                 messages.insert(next_uid, (body, false));
                 answer = ok(&format!("[APPENDUID 7 {next_uid}] "));
                 next_uid += 1;
+            }
+            _ if verb == "NAMESPACE" => {
+                if let Some(ns) = script.namespace {
+                    answer.extend(format!("* NAMESPACE {ns}\r\n").into_bytes());
+                }
+                answer.extend(ok(""));
             }
             _ if matches!(verb.as_str(), "NOOP" | "ENABLE" | "CREATE") => answer = ok(""),
             _ => answer = format!("{tag} BAD unknown command\r\n").into_bytes(),
