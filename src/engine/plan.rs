@@ -142,6 +142,22 @@ pub fn fingerprint(raw: &[u8]) -> i64 {
     h as i64
 }
 
+/// Identity of a whole message for the last resort of content matching: FNV-1a over its
+/// bytes without CRs and without trailing white space, so that servers that change line
+/// ends (Courier's `\r\r\n`) or add a final line end do not make it another message.
+pub fn content_hash(raw: &[u8]) -> i64 {
+    let end = raw
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in raw[..end].iter().filter(|b| **b != b'\r') {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h as i64
+}
+
 /// The fingerprint as recorded before 2026-11-29 (the block as sent, up to CRLF CRLF), for
 /// rows written by earlier versions: matched in a second pass, never written anew.
 pub fn fingerprint_v1(raw: &[u8]) -> i64 {

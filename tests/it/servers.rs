@@ -156,3 +156,41 @@ fn check_answers_new_mail_and_none() {
         }
     }
 }
+
+/// Messy messages through sync, then the state lost (and the folder renumbered): the next
+/// syncs pair every message by content on both servers, so nothing is uploaded or
+/// downloaded twice.
+#[test]
+fn messy_messages_survive_lost_state_without_duplicates() {
+    for server in both_servers() {
+        let s = server.as_ref();
+        let user = s.dot_user();
+        let mut on_server = messy();
+        on_server.push(message(1, "plain"));
+        s.add_messages(&user, "", &on_server, "");
+        let c = Client::new();
+        c.write_config(&account("a", s, "imap", &user, &c, ""));
+        assert_ok(&c.mailx(&["sync"]));
+        let count = |c: &Client| {
+            (
+                s.server_messages(&user, "").len(),
+                local_messages(&c.maildir("a"), "").len(),
+            )
+        };
+        assert_eq!(count(&c), (5, 5), "{}", s.label());
+        std::fs::remove_dir_all(c.dir.path().join("state")).unwrap();
+        for run in 1..=2 {
+            let out = c.mailx(&["--json", "sync"]);
+            assert_ok(&out);
+            let j = json_of(&out, "a");
+            assert_eq!(
+                (j["uploaded"].as_u64(), j["downloaded"].as_u64()),
+                (Some(0), Some(0)),
+                "{} run {run}: {}",
+                s.label(),
+                stderr(&out)
+            );
+            assert_eq!(count(&c), (5, 5), "{} run {run}", s.label());
+        }
+    }
+}

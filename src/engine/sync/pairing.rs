@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::remote::Fetched;
+
 use super::*;
 
 /// A paired file missing from the scan is looked for again before its absence can become
@@ -102,7 +104,12 @@ pub(super) async fn pair_by_content<R: Remote>(
         local_ids.push((name.clone(), id));
     }
     let mut pairs = Vec::new();
-    let matched = plan::match_by_content(&server, &local_ids);
+    let mut matched = plan::match_by_content(&server, &local_ids);
+    let second = pair_by_whole_content(
+        remote, remote_all, &server, &local_ids, &matched, local_msgs,
+    )
+    .await?;
+    matched.extend(second);
     let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
     for (uid, file) in matched {
         let (Some(r), Some(l)) = (remote_all.get(&uid), local_msgs.get(&file)) else {
@@ -144,6 +151,69 @@ pub(super) async fn pair_by_content<R: Remote>(
         local_msgs.len()
     );
     Ok(pairs)
+}
+
+/// The most messages the whole-content pass downloads to compare.
+const WHOLE_CONTENT_MAX: usize = 2_000;
+
+/// The second pass of pairing by content, for what the first left over: a server message
+/// and a local file with the same header fingerprint or the same size are compared whole
+/// (`plan::content_hash`). Courier-IMAP 5.0.13 sends a message stored with CRLF as
+/// `\r\r\n` and counts RFC822.SIZE so (2026-11-29): without this, a lost state made such
+/// messages upload and download again. Returns (uid, file) pairs.
+async fn pair_by_whole_content<R: Remote>(
+    remote: &mut R,
+    remote_all: &HashMap<u32, RemoteMessage>,
+    server: &[(u32, (u64, i64))],
+    local: &[(String, (u64, i64))],
+    first: &[(u32, String)],
+    local_msgs: &HashMap<String, LocalMessage>,
+) -> Result<Vec<(u32, String)>> {
+    let taken: HashSet<u32> = first.iter().map(|(uid, _)| *uid).collect();
+    let used: HashSet<&str> = first.iter().map(|(_, f)| f.as_str()).collect();
+    let local_left: Vec<&(String, (u64, i64))> = local
+        .iter()
+        .filter(|(f, _)| !used.contains(f.as_str()))
+        .collect();
+    // Same header fingerprint, or same size (a server that frames the header block
+    // differently: a message without headers).
+    let prints: HashSet<i64> = local_left.iter().map(|(_, (_, fp))| *fp).collect();
+    let sizes: HashSet<u64> = local_left.iter().map(|(_, (size, _))| *size).collect();
+    let near = |id: &(u64, i64)| prints.contains(&id.1) || sizes.contains(&id.0);
+    let chosen: Vec<&(u32, (u64, i64))> = server
+        .iter()
+        .filter(|(uid, id)| !taken.contains(uid) && near(id))
+        .take(WHOLE_CONTENT_MAX)
+        .collect();
+    let candidates: Vec<RemoteMessage> = chosen
+        .iter()
+        .filter_map(|(uid, _)| remote_all.get(uid).cloned())
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let server_prints: HashSet<i64> = chosen.iter().map(|(_, (_, fp))| *fp).collect();
+    let server_sizes: HashSet<u64> = chosen.iter().map(|(_, (size, _))| *size).collect();
+    let mut whole: Vec<(u32, (u64, i64))> = Vec::new();
+    remote
+        .download(&candidates, &mut |fetched| {
+            if let Fetched::Whole(d) = fetched
+                && let Ok(uid) = d.id.parse::<u32>()
+            {
+                whole.push((uid, (0, plan::content_hash(&d.body))));
+            }
+            Ok(())
+        })
+        .await?;
+    let mut local_whole = Vec::new();
+    for (file, (size, fp)) in local_left {
+        let near = server_prints.contains(fp) || server_sizes.contains(size);
+        if let (true, Some(msg)) = (near, local_msgs.get(file)) {
+            let (body, _) = maildir::read_for_upload(msg)?;
+            local_whole.push((file.clone(), (0, plan::content_hash(&body))));
+        }
+    }
+    Ok(plan::match_by_content(&whole, &local_whole))
 }
 
 /// Uploads a crash interrupted: the copy is on the server (found by content above the
