@@ -171,9 +171,18 @@ async fn status_account(account: &Account, timeout: u64) -> StatusRun {
     let result = async {
         let mut remote = connect(account, timeout).await?;
         let usage = check::folder_usage(&mut remote, &account.folders, &account.maildir).await;
-        let quota = remote.quota().await;
+        // Quota is extra: a server whose answer cannot be read (Courier-IMAP 5.0.13 sends
+        // `* QUOTA "ROOT"` with no resource list, against RFC 2087 §5.1, 2026-11-29)
+        // still gets its status.
+        let quota = remote.quota().await.unwrap_or_else(|e| {
+            tracing::warn!(
+                "{}: the server's quota could not be read: {e}",
+                account.name
+            );
+            None
+        });
         logout(&mut remote).await;
-        Ok::<_, Error>((usage?, quota?))
+        Ok::<_, Error>((usage?, quota))
     }
     .await;
     match result {

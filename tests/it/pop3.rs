@@ -60,50 +60,52 @@ fn keep_false_deletes_after_download() {
 
 #[test]
 fn delete_after_days_uses_first_download_time() {
-    let dc = Dovecot::start();
-    let sent = seed(&dc, 2);
-    let c = Client::new();
-    c.write_config(&account(
-        "p",
-        &dc,
-        "pop3",
-        SLASH_USER,
-        &c,
-        "delete_after_days = 3",
-    ));
-    let day = 86_400i64;
-    let t0 = 1_900_000_000i64;
-    let at = |t: i64| t.to_string();
-    let out = c.mailx_env(&["--json", "fetch"], &[("MAILX_TEST_NOW", &at(t0))]);
-    assert_ok(&out);
-    assert_eq!(json_of(&out, "p")["downloaded"], 2);
-    // A third message arrives on day 2; on day 3 + 1 s only the first two are old enough.
-    let late = message(7, "late");
-    dc.add_message(SLASH_USER, "", &late, "");
-    let out = c.mailx_env(
-        &["--json", "fetch"],
-        &[("MAILX_TEST_NOW", &at(t0 + 2 * day))],
-    );
-    assert_eq!(json_of(&out, "p")["downloaded"], 1);
-    assert_eq!(json_of(&out, "p")["deleted_on_server"], 0);
-    let out = c.mailx_env(
-        &["--json", "fetch"],
-        &[("MAILX_TEST_NOW", &at(t0 + 3 * day + 1))],
-    );
-    assert_ok(&out);
-    let j = json_of(&out, "p");
-    assert_eq!(j["downloaded"], 0);
-    assert_eq!(j["deleted_on_server"], 2);
-    assert_eq!(dc.server_messages(SLASH_USER, ""), vec![late.clone()]);
-    let out = c.mailx_env(
-        &["--json", "fetch"],
-        &[("MAILX_TEST_NOW", &at(t0 + 6 * day))],
-    );
-    assert_eq!(json_of(&out, "p")["deleted_on_server"], 1);
-    assert!(dc.server_messages(SLASH_USER, "").is_empty());
-    let mut all = sent;
-    all.push(late);
-    assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(all));
+    for server in both_servers() {
+        let dc = server.as_ref();
+        let user = dc.dot_user();
+        let sent: Vec<Vec<u8>> = (0..2).map(|i| message(i, "pop")).collect();
+        dc.add_messages(&user, "", &sent, "");
+        let c = Client::new();
+        c.write_config(&account(
+            "p",
+            dc,
+            "pop3",
+            &user,
+            &c,
+            "delete_after_days = 3",
+        ));
+        let day = 86_400i64;
+        let t0 = 1_900_000_000i64;
+        let at = |t: i64| t.to_string();
+        let fetch_at = |t: i64| c.mailx_env(&["--json", "fetch"], &[("MAILX_TEST_NOW", &at(t))]);
+        let out = fetch_at(t0);
+        assert_ok(&out);
+        assert_eq!(json_of(&out, "p")["downloaded"], 2, "{}", dc.label());
+        // A third message arrives on day 2; on day 3 + 1 s only the first two are old enough.
+        let late = message(7, "late");
+        dc.add_messages(&user, "", std::slice::from_ref(&late), "");
+        let out = fetch_at(t0 + 2 * day);
+        assert_eq!(json_of(&out, "p")["downloaded"], 1, "{}", dc.label());
+        assert_eq!(json_of(&out, "p")["deleted_on_server"], 0);
+        let out = fetch_at(t0 + 3 * day + 1);
+        assert_ok(&out);
+        let j = json_of(&out, "p");
+        assert_eq!(j["downloaded"], 0, "{}", dc.label());
+        assert_eq!(j["deleted_on_server"], 2, "{}", dc.label());
+        let lf = |b: &Vec<u8>| {
+            String::from_utf8_lossy(b)
+                .replace("\r\n", "\n")
+                .into_bytes()
+        };
+        let left: Vec<Vec<u8>> = dc.server_messages(&user, "").iter().map(lf).collect();
+        assert_eq!(left, vec![late.clone()], "{}", dc.label());
+        let out = fetch_at(t0 + 6 * day);
+        assert_eq!(json_of(&out, "p")["deleted_on_server"], 1, "{}", dc.label());
+        assert!(dc.server_messages(&user, "").is_empty());
+        let mut all = sent;
+        all.push(late);
+        assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(all));
+    }
 }
 
 #[test]

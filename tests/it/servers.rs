@@ -194,3 +194,42 @@ fn messy_messages_survive_lost_state_without_duplicates() {
         }
     }
 }
+
+/// status: per folder, the server's messages, unread and bytes next to the Maildir's; no
+/// quota line where the server reports none (Courier announces QUOTA with an empty root).
+#[test]
+fn status_counts_what_the_server_holds() {
+    for server in both_servers() {
+        let s = server.as_ref();
+        let user = s.dot_user();
+        let inbox: Vec<Vec<u8>> = (0..3).map(|i| message(i, "status")).collect();
+        s.add_messages(&user, "", &inbox[..1], "S");
+        s.add_messages(&user, "", &inbox[1..], "");
+        s.add_messages(&user, ".Sent", &[message(9, "sent")], "S");
+        let c = Client::new();
+        c.write_config(&account("a", s, "imap", &user, &c, "folders = [\"*\"]"));
+        assert_ok(&c.mailx(&["fetch"]));
+        let out = c.mailx(&["--json", "status"]);
+        assert_ok(&out);
+        let j = json_of(&out, "a");
+        let crlf = |b: &Vec<u8>| (b.len() + b.iter().filter(|&&x| x == b'\n').count()) as u64;
+        let bytes: u64 = inbox.iter().map(crlf).sum::<u64>() + crlf(&message(9, "sent"));
+        assert_eq!(j["server"]["messages"], 4, "{}: {j}", s.label());
+        assert_eq!(
+            j["server"]["bytes"].as_u64(),
+            Some(bytes),
+            "{}: {j}",
+            s.label()
+        );
+        let folders = j["folders"].as_array().unwrap();
+        let row = folders.iter().find(|f| f["name"] == "INBOX").unwrap();
+        assert_eq!(
+            (row["messages"].as_u64(), row["unseen"].as_u64()),
+            (Some(3), Some(2)),
+            "{}: {j}",
+            s.label()
+        );
+        assert_eq!(j["local"]["messages"], 4, "{}: {j}", s.label());
+        assert!(j["server"]["quota"].is_null(), "{}: {j}", s.label());
+    }
+}

@@ -74,7 +74,20 @@ pub(super) fn read_error(ep: &Endpoint, what: &str, e: std::io::Error) -> Error 
                 ),
             )
         }
-        _ => Error::protocol(&ep.label, format!("bad response to {what}: {e}")),
+        _ => Error::protocol(
+            &ep.label,
+            format!("bad response to {what}: {}", parse_words(&e)),
+        ),
+    }
+}
+
+/// async-imap reports a parse error as nom's Debug form, the input as a list of byte
+/// values, followed by `during parsing of "text"`: keep the text.
+fn parse_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.split_once(" during parsing of ") {
+        Some((_, input)) => format!("could not parse {input}"),
+        None => text,
     }
 }
 
@@ -230,6 +243,15 @@ pub(crate) fn parse_internal_date(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_error_quotes_the_text_not_byte_values() {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "Error(Error { input: [42, 32, 81], code: TakeWhile1 }) during parsing of \"* QUOTA \\\"ROOT\\\"\"",
+        );
+        assert_eq!(parse_words(&e), "could not parse \"* QUOTA \\\"ROOT\\\"\"");
+    }
 
     #[test]
     fn server_text_is_unwrapped() {
