@@ -33,6 +33,8 @@ pub struct Pop3 {
     sasl: Vec<String>,
     /// When the answer being read must be complete.
     deadline: net::Deadline,
+    /// The maildrop's message count (STAT), once asked: it cannot change during a session.
+    count: Option<u64>,
 }
 
 /// One line of a multi-line LIST or UIDL answer.
@@ -59,6 +61,7 @@ impl Pop3 {
             caps: HashSet::new(),
             sasl: Vec::new(),
             deadline: ep.deadline(0),
+            count: None,
         };
         pop.status_line("greeting").await?;
         pop.capa().await?;
@@ -86,6 +89,7 @@ impl Pop3 {
                 conn: BufReader::with_capacity(READ_BUFFER, Box::new(tls_stream)),
                 caps: HashSet::new(),
                 sasl: Vec::new(),
+                count: None,
             };
             pop.capa().await?;
         }
@@ -188,11 +192,17 @@ impl Pop3 {
         self.listing("LIST").await
     }
 
-    /// The number of messages in the maildrop (STAT).
+    /// The number of messages in the maildrop (STAT, asked once a session).
     async fn count(&mut self) -> Result<u64> {
+        if let Some(n) = self.count {
+            return Ok(n);
+        }
         let text = self.command("STAT").await?;
         match text.split_whitespace().next().map(str::parse::<u64>) {
-            Some(Ok(n)) => Ok(n),
+            Some(Ok(n)) => {
+                self.count = Some(n);
+                Ok(n)
+            }
             _ => Err(Error::protocol(
                 &self.ep.label,
                 format!("bad STAT answer {:?}", truncate(&text)),

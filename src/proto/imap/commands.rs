@@ -321,9 +321,10 @@ impl Imap {
         let uids: Vec<u32> = wanted.iter().map(|(uid, _)| *uid).collect();
         let size: u64 = wanted.iter().map(|(_, size)| size).sum();
         // A size not listed (0) could be anything up to the account's limit.
-        let largest = match wanted.iter().any(|(_, size)| *size == 0) {
-            true => self.ep.max_message,
-            false => wanted.iter().map(|(_, size)| *size).max().unwrap_or(0),
+        let largest = if wanted.iter().any(|(_, size)| *size == 0) {
+            self.ep.max_message
+        } else {
+            wanted.iter().map(|(_, size)| *size).max().unwrap_or(0)
         };
         // RFC822.SIZE in the same answer: a body of any other length is not the message.
         let cmd = format!(

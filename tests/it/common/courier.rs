@@ -98,16 +98,30 @@ impl Courier {
 
     /// A message arriving in a folder's new/, as a delivery agent puts it there.
     pub fn deliver(&self, fs_name: &str, body: &[u8]) {
+        self.put(fs_name, "new", std::slice::from_ref(&body.to_vec()), "");
+    }
+
+    /// Writes messages into a folder's `sub` (cur/ with `:2,flags`, or new/) by way of tmp/.
+    fn put(&self, fs_name: &str, sub: &str, bodies: &[Vec<u8>], flags: &str) {
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let dir = self.folder_dir(fs_name);
-        let name = format!(
-            "{}.D{}P{}.mailxtest",
-            1_800_000_000 + SEQ.fetch_add(1, Ordering::SeqCst),
-            SEQ.load(Ordering::SeqCst),
-            std::process::id()
-        );
-        fs::write(dir.join("tmp").join(&name), body).expect("write message");
-        fs::rename(dir.join("tmp").join(&name), dir.join("new").join(&name)).expect("rename");
+        for sub in ["cur", "new", "tmp"] {
+            fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        }
+        if !fs_name.is_empty() {
+            fs::write(dir.join("maildirfolder"), b"").expect("maildirfolder");
+        }
+        for body in bodies {
+            let n = SEQ.fetch_add(1, Ordering::SeqCst);
+            let unique = format!("{}.M{n}P{}.mailxtest", 1_700_000_000 + n, std::process::id());
+            let name = if sub == "cur" {
+                format!("{unique}:2,{flags}")
+            } else {
+                unique
+            };
+            fs::write(dir.join("tmp").join(&name), body).expect("write message");
+            fs::rename(dir.join("tmp").join(&name), dir.join(sub).join(&name)).expect("rename");
+        }
         self.give_back();
     }
 
@@ -172,25 +186,7 @@ impl MailServer for Courier {
     }
 
     fn add_messages(&self, _user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let dir = self.folder_dir(fs_name);
-        for sub in ["cur", "new", "tmp"] {
-            fs::create_dir_all(dir.join(sub)).expect("mkdir");
-        }
-        if !fs_name.is_empty() {
-            fs::write(dir.join("maildirfolder"), b"").expect("maildirfolder");
-        }
-        for body in bodies {
-            let n = SEQ.fetch_add(1, Ordering::SeqCst);
-            let name = format!(
-                "{}.M{n}P{}.mailxtest:2,{flags}",
-                1_700_000_000 + n,
-                std::process::id()
-            );
-            fs::write(dir.join("tmp").join(&name), body).expect("write message");
-            fs::rename(dir.join("tmp").join(&name), dir.join("cur").join(&name)).expect("rename");
-        }
-        self.give_back();
+        self.put(fs_name, "cur", bodies, flags);
     }
 
     fn server_messages(&self, _user: &str, fs_name: &str) -> Vec<Vec<u8>> {
