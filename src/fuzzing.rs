@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::domain::{Flags, names};
 use crate::proto::imap::limits::Scanner;
-use crate::proto::imap::parse::{parse_internal_date, parse_namespace, unescape, whole_body};
+use crate::proto::imap::parse::{Body, parse_internal_date, parse_namespace, unescape, whole_body};
 use crate::proto::mutf7;
 use crate::proto::pop3::Unstuffer;
 use crate::store::maildir::split_info;
@@ -76,10 +76,14 @@ fn examine(response: &imap_proto::Response<'_>) {
                     index,
                     data,
                 } = a
-                    && let Ok(body) =
+                    && let Ok(Body::Whole(body)) =
                         whole_body(section.is_none() && index.is_none(), data.as_deref(), size)
                 {
-                    assert_eq!(Some(body.len() as u64), size, "a body of another size");
+                    assert_eq!(
+                        Some(body.len() as u64),
+                        size,
+                        "a whole body of another size"
+                    );
                 }
             }
         }

@@ -72,6 +72,9 @@ pub struct Tally {
     pub delivered: Vec<String>,
     /// (uid, size) of messages larger than `max_message_size`, left on the server.
     pub too_large: Vec<(u32, u64)>,
+    /// Ids of messages stored at another size than announced (`Fetched::Mismatch`, sent
+    /// the same twice): in the Maildir, never to be deleted from the server.
+    pub unverified: Vec<String>,
 }
 
 /// `msgs` as (those to download, those larger than `max`), each in order.
@@ -176,6 +179,28 @@ fn server_side(e: &Error) -> bool {
     )
 }
 
+/// A message of a batch, written to tmp/ and waiting to be delivered.
+struct Arrived {
+    /// Its metadata (the body is on disk).
+    d: Downloaded,
+    file: Staged,
+    fingerprint: i64,
+    verified: bool,
+}
+
+/// Whether the server sent this message, at a size other than it announced, exactly so
+/// in an earlier run too: then that is how it serves it (Exchange and hMailServer give
+/// estimated sizes), not a one-off cut. Otherwise remembers it for the next run.
+fn same_again(state: &State, folder: &str, d: &Downloaded) -> Result<bool> {
+    let key = format!("size mismatch\t{folder}\t{}", d.id);
+    let mark = format!("{}:{}", d.body.len(), plan::content_hash(&d.body));
+    if state.meta(&key)?.as_deref() == Some(mark.as_str()) {
+        return Ok(true);
+    }
+    state.set_meta(&key, &mark)?;
+    Ok(false)
+}
+
 /// Downloads one batch: write to tmp/ → fsync the batch's files → rows pending → rename
 /// into new/ or cur/ → fsync the directories → rows delivered, with the folder's gap-free
 /// high-water mark.
@@ -194,38 +219,66 @@ async fn download_batch<R: Remote>(
         progress,
         ..
     } = *to;
-    let mut staged: Vec<(Downloaded, Staged, i64)> = Vec::with_capacity(batch.len());
+    let mut staged: Vec<Arrived> = Vec::with_capacity(batch.len());
+    let seen_before: &State = state;
     let result = remote
         .download(batch, &mut |fetched: Fetched| {
-            let d = match fetched {
-                Fetched::Whole(d) => d,
+            let (d, verified) = match fetched {
+                Fetched::Whole(d) => (d, true),
+                Fetched::Mismatch {
+                    downloaded,
+                    uid,
+                    announced,
+                } => {
+                    let sent = downloaded.body.len();
+                    let words = format!("the server announced {announced} bytes but sent {sent}");
+                    if !record || !same_again(seen_before, key, &downloaded)? {
+                        tracing::warn!(
+                            "{key}: message {}: {words}; not stored, retried next run (and stored then if the server sends the very same)",
+                            downloaded.id
+                        );
+                        tally.refused.push((uid, words));
+                        return Ok(());
+                    }
+                    tracing::warn!(
+                        "{key}: message {}: {words}, the same twice: stored, and left on the server for good (mailx deletes only copies of the announced size)",
+                        downloaded.id
+                    );
+                    tally.unverified.push(downloaded.id.clone());
+                    (downloaded, false)
+                }
                 Fetched::Refused { id, uid, reason } => {
                     tracing::warn!("{key}: message {id}: {reason}; not stored, retried next run");
                     tally.refused.push((uid, reason));
                     return Ok(());
                 }
             };
-            let fp = plan::fingerprint(&d.body);
-            let s = maildir.stage(&d.body)?;
+            let fingerprint = plan::fingerprint(&d.body);
+            let file = maildir.stage(&d.body)?;
             progress.stored(d.body.len() as u64);
             // The body is on disk; keep only the metadata.
             let d = Downloaded {
                 body: Vec::new(),
                 ..d
             };
-            staged.push((d, s, fp));
+            staged.push(Arrived {
+                d,
+                file,
+                fingerprint,
+                verified,
+            });
             Ok(())
         })
         .await;
-    let result = result.and_then(|()| maildir.sync_staged(staged.iter_mut().map(|(_, s, _)| s)));
+    let result = result.and_then(|()| maildir.sync_staged(staged.iter_mut().map(|a| &mut a.file)));
     if let Err(e) = result {
-        for (_, s, _) in staged {
-            maildir.discard(s);
+        for a in staged {
+            maildir.discard(a.file);
         }
         return Err(e);
     }
     testhook::step("sync staged")?;
-    let received: HashSet<&str> = staged.iter().map(|(d, _, _)| d.id.as_str()).collect();
+    let received: HashSet<&str> = staged.iter().map(|a| a.d.id.as_str()).collect();
     let missing: Vec<&RemoteMessage> = batch
         .iter()
         .filter(|m| !received.contains(m.id.as_str()))
@@ -235,15 +288,16 @@ async fn download_batch<R: Remote>(
         batch.iter().map(|m| (m.id.as_str(), m)).collect();
     let rows: Vec<NewRow> = staged
         .iter()
-        .map(|(d, s, fp)| {
-            let listed = requested.get(d.id.as_str());
+        .map(|a| {
+            let listed = requested.get(a.d.id.as_str());
             NewRow {
-                id: d.id.clone(),
+                id: a.d.id.clone(),
                 uid: listed.map(|m| m.uid).unwrap_or(0),
-                file: s.unique.clone(),
-                size: listed.map(|m| m.size).unwrap_or(s.size),
-                fingerprint: *fp,
-                flags: d.flags,
+                file: a.file.unique.clone(),
+                size: listed.map(|m| m.size).unwrap_or(a.file.size),
+                fingerprint: a.fingerprint,
+                flags: a.d.flags,
+                verified: a.verified,
             }
         })
         .collect();
@@ -252,11 +306,11 @@ async fn download_batch<R: Remote>(
         state.record_pending(key, &rows, now)?;
         testhook::step("record pending")?;
     }
-    for (d, s, _) in &staged {
-        maildir.deliver(s, d.flags, d.internal_date)?;
+    for a in &staged {
+        maildir.deliver(&a.file, a.d.flags, a.d.internal_date)?;
         tally.messages += 1;
-        tally.bytes += s.size;
-        tally.delivered.push(d.id.clone());
+        tally.bytes += a.file.size;
+        tally.delivered.push(a.d.id.clone());
         testhook::step("deliver")?;
     }
     maildir.sync_dirs()?;

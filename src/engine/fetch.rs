@@ -246,7 +246,14 @@ async fn fetch_folder<R: Remote>(
 
     // Retention: what the plan found due among messages stored earlier, and with
     // keep = false exactly the downloads that are now stored (durable and recorded).
-    let delivered: HashSet<&str> = tally.delivered.iter().map(String::as_str).collect();
+    // ... but never a copy of another size than the server announced.
+    let unverified: HashSet<&str> = tally.unverified.iter().map(String::as_str).collect();
+    let delivered: HashSet<&str> = tally
+        .delivered
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !unverified.contains(id))
+        .collect();
     let mut to_delete = plan.delete.clone();
     if plan.delete_downloads {
         to_delete.extend(

@@ -81,7 +81,9 @@ pub fn expired(
     let mut out: Vec<(String, u32)> = known
         .iter()
         .filter(|(id, k)| {
-            (!k.deleted || still_there(id)) && (cutoff == i64::MAX || k.first_seen <= cutoff)
+            k.verified
+                && (!k.deleted || still_there(id))
+                && (cutoff == i64::MAX || k.first_seen <= cutoff)
         })
         .filter_map(|(id, k)| match present {
             Some(p) => p.get(id).map(|uid| (id.clone(), *uid)),
@@ -225,6 +227,7 @@ mod tests {
                         uid: *uid,
                         first_seen: *first_seen,
                         deleted: *deleted,
+                        verified: true,
                     },
                 )
             })
@@ -270,6 +273,20 @@ mod tests {
         assert_eq!(
             expired(&k, Some(&present), Retention::DeleteAfterDownload, now),
             [("young".to_string(), 7)]
+        );
+        // A copy of another size than announced is never deleted from the server.
+        let mut unverified = k.clone();
+        if let Some(old) = unverified.get_mut("old") {
+            old.verified = false;
+        }
+        assert_eq!(
+            ids(expired(
+                &unverified,
+                None,
+                Retention::DeleteAfterDownload,
+                now
+            )),
+            ["young"]
         );
         // Recorded as deleted but listed again: the server did not apply the DELE.
         let present: HashMap<String, u32> = [("gone".to_string(), 2)].into();

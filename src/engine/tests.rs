@@ -346,6 +346,40 @@ async fn a_message_above_max_message_size_stays_on_the_server_until_allowed() {
     assert_eq!(local.bodies(), sorted(bodies));
 }
 
+/// A server whose announced sizes are estimates (Exchange, hMailServer) sends a message
+/// at another length, the same every time: refused once (it could be a one-off cut), then
+/// stored, and never deleted from the server, whatever the retention policy.
+#[tokio::test]
+async fn a_message_always_sent_at_another_size_is_stored_but_never_deleted() {
+    for mut server in [
+        FakeRemote::imap(bodies(3, "estimate")),
+        FakeRemote::pop3(bodies(3, "estimate")),
+    ] {
+        server.truncate.insert(2);
+        let mut local = Local::new();
+        let policy = Retention::DeleteAfterDownload;
+        let first = local.fetch(&mut server, policy).await.unwrap();
+        assert_eq!(downloaded(&first), 2);
+        assert_eq!(
+            first[0].error.as_ref().map(|e| e.code),
+            Some(crate::error::exit::PARTIAL)
+        );
+        let second = local.fetch(&mut server, policy).await.unwrap();
+        assert_eq!(downloaded(&second), 1, "stored the second time");
+        assert_eq!(second[0].error, None);
+        for _ in 0..2 {
+            let again = local.fetch(&mut server, policy).await.unwrap();
+            assert_eq!(downloaded(&again), 0);
+        }
+        assert_eq!(
+            server.bodies(),
+            vec![message(2, "estimate")],
+            "the original stays on the server"
+        );
+        assert_eq!(local.bodies().len(), 3);
+    }
+}
+
 #[tokio::test]
 async fn a_connection_dropped_mid_batch_is_resumed_in_a_new_session() {
     let mut server = FakeRemote::imap(bodies(5, "drop"));

@@ -260,14 +260,18 @@ impl Remote for FakeRemote {
                     reason: "NO refused by the fake".into(),
                 }
             } else if self.truncate.contains(&m.uid) {
-                Fetched::Refused {
-                    id: m.id.clone(),
+                let announced = stored.body.len() as u64;
+                let mut body = stored.body;
+                body.truncate(body.len() / 2);
+                Fetched::Mismatch {
+                    downloaded: Downloaded {
+                        id: m.id.clone(),
+                        flags: stored.flags,
+                        internal_date: None,
+                        body,
+                    },
                     uid: m.uid,
-                    reason: format!(
-                        "the server announced {} bytes but sent {}",
-                        stored.body.len(),
-                        stored.body.len() / 2
-                    ),
+                    announced,
                 }
             } else {
                 Fetched::Whole(Downloaded {

@@ -5,7 +5,7 @@ use crate::domain::names;
 use crate::domain::{Flags, IdleEvent};
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
-use crate::proto::imap::{Imap, ListedMailbox, Namespace};
+use crate::proto::imap::{Body, Imap, ListedMailbox, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
@@ -245,13 +245,19 @@ impl Remote for ImapRemote {
         let s = self.selected()?;
         let r = s
             .fetch_bodies(&wanted, |f| {
+                let downloaded = |body| Downloaded {
+                    id: f.uid.to_string(),
+                    flags: Flags::from_imap(&f.flags),
+                    internal_date: f.internal_date,
+                    body,
+                };
                 sink(match f.body {
-                    Ok(body) => Fetched::Whole(Downloaded {
-                        id: f.uid.to_string(),
-                        flags: Flags::from_imap(&f.flags),
-                        internal_date: f.internal_date,
-                        body,
-                    }),
+                    Ok(Body::Whole(body)) => Fetched::Whole(downloaded(body)),
+                    Ok(Body::Mismatch { bytes, announced }) => Fetched::Mismatch {
+                        downloaded: downloaded(bytes),
+                        uid: f.uid,
+                        announced,
+                    },
                     Err(reason) => Fetched::Refused {
                         id: f.uid.to_string(),
                         uid: f.uid,

@@ -65,8 +65,17 @@ pub struct Downloaded {
 #[derive(Debug)]
 pub enum Fetched {
     Whole(Downloaded),
-    /// The server refused the message, or sent something that is not all of it (shorter
-    /// than announced, another section, NIL): never stored, never deleted, retried later.
+    /// A message whose length is not the size the server announced for it (RFC822.SIZE,
+    /// POP3 LIST): cut short, or a server whose sizes are estimates (Exchange,
+    /// hMailServer). The engine decides (`deliver`): retried, and stored without ever
+    /// being deleted from the server once the server sends the very same again.
+    Mismatch {
+        downloaded: Downloaded,
+        uid: u32,
+        announced: u64,
+    },
+    /// The server refused the message, or sent something that is not it (another
+    /// section, NIL, nothing): never stored, never deleted, retried later.
     Refused {
         id: String,
         uid: u32,

@@ -192,17 +192,22 @@ impl Remote for Pop3Remote {
                     uid: n,
                     reason,
                 };
+                let downloaded = |body| Downloaded {
+                    id: id.clone(),
+                    flags: Flags::default(),
+                    internal_date: None,
+                    body,
+                };
                 sink(match answer {
-                    Ok(body) if is_whole(&body, size) => Fetched::Whole(Downloaded {
-                        id: id.clone(),
-                        flags: Flags::default(),
-                        internal_date: None,
-                        body,
-                    }),
-                    Ok(body) => refused(format!(
-                        "the server announced {size} bytes (LIST) but sent {}",
-                        body.len()
-                    )),
+                    Ok(body) if is_whole(&body, size) => Fetched::Whole(downloaded(body)),
+                    Ok(body) if body.is_empty() => {
+                        refused("the server sent an empty message".into())
+                    }
+                    Ok(body) => Fetched::Mismatch {
+                        downloaded: downloaded(body),
+                        uid: n,
+                        announced: size,
+                    },
                     Err(reason) => refused(reason),
                 })
             })

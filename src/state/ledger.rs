@@ -13,7 +13,7 @@ impl State {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, uid, first_seen, deleted FROM messages
+                "SELECT id, uid, first_seen, deleted, verified FROM messages
                  WHERE folder = ?1 AND uid >= ?2 AND status IN (?3, ?4)",
             )
             .map_err(|e| self.err(e))?;
@@ -32,6 +32,7 @@ impl State {
                             uid: r.get(1)?,
                             first_seen: r.get(2)?,
                             deleted: r.get::<_, i64>(3)? != 0,
+                            verified: r.get::<_, i64>(4)? != 0,
                         },
                     ))
                 },
@@ -48,12 +49,12 @@ impl State {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags, verified)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid, file = excluded.file,
                          size = excluded.size, fingerprint = excluded.fingerprint,
                          first_seen = excluded.first_seen, status = excluded.status, deleted = 0,
-                         flags = excluded.flags",
+                         flags = excluded.flags, verified = excluded.verified",
                 )
                 .map_err(&err)?;
             for r in rows {
@@ -66,7 +67,8 @@ impl State {
                     r.fingerprint,
                     now,
                     RowStatus::Pending,
-                    r.flags.info()
+                    r.flags.info(),
+                    r.verified
                 ])
                 .map_err(&err)?;
             }

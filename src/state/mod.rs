@@ -41,6 +41,9 @@ pub struct Known {
     pub uid: u32,
     pub first_seen: i64,
     pub deleted: bool,
+    /// Stored at the size the server announced; an unverified copy (`Fetched::Mismatch`)
+    /// is never deleted from the server.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct NewRow {
     pub fingerprint: i64,
     /// Flags both copies carry now (sync baseline).
     pub flags: Flags,
+    /// The copy has the size the server announced (see `Known::verified`).
+    pub verified: bool,
 }
 
 /// A server message linked to a local file (sync).
@@ -128,7 +133,7 @@ impl rusqlite::types::FromSql for RowStatus {
     }
 }
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 impl State {
     /// Rewrites the recorded fingerprint of message `id` (tests of rows written by older
@@ -209,6 +214,12 @@ impl State {
             // 3: the identity of the local folder the rows describe.
             if !has_column("folders", "local_id")? {
                 sql.push_str("ALTER TABLE folders ADD COLUMN local_id TEXT;");
+            }
+            // 4: copies whose size differed from the announced one (never deleted).
+            if !has_column("messages", "verified")? {
+                sql.push_str(
+                    "ALTER TABLE messages ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;",
+                );
             }
             sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
             conn.execute_batch(&sql).map_err(&err)?;
@@ -319,6 +330,7 @@ mod tests {
             size: 10,
             fingerprint: 7,
             flags: Flags::default(),
+            verified: true,
         }];
         s.record_pending("INBOX", &rows, 100).unwrap();
         assert!(s.known("INBOX", 0).unwrap().is_empty());
@@ -424,6 +436,7 @@ mod tests {
                 size: 1,
                 fingerprint: i as i64,
                 flags: Flags::default(),
+                verified: true,
             })
             .collect();
         s.record_pending("INBOX", &rows, 5).unwrap();

@@ -22,7 +22,7 @@ use guard::guarded;
 use limits::{Limited, Meter};
 
 use parse::*;
-pub use parse::{quote, uid_set};
+pub use parse::{Body, quote, uid_set};
 
 use std::collections::HashSet;
 
@@ -124,8 +124,8 @@ pub struct FetchedMessage {
     pub uid: u32,
     pub flags: Vec<String>,
     pub internal_date: Option<i64>,
-    /// The whole message, or why what the server sent is not the whole message.
-    pub body: std::result::Result<Vec<u8>, String>,
+    /// The message, or why what the server sent is not the message.
+    pub body: std::result::Result<parse::Body, String>,
 }
 
 impl Imap {

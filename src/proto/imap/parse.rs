@@ -5,28 +5,40 @@ use imap_proto::{AttributeValue, ResponseCode};
 
 use super::*;
 
-/// The message from a `BODY[]` answer, checked against what the same answer announced:
-/// the whole message (no other section, no partial range), present (not NIL), and exactly
-/// RFC822.SIZE octets. Anything else is the server's fault and never stored as the message.
+/// A `BODY[]` answer, checked against the RFC822.SIZE of the same answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Exactly the announced size.
+    Whole(Vec<u8>),
+    /// Another length than announced (0: nothing announced): cut short, or a server whose
+    /// sizes are estimates. The engine decides what to do with it.
+    Mismatch { bytes: Vec<u8>, announced: u64 },
+}
+
+/// The message from a `BODY[]` answer: the whole message (no other section, no partial
+/// range), present (not NIL), not empty. Anything else is the server's fault and never
+/// stored as the message.
 pub(crate) fn whole_body(
     whole: bool,
     data: Option<&[u8]>,
     size: Option<u64>,
-) -> std::result::Result<Vec<u8>, String> {
+) -> std::result::Result<Body, String> {
     if !whole {
         return Err("the server answered with another part of the message than asked".into());
     }
     let Some(data) = data else {
         return Err("the server sent NIL instead of the message".into());
     };
-    match size {
-        Some(n) if n == data.len() as u64 => Ok(data.to_vec()),
-        Some(n) => Err(format!(
-            "the server announced {n} bytes (RFC822.SIZE) but sent {}",
-            data.len()
-        )),
-        None => Err("the server did not say how large the message is (RFC822.SIZE)".into()),
+    if data.is_empty() && size != Some(0) {
+        return Err("the server sent an empty message".into());
     }
+    Ok(match size {
+        Some(n) if n == data.len() as u64 => Body::Whole(data.to_vec()),
+        other => Body::Mismatch {
+            bytes: data.to_vec(),
+            announced: other.unwrap_or(0),
+        },
+    })
 }
 
 /// A response code imap-proto parsed, for error messages; codes it does not know
@@ -299,12 +311,21 @@ mod tests {
 
     #[test]
     fn only_a_whole_body_of_the_announced_size_is_the_message() {
-        assert_eq!(whole_body(true, Some(b"abc"), Some(3)), Ok(b"abc".to_vec()));
-        assert!(whole_body(true, Some(b"abc"), Some(5000)).is_err());
+        assert_eq!(
+            whole_body(true, Some(b"abc"), Some(3)),
+            Ok(Body::Whole(b"abc".to_vec()))
+        );
+        let short = |announced| {
+            Ok(Body::Mismatch {
+                bytes: b"abc".to_vec(),
+                announced,
+            })
+        };
+        assert_eq!(whole_body(true, Some(b"abc"), Some(5000)), short(5000));
+        assert_eq!(whole_body(true, Some(b"abc"), None), short(0));
         assert!(whole_body(true, Some(b""), Some(5000)).is_err());
         assert!(whole_body(true, None, Some(5000)).is_err());
         assert!(whole_body(false, Some(b"abc"), Some(3)).is_err());
-        assert!(whole_body(true, Some(b"abc"), None).is_err());
     }
 
     #[test]

@@ -113,7 +113,11 @@ impl Courier {
         }
         for body in bodies {
             let n = SEQ.fetch_add(1, Ordering::SeqCst);
-            let unique = format!("{}.M{n}P{}.mailxtest", 1_700_000_000 + n, std::process::id());
+            let unique = format!(
+                "{}.M{n}P{}.mailxtest",
+                1_700_000_000 + n,
+                std::process::id()
+            );
             let name = if sub == "cur" {
                 format!("{unique}:2,{flags}")
             } else {
