@@ -13,7 +13,7 @@ use crate::engine::deliver::{Delivery, Tally, download_all, split_too_large, too
 use crate::engine::plan::{self, Retention};
 use crate::engine::{Failure, folders};
 use crate::error::{Error, Result};
-use crate::remote::{Remote, RemoteFolder};
+use crate::remote::{Fetched, Remote, RemoteFolder, RemoteMessage};
 use crate::state::{FolderState, State};
 use crate::store::maildir::Folder;
 use crate::testhook;
@@ -169,7 +169,7 @@ async fn fetch_folder<R: Remote>(
         }
         Some(prev) => {
             let new = snap.validity.unwrap_or(0);
-            recover_renumbered(remote, state, key, local, prev, new).await?
+            recover_renumbered(remote, state, key, &maildir, local, prev, new).await?
         }
         None => FolderState {
             local: local.to_string(),
@@ -318,6 +318,71 @@ pub async fn identities<R: Remote>(remote: &mut R, from: u32) -> Result<Vec<(u32
         .collect())
 }
 
+/// The most server messages `same_whole_content` downloads to compare.
+const WHOLE_CONTENT_MAX: usize = 2_000;
+
+/// The last pass of re-identification: a server message and a stored copy that share the
+/// header fingerprint but not the size are compared whole (`plan::content_hash`). Servers
+/// whose sizes are estimates (Exchange) may announce another size after renumbering; the
+/// copy on disk decides. Returns (uid, id) pairs.
+async fn same_whole_content<R: Remote>(
+    remote: &mut R,
+    maildir: &Folder,
+    headers: &[(u32, u64, Vec<u8>)],
+    rows: &[(String, u64, i64, String)],
+    matched: &[(u32, String)],
+) -> Result<Vec<(u32, String)>> {
+    let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
+    let done: HashSet<&str> = matched.iter().map(|(_, id)| id.as_str()).collect();
+    let rows_left: Vec<&(String, u64, i64, String)> = rows
+        .iter()
+        .filter(|(id, ..)| !done.contains(id.as_str()))
+        .collect();
+    let prints: HashSet<i64> = rows_left.iter().map(|(_, _, fp, _)| *fp).collect();
+    let candidates: Vec<RemoteMessage> = headers
+        .iter()
+        .filter(|(uid, _, h)| !taken.contains(uid) && prints.contains(&plan::fingerprint(h)))
+        .take(WHOLE_CONTENT_MAX)
+        .map(|(uid, size, _)| RemoteMessage {
+            id: uid.to_string(),
+            uid: *uid,
+            size: *size,
+            flags: Default::default(),
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut server: Vec<(u32, (u64, i64))> = Vec::new();
+    remote
+        .download(&candidates, &mut |fetched| {
+            let (body, uid) = match fetched {
+                Fetched::Whole(d) => (d.body, d.id.parse().unwrap_or(0)),
+                Fetched::Mismatch {
+                    downloaded, uid, ..
+                } => (downloaded.body, uid),
+                Fetched::Refused { .. } => return Ok(()),
+            };
+            server.push((uid, (0, plan::content_hash(&body))));
+            Ok(())
+        })
+        .await?;
+    let sent_prints: HashSet<i64> = headers
+        .iter()
+        .filter(|(uid, ..)| candidates.iter().any(|c| c.uid == *uid))
+        .map(|(_, _, h)| plan::fingerprint(h))
+        .collect();
+    let on_disk = maildir.scan()?;
+    let mut stored = Vec::new();
+    for (id, _, fp, file) in rows_left {
+        if let (true, Some(msg)) = (sent_prints.contains(fp), on_disk.get(file)) {
+            let body = std::fs::read(&msg.path).map_err(|e| Error::io(&msg.path, e))?;
+            stored.push((id.clone(), (0, plan::content_hash(&body))));
+        }
+    }
+    Ok(plan::match_by_content(&server, &stored))
+}
+
 /// The server renumbered the folder. Re-identify recorded messages by header fingerprint
 /// and size (as a multiset: two identical copies match two copies), move their rows to the
 /// new UIDs, and leave every unmatched server message to be downloaded as new. Nothing is
@@ -326,6 +391,7 @@ async fn recover_renumbered<R: Remote>(
     remote: &mut R,
     state: &mut State,
     key: &str,
+    maildir: &Folder,
     local: &str,
     prev: FolderState,
     new_validity: u32,
@@ -337,10 +403,10 @@ async fn recover_renumbered<R: Remote>(
         new: new_validity,
         detail: format!("the messages could not be compared: {e}"),
     })?;
-    let recorded: Vec<(String, (u64, i64))> = state
-        .fingerprints(key)?
-        .into_iter()
-        .map(|(id, size, fp)| (id, (size, fp)))
+    let rows = state.fingerprints(key)?;
+    let recorded: Vec<(String, (u64, i64))> = rows
+        .iter()
+        .map(|(id, size, fp, _)| (id.clone(), (*size, *fp)))
         .collect();
     let with = |f: fn(&[u8]) -> i64, skip: &HashSet<u32>| -> Vec<(u32, (u64, i64))> {
         headers
@@ -362,6 +428,8 @@ async fn recover_renumbered<R: Remote>(
         &with(plan::fingerprint_v1, &taken),
         &rest,
     ));
+    let last = same_whole_content(remote, maildir, &headers, &rows, &pairs).await?;
+    pairs.extend(last);
     let mapping: Vec<(String, u32)> = pairs.into_iter().map(|(uid, id)| (id, uid)).collect();
     let fresh = FolderState {
         local: local.to_string(),

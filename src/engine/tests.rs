@@ -263,6 +263,24 @@ async fn renumbering_matches_old_and_new_fingerprints() {
     assert_eq!(local.bodies(), sorted(sent));
 }
 
+/// Exchange announces estimated sizes that can change: after a renumbering, the stored
+/// messages are found again by their whole content, not downloaded twice.
+#[tokio::test]
+async fn renumbering_with_changed_sizes_compares_whole_messages() {
+    let sent = bodies(3, "estimated");
+    let mut server = FakeRemote::imap(sent.clone());
+    let mut local = Local::new();
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    server.renumber();
+    server.size_offset = 137;
+    for _ in 0..3 {
+        let r = local.fetch(&mut server, Retention::Keep).await.unwrap();
+        assert_eq!(downloaded(&r), 0, "found again by content");
+        assert_eq!(r[0].error, None);
+    }
+    assert_eq!(local.bodies(), sorted(sent));
+}
+
 #[tokio::test]
 async fn a_refused_or_short_message_is_skipped_not_deleted_and_retried() {
     let mut server = FakeRemote::imap(bodies(4, "refuse"));

@@ -43,6 +43,8 @@ pub struct FakeRemote {
     pub caps: Capabilities,
     /// UIDs whose download the server refuses.
     pub refuse: HashSet<u32>,
+    /// Added to every size the server announces (a server whose sizes are estimates).
+    pub size_offset: u64,
     /// UIDs the server sends cut short (half of the announced size).
     pub truncate: HashSet<u32>,
     /// The connection drops after this many more messages have been sent (once).
@@ -90,6 +92,7 @@ impl FakeRemote {
             },
             refuse: HashSet::new(),
             truncate: HashSet::new(),
+            size_offset: 0,
             drop_after: None,
             deleted: Vec::new(),
             open: None,
@@ -151,7 +154,7 @@ impl FakeRemote {
             .map(|(uid, m)| RemoteMessage {
                 id: uid.to_string(),
                 uid: *uid,
-                size: m.body.len() as u64,
+                size: m.body.len() as u64 + self.size_offset,
                 flags: m.flags,
             })
             .collect()
@@ -273,6 +276,17 @@ impl Remote for FakeRemote {
                     uid: m.uid,
                     announced,
                 }
+            } else if self.size_offset > 0 {
+                Fetched::Mismatch {
+                    announced: stored.body.len() as u64 + self.size_offset,
+                    downloaded: Downloaded {
+                        id: m.id.clone(),
+                        flags: stored.flags,
+                        internal_date: None,
+                        body: stored.body,
+                    },
+                    uid: m.uid,
+                }
             } else {
                 Fetched::Whole(Downloaded {
                     id: m.id.clone(),
@@ -287,6 +301,7 @@ impl Remote for FakeRemote {
     }
 
     async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+        let offset = self.size_offset;
         let folder = self.folder()?;
         Ok(folder
             .messages
@@ -298,7 +313,7 @@ impl Remote for FakeRemote {
                     .position(|w| w == b"\r\n\r\n")
                     .map(|p| p + 4)
                     .unwrap_or(m.body.len());
-                (*uid, m.body.len() as u64, m.body[..end].to_vec())
+                (*uid, m.body.len() as u64 + offset, m.body[..end].to_vec())
             })
             .collect())
     }

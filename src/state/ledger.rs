@@ -177,15 +177,17 @@ impl State {
         Ok(ids.len())
     }
 
-    /// (id, size, fingerprint) of every delivered message of `folder`.
-    pub fn fingerprints(&self, folder: &str) -> Result<Vec<(String, u64, i64)>> {
+    /// (id, size, fingerprint, Maildir unique name) of every delivered message of `folder`.
+    pub fn fingerprints(&self, folder: &str) -> Result<Vec<(String, u64, i64, String)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, size, fingerprint FROM messages WHERE folder = ?1 AND status = ?2")
+            .prepare(
+                "SELECT id, size, fingerprint, file FROM messages WHERE folder = ?1 AND status = ?2",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![folder, RowStatus::Delivered], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?))
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?))
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
