@@ -1,21 +1,28 @@
-//! IMAP fetch against a real Dovecot, in both namespace layouts.
+//! IMAP fetch against a real Dovecot, in both namespace layouts, and against Courier (its
+//! "INBOX." layout) from the same definitions.
 
 use crate::common::*;
 
 /// Seeds INBOX, Sent, Archive/2024 and a non-ASCII folder; returns (local folder, bodies).
-fn seed_folders(dc: &Dovecot, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
+fn seed_folders(dc: &dyn MailServer, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
+    let non_ascii = if dc.fs_name_utf8() {
+        ".Entwürfe"
+    } else {
+        ".Entw&APw-rfe"
+    };
     let folders = [
         ("", ""),
         (".Sent", ".Sent"),
         (".Archive.2024", ".Archive.2024"),
-        (".Entw&APw-rfe", ".Entwürfe"),
+        (non_ascii, ".Entwürfe"),
     ];
     let mut out = Vec::new();
     for (k, (server_fs, local)) in folders.iter().enumerate() {
         let mut bodies = Vec::new();
         for i in 0..(k + 1) {
             let m = message(k * 10 + i, "imap");
-            dc.add_message(user, server_fs, &m, if i == 0 { "S" } else { "" });
+            let flags = if i == 0 { "S" } else { "" };
+            dc.add_messages(user, server_fs, std::slice::from_ref(&m), flags);
             bodies.push(m);
         }
         out.push((*local, bodies));
@@ -23,11 +30,10 @@ fn seed_folders(dc: &Dovecot, user: &str) -> Vec<(&'static str, Vec<Vec<u8>>)> {
     out
 }
 
-fn all_folders_fetched(user: &str) {
-    let dc = Dovecot::start();
-    let expected = seed_folders(&dc, user);
+fn all_folders_fetched(dc: &dyn MailServer, user: &str) {
+    let expected = seed_folders(dc, user);
     let c = Client::new();
-    c.write_config(&account("i", &dc, "imap", user, &c, "folders = [\"*\"]"));
+    c.write_config(&account("i", dc, "imap", user, &c, "folders = [\"*\"]"));
     let out = c.mailx(&["--json", "fetch"]);
     assert_ok(&out);
     let j = json_of(&out, "i");
@@ -62,7 +68,7 @@ fn all_folders_fetched(user: &str) {
     assert_ok(&out);
     assert_eq!(json_of(&out, "i")["downloaded"], 0);
     let m = message(500, "new");
-    dc.add_message(user, ".Sent", &m, "");
+    dc.add_messages(user, ".Sent", std::slice::from_ref(&m), "");
     let out = c.mailx(&["--json", "fetch"]);
     assert_eq!(json_of(&out, "i")["downloaded"], 1);
     assert!(local_messages(&c.maildir("i"), ".Sent").contains(&m));
@@ -70,12 +76,14 @@ fn all_folders_fetched(user: &str) {
 
 #[test]
 fn slash_layout_without_prefix() {
-    all_folders_fetched(SLASH_USER);
+    all_folders_fetched(&Dovecot::start(), SLASH_USER);
 }
 
 #[test]
 fn inbox_dot_prefix_layout() {
-    all_folders_fetched(DOT_USER);
+    for server in both_servers() {
+        all_folders_fetched(server.as_ref(), &server.dot_user());
+    }
 }
 
 #[test]
@@ -138,40 +146,50 @@ fn uidvalidity_change_downloads_only_really_new_messages() {
 
 #[test]
 fn large_message_and_keep_false() {
-    let dc = Dovecot::start();
     let mut big = b"From: a@example.org\nSubject: big\n\n".to_vec();
     let mut i = 0u64;
     while big.len() < 8 * 1024 * 1024 {
         big.extend_from_slice(format!("{i} line of a large message .\n..\n").as_bytes());
         i += 1;
     }
-    dc.add_message(SLASH_USER, "", &big, "");
     let small = message(1, "small");
-    dc.add_message(SLASH_USER, "", &small, "");
-    let c = Client::new();
-    c.write_config(&account("i", &dc, "imap", SLASH_USER, &c, "keep = false"));
-    let out = c.mailx(&["--json", "fetch"]);
-    assert_ok(&out);
-    assert_eq!(json_of(&out, "i")["deleted_on_server"], 2);
-    assert_eq!(
-        sorted(local_messages(&c.maildir("i"), "")),
-        sorted(vec![big, small])
-    );
-    assert!(dc.server_messages(SLASH_USER, "").is_empty());
+    for server in both_servers() {
+        let dc = server.as_ref();
+        let user = dc.dot_user();
+        dc.add_messages(&user, "", &[big.clone(), small.clone()], "");
+        let c = Client::new();
+        c.write_config(&account("i", dc, "imap", &user, &c, "keep = false"));
+        let out = c.mailx(&["--json", "fetch"]);
+        assert_ok(&out);
+        assert_eq!(json_of(&out, "i")["deleted_on_server"], 2, "{}", dc.label());
+        assert_eq!(
+            sorted(local_messages(&c.maildir("i"), "")),
+            sorted(vec![big.clone(), small.clone()])
+        );
+        assert!(dc.server_messages(&user, "").is_empty(), "{}", dc.label());
+    }
 }
 
 #[test]
 fn starttls_on_the_plain_port() {
-    let dc = Dovecot::start();
-    let m = message(1, "stls");
-    dc.add_message(SLASH_USER, "", &m, "");
-    let c = Client::new();
-    let acc = AccountToml::new("i", &dc, "imap", SLASH_USER, &c)
-        .starttls(&dc)
-        .toml();
-    c.write_config(&acc);
-    assert_ok(&c.mailx(&["fetch"]));
-    assert_eq!(local_messages(&c.maildir("i"), ""), vec![m]);
+    for server in both_servers() {
+        let dc = server.as_ref();
+        let user = dc.dot_user();
+        let m = message(1, "stls");
+        dc.add_messages(&user, "", std::slice::from_ref(&m), "");
+        let c = Client::new();
+        let acc = AccountToml::new("i", dc, "imap", &user, &c)
+            .starttls(dc)
+            .toml();
+        c.write_config(&acc);
+        assert_ok(&c.mailx(&["fetch"]));
+        assert_eq!(
+            local_messages(&c.maildir("i"), ""),
+            vec![m],
+            "{}",
+            dc.label()
+        );
+    }
 }
 
 #[test]

@@ -174,7 +174,7 @@ impl<'a> World<'a> {
 
     /// Courier >= 5.0 names folders on disk in UTF-8, Dovecot in modified UTF-7.
     fn server_fs_name(&self, path: &str) -> String {
-        fs_name(path, matches!(self.srv, Srv::Dovecot(_)))
+        fs_name(path, !self.srv.server().fs_name_utf8())
     }
 
     fn server_root(&self) -> PathBuf {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{MailServer, PASSWORD, free_port, is_root, read_maildir, set_mode};
+use super::{MailServer, PASSWORD, free_port, is_root, set_mode};
 
 /// The one user of a Courier instance.
 pub const COURIER_USER: &str = "courieruser";
@@ -104,7 +104,7 @@ impl Courier {
     /// Writes messages into a folder's `sub` (cur/ with `:2,flags`, or new/) by way of tmp/.
     fn put(&self, fs_name: &str, sub: &str, bodies: &[Vec<u8>], flags: &str) {
         static SEQ: AtomicU32 = AtomicU32::new(0);
-        let dir = self.folder_dir(fs_name);
+        let dir = self.dir_of(fs_name);
         for sub in ["cur", "new", "tmp"] {
             fs::create_dir_all(dir.join(sub)).expect("mkdir");
         }
@@ -129,7 +129,7 @@ impl Courier {
         self.give_back();
     }
 
-    fn folder_dir(&self, fs_name: &str) -> PathBuf {
+    fn dir_of(&self, fs_name: &str) -> PathBuf {
         if fs_name.is_empty() {
             self.maildir.clone()
         } else {
@@ -193,10 +193,11 @@ impl MailServer for Courier {
         self.put(fs_name, "cur", bodies, flags);
     }
 
-    fn server_messages(&self, _user: &str, fs_name: &str) -> Vec<Vec<u8>> {
-        read_maildir(&self.folder_dir(fs_name))
-            .into_iter()
-            .map(|(_, b)| b)
-            .collect()
+    fn folder_dir(&self, _user: &str, fs_name: &str) -> PathBuf {
+        self.dir_of(fs_name)
+    }
+
+    fn fs_name_utf8(&self) -> bool {
+        true
     }
 }

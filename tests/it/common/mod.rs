@@ -93,7 +93,29 @@ pub trait MailServer {
     fn dot_user(&self) -> String;
     /// Puts messages into a server folder given in on-disk form ("" = INBOX, ".Sent").
     fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str);
-    fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>>;
+    /// The server's Maildir directory of a folder in on-disk form.
+    fn folder_dir(&self, user: &str, fs_name: &str) -> PathBuf;
+    /// Non-ASCII folder names on disk: Dovecot writes modified UTF-7, Courier >= 5.0 UTF-8.
+    fn fs_name_utf8(&self) -> bool;
+
+    fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
+        read_maildir(&self.folder_dir(user, fs_name))
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect()
+    }
+
+    /// Info flags of every server message file, e.g. ["S", ""].
+    fn server_flags(&self, user: &str, fs_name: &str) -> Vec<String> {
+        read_maildir(&self.folder_dir(user, fs_name))
+            .into_iter()
+            .map(|(name, _)| {
+                name.split_once(":2,")
+                    .map(|(_, f)| f.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
 }
 
 /// One of each server implementation, started for a test that runs against both.
@@ -444,8 +466,12 @@ impl MailServer for Dovecot {
         DOT_USER.into()
     }
 
-    fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
-        Dovecot::server_messages(self, user, fs_name)
+    fn folder_dir(&self, user: &str, fs_name: &str) -> PathBuf {
+        Dovecot::folder_dir(self, user, fs_name)
+    }
+
+    fn fs_name_utf8(&self) -> bool {
+        false
     }
 
     fn add_messages(&self, user: &str, fs_name: &str, bodies: &[Vec<u8>], flags: &str) {
@@ -495,25 +521,6 @@ impl Dovecot {
     }
 
     /// Bodies of the messages currently in a server folder (files in cur/ and new/).
-    pub fn server_messages(&self, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
-        read_maildir(&self.folder_dir(user, fs_name))
-            .into_iter()
-            .map(|(_, b)| b)
-            .collect()
-    }
-
-    /// Info flags of every server message file, e.g. ["S", ""].
-    pub fn server_flags(&self, user: &str, fs_name: &str) -> Vec<String> {
-        read_maildir(&self.folder_dir(user, fs_name))
-            .into_iter()
-            .map(|(name, _)| {
-                name.split_once(":2,")
-                    .map(|(_, f)| f.to_string())
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-
     pub fn doveadm(&self, args: &[&str]) -> Output {
         let bin = find_binary("doveadm").expect("doveadm");
         let out = Command::new(bin)
