@@ -85,10 +85,11 @@ fn by_subject(dir: &std::path::Path) -> BTreeMap<String, (usize, String)> {
 
 /// How long an uninterrupted run takes (the shortest of three, so that a slow first run
 /// does not send most kills after the end): kills land anywhere in 1.2 times that.
-fn calibrate(world: impl Fn() -> Client, command: &str) -> u64 {
+/// `world` makes a client and whatever must live while it runs (its server).
+fn calibrate<H>(world: impl Fn() -> (H, Client), command: &str) -> u64 {
     let fastest = (0..3)
         .map(|_| {
-            let c = world();
+            let (_server, c) = world();
             let start = Instant::now();
             assert_ok(&c.mailx(&[command]));
             start.elapsed().as_millis() as u64
@@ -119,26 +120,49 @@ fn report(name: &str, t: &Tally, seed: u64, messages: u64) {
     );
 }
 
-/// Fetch with keep = false, killed once per trial at a random moment, then run clean.
+/// Fetch with keep = false, killed once per trial at a random moment, then run clean; on
+/// Dovecot (a user per trial) and on Courier (an instance per trial).
 fn fetch_campaign(protocol: &str) {
+    let dovecot = Dovecot::start();
+    fetch_campaign_on(protocol, &|| {
+        let user = dovecot.add_user(false);
+        (Host::Dovecot(&dovecot), user)
+    });
+    fetch_campaign_on(protocol, &|| {
+        let courier = crate::common::courier::Courier::start();
+        let user = courier.dot_user();
+        (Host::Courier(courier), user)
+    });
+}
+
+fn fetch_campaign_on<'a>(protocol: &str, host: &dyn Fn() -> (Host<'a>, String)) {
     let seed = env_or("MAILX_KILL_SEED", 42) + u64::from(protocol == "imap");
     let trials = env_or("MAILX_KILL_TRIALS", 4);
     let n = env_or("MAILX_KILL_MESSAGES", 2000) as usize;
     let mut rng = Rng(seed.max(1));
-    let dc = Dovecot::start();
     let originals: Vec<Vec<u8>> = (0..n).map(|i| message(i, "kill")).collect();
     let world = || {
-        let user = dc.add_user(false);
+        let (host, user) = host();
+        let dc = host.server();
         dc.add_messages(&user, "", &originals, "");
         let c = Client::new();
-        c.write_config(&account("a", &dc, protocol, &user, &c, "keep = false"));
-        (user, c)
+        c.write_config(&account("a", dc, protocol, &user, &c, "keep = false"));
+        (host, user, c)
     };
-    let span = calibrate(|| world().1, "fetch");
+    let span = calibrate(
+        || {
+            let (host, _, c) = world();
+            (host, c)
+        },
+        "fetch",
+    );
 
     let mut t = Tally::default();
+    let mut label = "";
     for _ in 0..trials {
-        let (user, c) = world();
+        let (host, user, c) = world();
+        let dc = host.server();
+        label = dc.label();
         let delay = Duration::from_millis(rng.below(span));
         t.trials += 1;
         t.killed += usize::from(run_killed(&c, &["-q", "fetch"], delay));
@@ -158,11 +182,11 @@ fn fetch_campaign(protocol: &str) {
         t.lost += originals.iter().filter(|m| !local.contains(m)).count();
         t.duplicated += local.len().saturating_sub(n);
         assert!(
-            dc.server_messages(&user, "").is_empty(),
-            "{protocol}: keep = false leaves the server empty after a clean run"
+            settles_empty(dc, &user, ""),
+            "{protocol} on {label}: keep = false leaves the server empty after a clean run"
         );
     }
-    report(&format!("fetch {protocol}"), &t, seed, n as u64);
+    report(&format!("fetch {protocol} on {label}"), &t, seed, n as u64);
 }
 
 #[test]
@@ -249,7 +273,7 @@ fn sync_killed_at_random_moments() {
     };
     let total = n + uploads + arrivals;
 
-    let span = calibrate(|| world().1, "sync");
+    let span = calibrate(|| ((), world().1), "sync");
 
     let mut t = Tally::default();
     for _ in 0..trials {

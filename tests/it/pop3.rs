@@ -97,11 +97,11 @@ fn delete_after_days_uses_first_download_time() {
                 .replace("\r\n", "\n")
                 .into_bytes()
         };
-        let left: Vec<Vec<u8>> = dc.server_messages(&user, "").iter().map(lf).collect();
+        let left: Vec<Vec<u8>> = settled(dc, &user, "", 1).iter().map(lf).collect();
         assert_eq!(left, vec![late.clone()], "{}", dc.label());
         let out = fetch_at(t0 + 6 * day);
         assert_eq!(json_of(&out, "p")["deleted_on_server"], 1, "{}", dc.label());
-        assert!(dc.server_messages(&user, "").is_empty());
+        assert!(settles_empty(dc, &user, ""));
         let mut all = sent;
         all.push(late);
         assert_eq!(sorted(local_messages(&c.maildir("p"), "")), sorted(all));

@@ -111,7 +111,7 @@ fn starttls_imap_and_pop3_keep_and_delete() {
         let out = c2.mailx(&["--json", "fetch"]);
         assert_ok(&out);
         assert_eq!(json_of(&out, "p")["deleted_on_server"], 5, "{}", s.label());
-        assert!(s.server_messages(&user, "").is_empty(), "{}", s.label());
+        assert!(settles_empty(s, &user, ""), "{}", s.label());
         assert_eq!(sorted(local_messages(&c2.maildir("p"), "")), sorted(sent));
     }
 }

@@ -19,27 +19,12 @@ enum Layout {
     Dot,
 }
 
-/// The server of a scenario: a shared Dovecot (a fresh user per world; changes through
-/// doveadm, so that its index and modseqs see them as any client's change), or a Courier
-/// of the world's own (one user; changes on its Maildir, as a delivery agent or another
-/// Maildir program makes them, which Courier reads at every session).
-enum Srv<'a> {
-    Dovecot(&'a Dovecot),
-    Courier(Courier),
-}
-
-impl Srv<'_> {
-    fn server(&self) -> &dyn MailServer {
-        match self {
-            Srv::Dovecot(dc) => *dc,
-            Srv::Courier(c) => c,
-        }
-    }
-}
-
-/// One account on a fresh server user, with its own Maildir and state.
+/// One account on a fresh server user, with its own Maildir and state. Dovecot's changes
+/// go through doveadm, so that its index and modseqs see them as any client's change;
+/// Courier's are made on its Maildir, as a delivery agent or another Maildir program makes
+/// them, which Courier reads at every session.
 struct World<'a> {
-    srv: Srv<'a>,
+    srv: Host<'a>,
     c: Client,
     user: String,
     layout: Layout,
@@ -133,17 +118,17 @@ fn expected(list: &[(&str, &str, &str)]) -> Side {
 impl<'a> World<'a> {
     fn new(dc: &'a Dovecot, layout: Layout, extra: &str) -> Self {
         let user = dc.add_user(layout == Layout::Dot);
-        Self::on(Srv::Dovecot(dc), user, layout, extra)
+        Self::on(Host::Dovecot(dc), user, layout, extra)
     }
 
     /// A world on a Courier of its own: its only layout is "INBOX." with ".".
     fn courier(extra: &str) -> World<'static> {
         let courier = Courier::start();
         let user = courier.dot_user();
-        World::on(Srv::Courier(courier), user, Layout::Dot, extra)
+        World::on(Host::Courier(courier), user, Layout::Dot, extra)
     }
 
-    fn on(srv: Srv<'a>, user: String, layout: Layout, extra: &str) -> Self {
+    fn on(srv: Host<'a>, user: String, layout: Layout, extra: &str) -> Self {
         let c = Client::new();
         c.write_config(&account(
             "a",
@@ -167,8 +152,8 @@ impl<'a> World<'a> {
 
     fn server_log(&self) -> String {
         match &self.srv {
-            Srv::Dovecot(dc) => dc.info_log(),
-            Srv::Courier(c) => c.log(),
+            Host::Dovecot(dc) => dc.info_log(),
+            Host::Courier(c) => c.log(),
         }
     }
 
@@ -179,8 +164,8 @@ impl<'a> World<'a> {
 
     fn server_root(&self) -> PathBuf {
         match &self.srv {
-            Srv::Dovecot(dc) => dc.folder_dir(&self.user, ""),
-            Srv::Courier(c) => c.maildir().to_path_buf(),
+            Host::Dovecot(dc) => dc.folder_dir(&self.user, ""),
+            Host::Courier(c) => c.maildir().to_path_buf(),
         }
     }
 
@@ -257,20 +242,20 @@ impl<'a> World<'a> {
 
     fn server_new(&self, path: &str, subject: &str) {
         match &self.srv {
-            Srv::Dovecot(dc) => {
+            Host::Dovecot(dc) => {
                 dc.doveadm_stdin(
                     &["save", "-u", &self.user, "-m", &self.mailbox(path)],
                     &body(subject),
                 );
             }
-            Srv::Courier(c) => c.deliver(&self.server_fs_name(path), &body(subject)),
+            Host::Courier(c) => c.deliver(&self.server_fs_name(path), &body(subject)),
         }
     }
 
     /// `op` "add" or "remove" of IMAP flags ("\\Seen \\Flagged").
     fn server_flags(&self, path: &str, subject: &str, op: &str, flags: &str) {
         match &self.srv {
-            Srv::Dovecot(dc) => {
+            Host::Dovecot(dc) => {
                 dc.doveadm(&[
                     "flags",
                     op,
@@ -283,7 +268,7 @@ impl<'a> World<'a> {
                     subject,
                 ]);
             }
-            Srv::Courier(c) => {
+            Host::Courier(c) => {
                 let letters: String = flags
                     .split_whitespace()
                     .filter_map(|f| match f {
@@ -315,7 +300,7 @@ impl<'a> World<'a> {
 
     fn server_expunge(&self, path: &str, subject: &str) {
         match &self.srv {
-            Srv::Dovecot(dc) => {
+            Host::Dovecot(dc) => {
                 dc.doveadm(&[
                     "expunge",
                     "-u",
@@ -326,23 +311,23 @@ impl<'a> World<'a> {
                     subject,
                 ]);
             }
-            Srv::Courier(_) => fs::remove_file(self.server_file(path, subject)).unwrap(),
+            Host::Courier(_) => fs::remove_file(self.server_file(path, subject)).unwrap(),
         }
     }
 
     fn server_create(&self, path: &str) {
         match &self.srv {
-            Srv::Dovecot(dc) => {
+            Host::Dovecot(dc) => {
                 dc.doveadm(&["mailbox", "create", "-u", &self.user, &self.mailbox(path)]);
             }
-            Srv::Courier(c) => c.add_messages(&self.user, &self.server_fs_name(path), &[], ""),
+            Host::Courier(c) => c.add_messages(&self.user, &self.server_fs_name(path), &[], ""),
         }
     }
 
     /// The server gives the folder new UIDs and a new UIDVALIDITY.
     fn server_renumber(&self, path: &str) {
         match &self.srv {
-            Srv::Dovecot(dc) => {
+            Host::Dovecot(dc) => {
                 dc.doveadm(&[
                     "mailbox",
                     "update",
@@ -355,7 +340,7 @@ impl<'a> World<'a> {
             }
             // Courier keeps a folder's UIDs in courierimapuiddb: without it, it numbers
             // the folder anew.
-            Srv::Courier(_) => {
+            Host::Courier(_) => {
                 let dir = self.server_root().join(self.server_fs_name(path));
                 fs::remove_file(dir.join("courierimapuiddb")).unwrap();
             }
