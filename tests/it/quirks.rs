@@ -83,13 +83,21 @@ fn unselectable_entries_and_names_that_need_quoting() {
         list_lines: vec![
             b"* LIST (\\Noselect) \"/\" \"Shared\"\r\n".to_vec(),
             b"* LIST (\\NonExistent) \"/\" \"Gone\"\r\n".to_vec(),
+            // A name sent as a literal (a server's choice for any name, RFC 3501 §4.3).
+            b"* LIST () \"/\" {12}\r\nas a literal\r\n".to_vec(),
         ],
         ..Default::default()
     });
     assert_ok(&out);
     assert_eq!(
         local,
-        [".Entwürfe", ".back%5Cslash", ".say \"hi\"", ".with space"]
+        [
+            ".Entwürfe",
+            ".as a literal",
+            ".back%5Cslash",
+            ".say \"hi\"",
+            ".with space"
+        ]
     );
 }
 
