@@ -194,3 +194,22 @@ fn one_failing_account_does_not_stop_the_others() {
     assert_eq!(json_of(&out, "good")["downloaded"], 1);
     assert_eq!(json_of(&out, "bad")["ok"], false);
 }
+
+/// A password with a space, a quote, a backslash and non-ASCII letters logs in over IMAP
+/// (AUTHENTICATE PLAIN: base64 of the UTF-8 bytes, no IMAP quoting) and POP3 (AUTH PLAIN).
+#[test]
+fn a_password_with_quotes_and_non_ascii_letters_logs_in() {
+    let dc = Dovecot::start();
+    dc.add_message(UNICODE_USER, "", &message(1, "utf"), "");
+    for protocol in ["imap", "pop3"] {
+        let c = Client::new();
+        c.write_config(
+            &AccountToml::new("u", &dc, protocol, UNICODE_USER, &c)
+                .password_env("MAILX_TEST_PW")
+                .toml(),
+        );
+        let out = c.mailx_env(&["fetch"], &[("MAILX_TEST_PW", UNICODE_PASSWORD)]);
+        assert_ok(&out);
+        assert_eq!(local_messages(&c.maildir("u"), "").len(), 1, "{protocol}");
+    }
+}

@@ -172,3 +172,29 @@ fn a_server_without_uidvalidity() {
     assert_eq!(local_messages(&c.maildir("q"), "").len(), 3);
     assert_eq!(c.mailx(&["check"]).status.code(), Some(1), "no new mail");
 }
+
+/// LOGINDISABLED (RFC 3501 §6.2.3) on a connection without TLS and no AUTH=PLAIN: the
+/// password is never sent; the error says to use TLS (exit 77).
+#[test]
+fn logindisabled_is_honoured() {
+    let fake = FakeImap::start(ImapScript {
+        messages: bodies(),
+        fault: Some((
+            "greeting",
+            Action::Replace(b"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS] hi\r\n".to_vec()),
+        )),
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("q", &c.maildir("q"), ""));
+    let out = c.mailx(&["fetch"]);
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("LOGINDISABLED"), "{}", stderr(&out));
+    let sent = fake.record.lock().unwrap().commands.clone();
+    assert!(
+        !sent
+            .iter()
+            .any(|c| c.to_ascii_uppercase().contains("LOGIN")),
+        "{sent:?}"
+    );
+}

@@ -140,12 +140,12 @@ impl Imap {
         let tcp = net::connect_tcp(ep).await?;
         let meter = Meter::default();
         let limited = |s| Limited::new(s, meter.clone());
-        let client: Client<Stream> = match tls {
+        let (mut client, greeted): (Client<Stream>, Option<HashSet<String>>) = match tls {
             TlsMode::Implicit => {
                 let tls = net::start_tls(ep, connector, tcp).await?;
                 let mut c = Client::new(Box::new(limited(tls)) as Stream);
-                read_greeting(ep, &mut c).await?;
-                c
+                let caps = read_greeting(ep, &mut c).await?;
+                (c, caps)
             }
             TlsMode::Starttls => {
                 // The limits apply to what the server says in the clear too, then to what
@@ -167,19 +167,42 @@ impl Imap {
                 started?;
                 let plain = c.into_inner().into_inner();
                 let tls = net::start_tls(ep, connector, plain).await?;
-                Client::new(Box::new(limited(tls)) as Stream)
+                // What the server said before TLS no longer counts (RFC 3501 §6.2.1).
+                (Client::new(Box::new(limited(tls)) as Stream), None)
             }
             TlsMode::None => {
                 let mut c = Client::new(Box::new(Limited::new(tcp, meter.clone())) as Stream);
-                read_greeting(ep, &mut c).await?;
-                c
+                let caps = read_greeting(ep, &mut c).await?;
+                (c, caps)
             }
         };
-        tracing::trace!(target: "mailx::imap", "C: LOGIN {user} <redacted>");
-        let login =
-            tokio::time::timeout(ep.timeout, guarded(client.login(user, password.expose()))).await;
+        let caps = match greeted {
+            Some(caps) => caps,
+            None => prelogin_capabilities(ep, &mut client).await?,
+        };
+        // AUTHENTICATE PLAIN where offered: the password travels as UTF-8 bytes in base64,
+        // so quotes, backslashes and non-ASCII characters need no IMAP quoting (a quoted
+        // string is 7-bit, RFC 3501 §9). LOGIN otherwise, never where LOGINDISABLED.
+        let plain = caps.contains("AUTH=PLAIN");
+        if !plain && caps.contains("LOGINDISABLED") {
+            return Err(Error::Auth {
+                account: account.to_string(),
+                detail: "the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN; use tls = \"implicit\" or \"starttls\"".into(),
+            });
+        }
+        let verb = if plain { "AUTHENTICATE PLAIN" } else { "LOGIN" };
+        tracing::trace!(target: "mailx::imap", "C: {verb} {user} <redacted>");
+        let attempt = async {
+            if plain {
+                let sasl = SaslPlain(format!("\0{user}\0{}", password.expose()));
+                client.authenticate("PLAIN", sasl).await
+            } else {
+                client.login(user, password.expose()).await
+            }
+        };
+        let login = tokio::time::timeout(ep.timeout, guarded(attempt)).await;
         let session = match login {
-            Ok(Err(p)) => return Err(parser_failed(ep, "LOGIN", p)),
+            Ok(Err(p)) => return Err(parser_failed(ep, verb, p)),
             Ok(Ok(login)) => Ok(login),
             Err(e) => Err(e),
         };
@@ -187,7 +210,7 @@ impl Imap {
             Err(_) => {
                 return Err(Error::Timeout {
                     context: ep.label.clone(),
-                    detail: "no answer to LOGIN".into(),
+                    detail: format!("no answer to {verb}"),
                 });
             }
             Ok(Ok(s)) => s,
@@ -210,7 +233,7 @@ impl Imap {
                     },
                 });
             }
-            Ok(Err((e, _))) => return Err(imap_err(ep, "LOGIN", e)),
+            Ok(Err((e, _))) => return Err(imap_err(ep, verb, e)),
         };
         let mut imap = Imap {
             ep: ep.clone(),
@@ -232,16 +255,7 @@ impl Imap {
         let mut caps = HashSet::new();
         self.command("CAPABILITY", |r| {
             if let Response::Capabilities(list) = r {
-                for c in list {
-                    let name = match c {
-                        imap_proto::Capability::Imap4rev1 => "IMAP4REV1".to_string(),
-                        imap_proto::Capability::Auth(a) => {
-                            format!("AUTH={}", a.to_ascii_uppercase())
-                        }
-                        imap_proto::Capability::Atom(a) => a.to_ascii_uppercase(),
-                    };
-                    caps.insert(name);
-                }
+                caps.extend(capability_names(list));
             }
             Ok(())
         })
@@ -471,7 +485,73 @@ impl Imap {
     }
 }
 
-async fn read_greeting<S: net::Io>(ep: &Endpoint, c: &mut Client<S>) -> Result<()> {
+/// The SASL PLAIN response (RFC 4616): authzid (empty), user, password, NUL-separated.
+struct SaslPlain(String);
+
+impl async_imap::Authenticator for SaslPlain {
+    type Response = Vec<u8>;
+
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        self.0.as_bytes().to_vec()
+    }
+}
+
+/// Capability names as mailx compares them (upper case, `AUTH=` mechanisms included).
+fn capability_names(list: &[imap_proto::Capability<'_>]) -> HashSet<String> {
+    list.iter()
+        .map(|c| match c {
+            imap_proto::Capability::Imap4rev1 => "IMAP4REV1".to_string(),
+            imap_proto::Capability::Auth(a) => format!("AUTH={}", a.to_ascii_uppercase()),
+            imap_proto::Capability::Atom(a) => a.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// CAPABILITY before login, when the greeting did not carry them.
+async fn prelogin_capabilities(ep: &Endpoint, c: &mut Client<Stream>) -> Result<HashSet<String>> {
+    // Written raw: async-imap runs tagged commands only once logged in.
+    const TAG: &str = "mxcap";
+    net::with_timeout(ep, "CAPABILITY", async {
+        let stream = c.get_mut();
+        let sent = match stream
+            .write_all(format!("{TAG} CAPABILITY\r\n").as_bytes())
+            .await
+        {
+            Ok(()) => stream.flush().await,
+            Err(e) => Err(e),
+        };
+        sent.map_err(|e| Error::network(&ep.label, e))?;
+        let tag = imap_proto::RequestId(TAG.to_string());
+        let mut caps = HashSet::new();
+        loop {
+            let resp = guarded(c.read_response())
+                .await
+                .map_err(|p| parser_failed(ep, "CAPABILITY", p))?
+                .map_err(|e| read_error(ep, "CAPABILITY", e))?
+                .ok_or_else(|| {
+                    Error::network(
+                        &ep.label,
+                        std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "server closed the connection before login",
+                        ),
+                    )
+                })?;
+            match resp.parsed() {
+                Response::Capabilities(list) => caps.extend(capability_names(list)),
+                Response::Done { tag: t, .. } if *t == tag => return Ok(caps),
+                _ => {}
+            }
+        }
+    })
+    .await
+}
+
+/// Reads the greeting; returns the capabilities it carried (`[CAPABILITY ...]`), if any.
+async fn read_greeting<S: net::Io>(
+    ep: &Endpoint,
+    c: &mut Client<S>,
+) -> Result<Option<HashSet<String>>> {
     let resp = tokio::time::timeout(ep.timeout, guarded(c.read_response()))
         .await
         .map_err(|_| timeout(ep, "greeting"))?
@@ -489,8 +569,11 @@ async fn read_greeting<S: net::Io>(ep: &Endpoint, c: &mut Client<S>) -> Result<(
     match resp.parsed() {
         Response::Data {
             status: Status::Ok | Status::PreAuth,
-            ..
-        } => Ok(()),
+            outcome,
+        } => Ok(match &outcome.code {
+            Some(ResponseCode::Capabilities(list)) => Some(capability_names(list)),
+            _ => None,
+        }),
         Response::Data {
             status: Status::Bye,
             outcome,

@@ -22,6 +22,10 @@ pub const DOT_USER: &str = "nsuser";
 /// A user whose password appears nowhere else, for tests that look for leaks.
 pub const VAULT_USER: &str = "vaultuser";
 pub const VAULT_PASSWORD: &str = "Vq7-unique-PASSWORD-zK9";
+/// A user whose password has what breaks naive quoting: a space, a quote, a backslash
+/// and non-ASCII letters.
+pub const UNICODE_USER: &str = "unicodeuser";
+pub const UNICODE_PASSWORD: &str = "Pä\"ss\\wörd x";
 
 pub struct Dovecot {
     pub dir: tempfile::TempDir,
@@ -240,7 +244,7 @@ impl Dovecot {
         }
         let dot_ns = "userdb_namespace/inbox/separator=. userdb_namespace/inbox/prefix=INBOX.";
         let mut users = format!(
-            "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n{DOT_USER}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n{VAULT_USER}:{{PLAIN}}{VAULT_PASSWORD}::::::\n"
+            "{SLASH_USER}:{{PLAIN}}{PASSWORD}::::::\n{DOT_USER}:{{PLAIN}}{PASSWORD}::::::{dot_ns}\n{VAULT_USER}:{{PLAIN}}{VAULT_PASSWORD}::::::\n{UNICODE_USER}:{{PLAIN}}{UNICODE_PASSWORD}::::::\n"
         );
         for n in 0..POOL_USERS {
             users.push_str(&format!(
