@@ -96,6 +96,15 @@ impl Pop3 {
         Ok(pop)
     }
 
+    /// RFC 1939 USER and PASS.
+    async fn user_pass(&mut self, user: &str, password: &Password) -> Result<String> {
+        self.send(&format!("USER {user}")).await?;
+        self.status_line("USER").await?;
+        self.send_secret("PASS", &format!("PASS {}", password.expose()))
+            .await?;
+        self.status_line("PASS").await
+    }
+
     pub fn has_uidl(&self) -> bool {
         self.caps.contains("UIDL")
     }
@@ -142,21 +151,25 @@ impl Pop3 {
                 Err(e) => return Err(e),
             }
         }
-        let result = if self.sasl.iter().any(|m| m == "PLAIN") {
+        let sasl = if self.sasl.iter().any(|m| m == "PLAIN") {
             let token = base64_encode(format!("\0{user}\0{}", password.expose()).as_bytes());
             self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}"))
                 .await?;
-            self.status_line("AUTH PLAIN").await
+            Some(self.status_line("AUTH PLAIN").await)
         } else {
-            self.send(&format!("USER {user}")).await?;
-            match self.status_line("USER").await {
-                Ok(_) => {
-                    self.send_secret("PASS", &format!("PASS {}", password.expose()))
-                        .await?;
-                    self.status_line("PASS").await
-                }
-                Err(e) => Err(e),
+            None
+        };
+        let result = match sasl {
+            Some(Err(Error::Refused(text)))
+                if self.caps.contains("USER") && !transient_refusal(&text) =>
+            {
+                // A listed mechanism can still be refused (disabled for this user, or
+                // after TLS only): USER/PASS, which the server also offers, decides.
+                tracing::debug!("AUTH PLAIN refused ({text}); trying USER/PASS");
+                self.user_pass(user, password).await
             }
+            Some(answer) => answer,
+            None => self.user_pass(user, password).await,
         };
         match result {
             Ok(_) => Ok(()),
@@ -492,6 +505,13 @@ impl Unstuffer {
         }
         (i, false)
     }
+}
+
+/// A refusal that says "not now" rather than "not this way" (RFC 2449 §8.1 response
+/// codes): another mechanism would not help.
+fn transient_refusal(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    upper.contains("[IN-USE]") || upper.contains("[SYS/TEMP]") || upper.contains("[LOGIN-DELAY]")
 }
 
 fn trim_eol(line: &[u8]) -> &[u8] {

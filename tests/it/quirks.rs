@@ -198,3 +198,30 @@ fn logindisabled_is_honoured() {
         "{sent:?}"
     );
 }
+
+/// POP3: a server that lists SASL PLAIN and then refuses it (disabled for the user) gets
+/// USER/PASS, which it also offers (RFC 2449 USER capability).
+#[test]
+fn pop3_auth_plain_refused_falls_back_to_user_pass() {
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    let fake = FakePop3::start(Script {
+        messages: vec![FakeMessage {
+            uidl: "one".into(),
+            body: message(1, "fallback"),
+            ..Default::default()
+        }],
+        sasl_plain_refused: true,
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("p", &c.maildir("p"), ""));
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(local_messages(&c.maildir("p"), "").len(), 1);
+    let sent = fake.record.lock().unwrap().commands.clone();
+    let verbs: Vec<&str> = sent
+        .iter()
+        .filter_map(|c| c.split_whitespace().next())
+        .filter(|v| ["AUTH", "USER", "PASS"].contains(v))
+        .collect();
+    assert_eq!(verbs, ["AUTH", "USER", "PASS"], "{sent:?}");
+}

@@ -32,6 +32,8 @@ pub struct Script {
     /// A misbehaviour at one command ("greeting", "CAPA", "USER", "PASS", "UIDL",
     /// "LIST", "RETR", "DELE", "QUIT"), every time it is sent.
     pub fault: Option<(&'static str, super::faults::Action)>,
+    /// CAPA lists SASL PLAIN, and AUTH is refused all the same.
+    pub sasl_plain_refused: bool,
 }
 
 #[derive(Default, Debug)]
@@ -127,7 +129,11 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
         let arg: usize = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
         let msgs = &script.messages;
         let reply: Vec<u8> = match verb.as_str() {
+            "CAPA" if script.sasl_plain_refused => {
+                b"+OK\r\nUIDL\r\nUSER\r\nSASL PLAIN\r\nPIPELINING\r\n.\r\n".to_vec()
+            }
             "CAPA" => b"+OK\r\nUIDL\r\nUSER\r\nPIPELINING\r\n.\r\n".to_vec(),
+            "AUTH" => b"-ERR mechanism disabled for this user\r\n".to_vec(),
             "USER" | "PASS" | "NOOP" | "RSET" => b"+OK\r\n".to_vec(),
             "STAT" => {
                 let total: usize = msgs.iter().map(|m| m.body.len()).sum();
