@@ -318,8 +318,33 @@ pub async fn identities<R: Remote>(remote: &mut R, from: u32) -> Result<Vec<(u32
         .collect())
 }
 
-/// The most server messages `same_whole_content` downloads to compare.
-const WHOLE_CONTENT_MAX: usize = 2_000;
+/// The most server messages one whole-content comparison downloads.
+pub(crate) const WHOLE_CONTENT_MAX: usize = 2_000;
+
+/// (uid, (0, content hash)) of `candidates` downloaded whole: the last resort of matching
+/// by content (`plan::content_hash`). A message sent at another length than announced
+/// counts too (those bytes are how the server serves it); one it refuses is left out.
+pub(crate) async fn whole_content<R: Remote>(
+    remote: &mut R,
+    candidates: &[RemoteMessage],
+) -> Result<Vec<(u32, (u64, i64))>> {
+    let uid_of: HashMap<&str, u32> = candidates.iter().map(|m| (m.id.as_str(), m.uid)).collect();
+    let mut out = Vec::new();
+    remote
+        .download(candidates, &mut |fetched| {
+            let d = match fetched {
+                Fetched::Whole(d) => d,
+                Fetched::Mismatch { downloaded, .. } => downloaded,
+                Fetched::Refused { .. } => return Ok(()),
+            };
+            if let Some(uid) = uid_of.get(d.id.as_str()) {
+                out.push((*uid, (0, plan::content_hash(&d.body))));
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(out)
+}
 
 /// The last pass of re-identification: a server message and a stored copy that share the
 /// header fingerprint but not the size are compared whole (`plan::content_hash`). Servers
@@ -353,20 +378,7 @@ async fn same_whole_content<R: Remote>(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let mut server: Vec<(u32, (u64, i64))> = Vec::new();
-    remote
-        .download(&candidates, &mut |fetched| {
-            let (body, uid) = match fetched {
-                Fetched::Whole(d) => (d.body, d.id.parse().unwrap_or(0)),
-                Fetched::Mismatch {
-                    downloaded, uid, ..
-                } => (downloaded.body, uid),
-                Fetched::Refused { .. } => return Ok(()),
-            };
-            server.push((uid, (0, plan::content_hash(&body))));
-            Ok(())
-        })
-        .await?;
+    let server = whole_content(remote, &candidates).await?;
     let sent_prints: HashSet<i64> = headers
         .iter()
         .filter(|(uid, ..)| candidates.iter().any(|c| c.uid == *uid))

@@ -5,8 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::remote::Fetched;
-
 use super::*;
 
 /// A paired file missing from the scan is looked for again before its absence can become
@@ -153,9 +151,6 @@ pub(super) async fn pair_by_content<R: Remote>(
     Ok(pairs)
 }
 
-/// The most messages the whole-content pass downloads to compare.
-const WHOLE_CONTENT_MAX: usize = 2_000;
-
 /// The second pass of pairing by content, for what the first left over: a server message
 /// and a local file with the same header fingerprint or the same size are compared whole
 /// (`plan::content_hash`). Courier-IMAP 5.0.13 sends a message stored with CRLF as
@@ -183,7 +178,7 @@ async fn pair_by_whole_content<R: Remote>(
     let chosen: Vec<&(u32, (u64, i64))> = server
         .iter()
         .filter(|(uid, id)| !taken.contains(uid) && near(id))
-        .take(WHOLE_CONTENT_MAX)
+        .take(fetch::WHOLE_CONTENT_MAX)
         .collect();
     let candidates: Vec<RemoteMessage> = chosen
         .iter()
@@ -194,17 +189,7 @@ async fn pair_by_whole_content<R: Remote>(
     }
     let server_prints: HashSet<i64> = chosen.iter().map(|(_, (_, fp))| *fp).collect();
     let server_sizes: HashSet<u64> = chosen.iter().map(|(_, (size, _))| *size).collect();
-    let mut whole: Vec<(u32, (u64, i64))> = Vec::new();
-    remote
-        .download(&candidates, &mut |fetched| {
-            if let Fetched::Whole(d) = fetched
-                && let Ok(uid) = d.id.parse::<u32>()
-            {
-                whole.push((uid, (0, plan::content_hash(&d.body))));
-            }
-            Ok(())
-        })
-        .await?;
+    let whole = fetch::whole_content(remote, &candidates).await?;
     let mut local_whole = Vec::new();
     for (file, (size, fp)) in local_left {
         let near = server_prints.contains(fp) || server_sizes.contains(size);

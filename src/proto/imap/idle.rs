@@ -65,12 +65,9 @@ impl Imap {
                 break;
             };
             let resp = r.map_err(|e| read_error(&ep, "IDLE", e))?.ok_or_else(|| {
-                Error::network(
+                closed(
                     format!("{}: during IDLE", ep.label),
-                    std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "server closed the connection",
-                    ),
+                    "server closed the connection",
                 )
             })?;
             match resp.parsed() {

@@ -391,12 +391,9 @@ impl Imap {
         })
         .await?
         .ok_or_else(|| {
-            Error::network(
+            closed(
                 format!("{}: during {verb}", ep.label),
-                std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "server closed the connection",
-                ),
+                "server closed the connection",
             )
         })?;
         self.answer.responses += 1;
@@ -528,15 +525,7 @@ async fn prelogin_capabilities(ep: &Endpoint, c: &mut Client<Stream>) -> Result<
                 .await
                 .map_err(|p| parser_failed(ep, "CAPABILITY", p))?
                 .map_err(|e| read_error(ep, "CAPABILITY", e))?
-                .ok_or_else(|| {
-                    Error::network(
-                        &ep.label,
-                        std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            "server closed the connection before login",
-                        ),
-                    )
-                })?;
+                .ok_or_else(|| closed(&ep.label, "server closed the connection before login"))?;
             match resp.parsed() {
                 Response::Capabilities(list) => caps.extend(capability_names(list)),
                 Response::Done { tag: t, .. } if *t == tag => return Ok(caps),
@@ -557,15 +546,7 @@ async fn read_greeting<S: net::Io>(
         .map_err(|_| timeout(ep, "greeting"))?
         .map_err(|p| parser_failed(ep, "greeting", p))?
         .map_err(|e| Error::protocol(&ep.label, format!("bad greeting: {e}")))?
-        .ok_or_else(|| {
-            Error::network(
-                &ep.label,
-                std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "server closed the connection before greeting",
-                ),
-            )
-        })?;
+        .ok_or_else(|| closed(&ep.label, "server closed the connection before greeting"))?;
     match resp.parsed() {
         Response::Data {
             status: Status::Ok | Status::PreAuth,

@@ -111,6 +111,14 @@ pub(super) fn parser_failed(ep: &Endpoint, what: &str, panic: String) -> Error {
     )
 }
 
+/// The server ended the connection where an answer was due.
+pub(super) fn closed(context: impl std::fmt::Display, text: &str) -> Error {
+    Error::network(
+        context,
+        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, text.to_string()),
+    )
+}
+
 pub(super) fn timeout(ep: &Endpoint, what: &str) -> Error {
     Error::Timeout {
         context: ep.label.clone(),
