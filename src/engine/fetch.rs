@@ -364,26 +364,27 @@ async fn same_whole_content<R: Remote>(
         .filter(|(id, ..)| !done.contains(id.as_str()))
         .collect();
     let prints: HashSet<i64> = rows_left.iter().map(|(_, _, fp, _)| *fp).collect();
-    let candidates: Vec<RemoteMessage> = headers
-        .iter()
-        .filter(|(uid, _, h)| !taken.contains(uid) && prints.contains(&plan::fingerprint(h)))
-        .take(WHOLE_CONTENT_MAX)
-        .map(|(uid, size, _)| RemoteMessage {
-            id: uid.to_string(),
-            uid: *uid,
-            size: *size,
-            flags: Default::default(),
-        })
-        .collect();
+    let mut candidates = Vec::new();
+    let mut sent_prints = HashSet::new();
+    for (uid, size, h) in headers.iter().filter(|(uid, ..)| !taken.contains(uid)) {
+        let fp = plan::fingerprint(h);
+        if prints.contains(&fp) {
+            sent_prints.insert(fp);
+            candidates.push(RemoteMessage {
+                id: uid.to_string(),
+                uid: *uid,
+                size: *size,
+                flags: Default::default(),
+            });
+            if candidates.len() == WHOLE_CONTENT_MAX {
+                break;
+            }
+        }
+    }
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
     let server = whole_content(remote, &candidates).await?;
-    let sent_prints: HashSet<i64> = headers
-        .iter()
-        .filter(|(uid, ..)| candidates.iter().any(|c| c.uid == *uid))
-        .map(|(_, _, h)| plan::fingerprint(h))
-        .collect();
     let on_disk = maildir.scan()?;
     let mut stored = Vec::new();
     for (id, _, fp, file) in rows_left {
