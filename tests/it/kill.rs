@@ -167,7 +167,7 @@ fn fetch_campaign_on<'a>(protocol: &str, host: &dyn Fn() -> (Host<'a>, String)) 
         t.trials += 1;
         t.killed += usize::from(run_killed(&c, &["-q", "fetch"], delay));
         // At the kill: every message is on the server or whole in the Maildir.
-        let server = dc.server_messages(&user, "");
+        let server = quiescent(dc, &user, "");
         let local = local_messages(&c.maildir("a"), "");
         t.wrongly_deleted += originals
             .iter()

@@ -153,6 +153,21 @@ pub fn settled(dc: &dyn MailServer, user: &str, fs_name: &str, count: usize) -> 
     }
 }
 
+/// The server's messages once two readings 200 ms apart agree: a server may still be
+/// renaming files for the session of a client that was just killed.
+pub fn quiescent(dc: &dyn MailServer, user: &str, fs_name: &str) -> Vec<Vec<u8>> {
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut last = sorted(dc.server_messages(user, fs_name));
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = sorted(dc.server_messages(user, fs_name));
+        if now == last || Instant::now() > until {
+            return now;
+        }
+        last = now;
+    }
+}
+
 pub fn settles_empty(dc: &dyn MailServer, user: &str, fs_name: &str) -> bool {
     settled(dc, user, fs_name, 0).is_empty()
 }
@@ -610,7 +625,10 @@ fn chown_nobody(p: &Path) {
 /// (file name, bytes) of every message in a Maildir folder's cur/ and new/, sorted by bytes.
 pub fn read_maildir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for sub in ["cur", "new"] {
+    // new before cur: a server moves files from new to cur while a session it has not
+    // yet noticed is dead goes on (Courier POP3 at login); read in the other order, a
+    // file moved between the two listings is seen in neither.
+    for sub in ["new", "cur"] {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
             continue;
         };
