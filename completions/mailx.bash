@@ -43,11 +43,20 @@ _mailx() {
             mailx,watch)
                 cmd="mailx__subcmd__watch"
                 ;;
+            mailx__subcmd__account,add)
+                cmd="mailx__subcmd__account__subcmd__add"
+                ;;
             mailx__subcmd__account,help)
                 cmd="mailx__subcmd__account__subcmd__help"
                 ;;
             mailx__subcmd__account,list)
                 cmd="mailx__subcmd__account__subcmd__list"
+                ;;
+            mailx__subcmd__account,password)
+                cmd="mailx__subcmd__account__subcmd__password"
+                ;;
+            mailx__subcmd__account,remove)
+                cmd="mailx__subcmd__account__subcmd__remove"
                 ;;
             mailx__subcmd__account,show)
                 cmd="mailx__subcmd__account__subcmd__show"
@@ -55,11 +64,20 @@ _mailx() {
             mailx__subcmd__account,test)
                 cmd="mailx__subcmd__account__subcmd__test"
                 ;;
+            mailx__subcmd__account__subcmd__help,add)
+                cmd="mailx__subcmd__account__subcmd__help__subcmd__add"
+                ;;
             mailx__subcmd__account__subcmd__help,help)
                 cmd="mailx__subcmd__account__subcmd__help__subcmd__help"
                 ;;
             mailx__subcmd__account__subcmd__help,list)
                 cmd="mailx__subcmd__account__subcmd__help__subcmd__list"
+                ;;
+            mailx__subcmd__account__subcmd__help,password)
+                cmd="mailx__subcmd__account__subcmd__help__subcmd__password"
+                ;;
+            mailx__subcmd__account__subcmd__help,remove)
+                cmd="mailx__subcmd__account__subcmd__help__subcmd__remove"
                 ;;
             mailx__subcmd__account__subcmd__help,show)
                 cmd="mailx__subcmd__account__subcmd__help__subcmd__show"
@@ -94,8 +112,17 @@ _mailx() {
             mailx__subcmd__help,watch)
                 cmd="mailx__subcmd__help__subcmd__watch"
                 ;;
+            mailx__subcmd__help__subcmd__account,add)
+                cmd="mailx__subcmd__help__subcmd__account__subcmd__add"
+                ;;
             mailx__subcmd__help__subcmd__account,list)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__list"
+                ;;
+            mailx__subcmd__help__subcmd__account,password)
+                cmd="mailx__subcmd__help__subcmd__account__subcmd__password"
+                ;;
+            mailx__subcmd__help__subcmd__account,remove)
+                cmd="mailx__subcmd__help__subcmd__account__subcmd__remove"
                 ;;
             mailx__subcmd__help__subcmd__account,show)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__show"
@@ -110,7 +137,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version fetch sync check status watch account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +159,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -140,7 +171,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version list show test help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version add remove password list show test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +193,104 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__add)
+            opts="-q -v -h -V --email --protocol --host --port --tls --allow-plaintext --ca-file --user --password-command --password-env --password-stdin --keep --delete-after-days --folders --maildir --no-test --autoconfig-url --dns-server --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol)
+                    COMPREPLY=($(compgen -W "imap pop3" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --delete-after-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --folders)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maildir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoconfig-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -170,8 +299,22 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__help)
-            opts="list show test help"
+            opts="add remove password list show test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -198,6 +341,34 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__help__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -240,7 +411,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__list)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +430,78 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__password)
+            opts="-q -v -h -V --no-test --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__remove)
+            opts="-q -v -h -V --yes --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -270,7 +513,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__show)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +532,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -300,7 +547,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__test)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -322,6 +569,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -330,7 +581,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__check)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +600,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -360,7 +615,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__completions)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,6 +634,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -390,7 +649,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__fetch)
-            opts="-q -v -h -V --dry-run --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --dry-run --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +668,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -434,7 +697,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help__subcmd__account)
-            opts="list show test"
+            opts="add remove password list show test"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,7 +710,49 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__account__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__help__subcmd__account__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__help__subcmd__account__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__help__subcmd__account__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -602,7 +907,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__man)
-            opts="-q -v -h -V --dir --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --dir --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +933,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -636,7 +945,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__status)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +964,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -666,7 +979,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__sync)
-            opts="-q -v -h -V --dry-run --reconcile --allow-deletes --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --dry-run --reconcile --allow-deletes --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,6 +1001,10 @@ _mailx() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -696,7 +1013,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__watch)
-            opts="-q -v -h -V --sync --exec --poll --config --quiet --verbose --json --color --timeout --log-file --help --version"
+            opts="-q -v -h -V --sync --exec --poll --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,6 +1040,10 @@ _mailx() {
                     return 0
                     ;;
                 --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -22,6 +22,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -36,7 +37,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
-            cand account 'Show and test configured accounts'
+            cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -46,6 +47,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand --dry-run 'Print what would be downloaded and deleted, change nothing (server and local)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -62,6 +64,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand --dry-run 'Print what would be done, change nothing (server and local)'
             cand --reconcile 'Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes'
             cand --allow-deletes 'Let this run delete more than `max_delete` allows (by default a folder stops when a run would delete more than half of its messages, and more than 10)'
@@ -80,6 +83,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -95,6 +99,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -112,6 +117,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand --sync 'Sync the folder instead of fetching it (IMAP accounts)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -128,6 +134,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -137,16 +144,88 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
+            cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
+            cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
-            cand test 'Connect and log in, changing nothing'
+            cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;account;add'= {
+            cand --email 'Your email address: where discovery starts'
+            cand --protocol 'imap or pop3 [default: IMAP when the server offers it]'
+            cand --host 'The server''s name (skips discovery)'
+            cand --port 'port'
+            cand --tls 'implicit, starttls or none (none needs --allow-plaintext)'
+            cand --ca-file 'A PEM certificate to trust for this server (self-signed servers)'
+            cand --user 'The login name [default: what the provider documents, else the email address]'
+            cand --password-command 'A command printing the password (`pass show mail/home`)'
+            cand --password-env 'An environment variable holding the password'
+            cand --keep 'Leave mail on the server after download (POP3) [default: true]'
+            cand --delete-after-days 'Delete mail from the server this many days after download (with keep)'
+            cand --folders 'Folders to fetch or sync, comma-separated, or "*" for all (IMAP) [default: INBOX]'
+            cand --maildir 'Where the mail goes [default: ~/Mail/NAME]'
+            cand --autoconfig-url 'Autoconfig documents from BASE/mail/... and BASE/.well-known/... instead of the email domain''s servers (tests)'
+            cand --dns-server 'Ask this DNS server (ADDR:PORT) for SRV records (tests)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand --allow-plaintext 'Let the password travel unencrypted (with --tls none)'
+            cand --password-stdin 'Read the password from the first line of standard input and store it in the OS keyring'
+            cand --no-test 'Write the account without testing the login'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account;remove'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand --yes 'Do not ask for confirmation'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;account;password'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand --no-test 'Store it without testing the login'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'mailx;account;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -162,6 +241,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -177,6 +257,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -188,10 +269,19 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --version 'Print version'
         }
         &'mailx;account;help'= {
+            cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
+            cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
+            cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
-            cand test 'Connect and log in, changing nothing'
+            cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mailx;account;help;add'= {
+        }
+        &'mailx;account;help;remove'= {
+        }
+        &'mailx;account;help;password'= {
         }
         &'mailx;account;help;list'= {
         }
@@ -206,6 +296,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -222,6 +313,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --color 'When to color error messages'
             cand --timeout 'Seconds to wait for any single network operation'
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -238,7 +330,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
-            cand account 'Show and test configured accounts'
+            cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -254,9 +346,18 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;help;watch'= {
         }
         &'mailx;help;account'= {
+            cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
+            cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
+            cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
-            cand test 'Connect and log in, changing nothing'
+            cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
+        }
+        &'mailx;help;account;add'= {
+        }
+        &'mailx;help;account;remove'= {
+        }
+        &'mailx;help;account;password'= {
         }
         &'mailx;help;account;list'= {
         }

@@ -19,6 +19,7 @@ _mailx() {
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -43,6 +44,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '--dry-run[Print what would be downloaded and deleted, change nothing (server and local)]' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
@@ -62,6 +64,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '--dry-run[Print what would be done, change nothing (server and local)]' \
 '--reconcile[Ignore the saved state of the selected folders and pair messages by content (after a folder vanished on one side, or to rebuild lost state); never deletes]' \
 '--allow-deletes[Let this run delete more than \`max_delete\` allows (by default a folder stops when a run would delete more than half of its messages, and more than 10)]' \
@@ -83,6 +86,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -101,6 +105,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -121,6 +126,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '--sync[Sync the folder instead of fetching it (IMAP accounts)]' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
@@ -140,6 +146,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -159,12 +166,90 @@ _arguments "${_arguments_options[@]}" : \
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:mailx-account-command-$line[1]:"
         case $line[1] in
-            (list)
+            (add)
+_arguments "${_arguments_options[@]}" : \
+'--email=[Your email address\: where discovery starts]:ADDRESS:_default' \
+'--protocol=[imap or pop3 \[default\: IMAP when the server offers it\]]:PROTOCOL:(imap pop3)' \
+'--host=[The server'\''s name (skips discovery)]:HOST:_default' \
+'--port=[]:PORT:_default' \
+'--tls=[implicit, starttls or none (none needs --allow-plaintext)]:MODE:(implicit starttls none)' \
+'--ca-file=[A PEM certificate to trust for this server (self-signed servers)]:FILE:_files' \
+'--user=[The login name \[default\: what the provider documents, else the email address\]]:USER:_default' \
+'--password-command=[A command printing the password (\`pass show mail/home\`)]:COMMAND:_default' \
+'--password-env=[An environment variable holding the password]:VAR:_default' \
+'--keep=[Leave mail on the server after download (POP3) \[default\: true\]]:BOOL:(true false)' \
+'--delete-after-days=[Delete mail from the server this many days after download (with keep)]:DAYS:_default' \
+'*--folders=[Folders to fetch or sync, comma-separated, or "*" for all (IMAP) \[default\: INBOX\]]:LIST:_default' \
+'--maildir=[Where the mail goes \[default\: ~/Mail/NAME\]]:DIR:_default' \
+'--autoconfig-url=[Autoconfig documents from BASE/mail/... and BASE/.well-known/... instead of the email domain'\''s servers (tests)]:BASE:_default' \
+'--dns-server=[Ask this DNS server (ADDR\:PORT) for SRV records (tests)]:ADDR:_default' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'--allow-plaintext[Let the password travel unencrypted (with --tls none)]' \
+'--password-stdin[Read the password from the first line of standard input and store it in the OS keyring]' \
+'--no-test[Write the account without testing the login]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::name -- The new account'\''s name (letters, digits, '\''-'\'', '\''_'\'', '\''.'\'', '\''@'\''):_default' \
+&& ret=0
+;;
+(remove)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'--yes[Do not ask for confirmation]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':account:_default' \
+&& ret=0
+;;
+(password)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'--no-test[Store it without testing the login]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':account:_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -182,6 +267,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -200,6 +286,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -224,7 +311,19 @@ _arguments "${_arguments_options[@]}" : \
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:mailx-account-help-command-$line[1]:"
         case $line[1] in
-            (list)
+            (add)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(password)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -254,6 +353,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -273,6 +373,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to color error messages]:COLOR:(auto always never)' \
 '--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
 '--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
 '(-v --verbose)-q[Print nothing but errors]' \
 '(-v --verbose)--quiet[Print nothing but errors]' \
 '*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
@@ -328,7 +429,19 @@ _arguments "${_arguments_options[@]}" : \
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:mailx-help-account-command-$line[1]:"
         case $line[1] in
-            (list)
+            (add)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(password)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -373,7 +486,7 @@ _mailx_commands() {
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
-'account:Show and test configured accounts' \
+'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -383,22 +496,38 @@ _mailx_commands() {
 (( $+functions[_mailx__subcmd__account_commands] )) ||
 _mailx__subcmd__account_commands() {
     local commands; commands=(
+'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
+'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
+'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
-'test:Connect and log in, changing nothing' \
+'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mailx account commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__account__subcmd__add_commands] )) ||
+_mailx__subcmd__account__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account add commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__account__subcmd__help_commands] )) ||
 _mailx__subcmd__account__subcmd__help_commands() {
     local commands; commands=(
+'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
+'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
+'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
-'test:Connect and log in, changing nothing' \
+'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'mailx account help commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__add_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help add commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__help_commands] )) ||
 _mailx__subcmd__account__subcmd__help__subcmd__help_commands() {
@@ -409,6 +538,16 @@ _mailx__subcmd__account__subcmd__help__subcmd__help_commands() {
 _mailx__subcmd__account__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account help list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__password_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__password_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help password commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__remove_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help remove commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__show_commands] )) ||
 _mailx__subcmd__account__subcmd__help__subcmd__show_commands() {
@@ -424,6 +563,16 @@ _mailx__subcmd__account__subcmd__help__subcmd__test_commands() {
 _mailx__subcmd__account__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__password_commands] )) ||
+_mailx__subcmd__account__subcmd__password_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account password commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__remove_commands] )) ||
+_mailx__subcmd__account__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account remove commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__account__subcmd__show_commands] )) ||
 _mailx__subcmd__account__subcmd__show_commands() {
@@ -458,7 +607,7 @@ _mailx__subcmd__help_commands() {
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
-'account:Show and test configured accounts' \
+'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -468,16 +617,34 @@ _mailx__subcmd__help_commands() {
 (( $+functions[_mailx__subcmd__help__subcmd__account_commands] )) ||
 _mailx__subcmd__help__subcmd__account_commands() {
     local commands; commands=(
+'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
+'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
+'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
-'test:Connect and log in, changing nothing' \
+'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
     )
     _describe -t commands 'mailx help account commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__add_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account add commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__list_commands] )) ||
 _mailx__subcmd__help__subcmd__account__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help account list commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__password_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__password_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account password commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__remove_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account remove commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__show_commands] )) ||
 _mailx__subcmd__help__subcmd__account__subcmd__show_commands() {

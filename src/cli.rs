@@ -62,6 +62,10 @@ pub struct Global {
     /// Also write the log (with times, at least -v detail) to FILE, appending
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Connect to ADDR:PORT when asked for HOST:PORT, as curl's option; names not given
+    /// do not resolve at all (tests: nothing leaves loopback)
+    #[arg(long, global = true, value_name = "HOST:PORT:ADDR:PORT", hide = true)]
+    pub connect_to: Vec<crate::net::ConnectTo>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,7 +155,7 @@ pub enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         poll: u64,
     },
-    /// Show and test configured accounts
+    /// Set up, remove, show and test accounts
     #[command(subcommand)]
     Account(AccountCommand),
     /// Print a shell completion script
@@ -169,6 +173,34 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
+    /// Set up a new account: find the server, choose POP3 or IMAP, test the login, and
+    /// append the account to the config file
+    ///
+    /// On a terminal with no settings given, a wizard asks for the email address and
+    /// explains each choice. Otherwise every choice comes from the flags: with --email
+    /// alone the server is found like the wizard finds it (autoconfig, DNS SRV records,
+    /// guessed names, each probed), --host and the others override. The login is tested
+    /// before anything is written (skip with --no-test). A password from --password-stdin
+    /// (or typed in the wizard) goes into the OS keyring, never into the config file.
+    Add(Box<AddArgs>),
+    /// Remove an account from the config file and its password from the OS keyring; its
+    /// Maildir and mail are never touched
+    Remove {
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        account: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Store or replace an account's password in the OS keyring (typed hidden on a
+    /// terminal, else one line from standard input); the login is tested first
+    Password {
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        account: String,
+        /// Store it without testing the login
+        #[arg(long)]
+        no_test: bool,
+    },
     /// List configured accounts
     List,
     /// Show one account's settings (never its password)
@@ -176,9 +208,71 @@ pub enum AccountCommand {
         #[arg(add = ArgValueCandidates::new(account_names))]
         account: String,
     },
-    /// Connect and log in, changing nothing
+    /// Connect and log in, changing nothing; report each step (DNS, connect, TLS,
+    /// greeting, login, folders, messages) and exit with the code of the first that fails
     Test {
         #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
     },
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct AddArgs {
+    /// The new account's name (letters, digits, '-', '_', '.', '@')
+    pub name: Option<String>,
+    /// Your email address: where discovery starts
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// imap or pop3 [default: IMAP when the server offers it]
+    #[arg(long, value_name = "PROTOCOL", value_parser = ["imap", "pop3"])]
+    pub protocol: Option<String>,
+    /// The server's name (skips discovery)
+    #[arg(long)]
+    pub host: Option<String>,
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// implicit, starttls or none (none needs --allow-plaintext)
+    #[arg(long, value_name = "MODE", value_parser = ["implicit", "starttls", "none"])]
+    pub tls: Option<String>,
+    /// Let the password travel unencrypted (with --tls none)
+    #[arg(long)]
+    pub allow_plaintext: bool,
+    /// A PEM certificate to trust for this server (self-signed servers)
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// The login name [default: what the provider documents, else the email address]
+    #[arg(long)]
+    pub user: Option<String>,
+    /// A command printing the password (`pass show mail/home`)
+    #[arg(long, value_name = "COMMAND", group = "password")]
+    pub password_command: Option<String>,
+    /// An environment variable holding the password
+    #[arg(long, value_name = "VAR", group = "password")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of standard input and store it in the OS
+    /// keyring
+    #[arg(long, group = "password")]
+    pub password_stdin: bool,
+    /// Leave mail on the server after download (POP3) [default: true]
+    #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
+    pub keep: Option<bool>,
+    /// Delete mail from the server this many days after download (with keep)
+    #[arg(long, value_name = "DAYS")]
+    pub delete_after_days: Option<u32>,
+    /// Folders to fetch or sync, comma-separated, or "*" for all (IMAP) [default: INBOX]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub folders: Option<Vec<String>>,
+    /// Where the mail goes [default: ~/Mail/NAME]
+    #[arg(long, value_name = "DIR")]
+    pub maildir: Option<String>,
+    /// Write the account without testing the login
+    #[arg(long)]
+    pub no_test: bool,
+    /// Autoconfig documents from BASE/mail/... and BASE/.well-known/... instead of the
+    /// email domain's servers (tests)
+    #[arg(long, value_name = "BASE", hide = true)]
+    pub autoconfig_url: Option<String>,
+    /// Ask this DNS server (ADDR:PORT) for SRV records (tests)
+    #[arg(long, value_name = "ADDR", hide = true)]
+    pub dns_server: Option<std::net::SocketAddr>,
 }

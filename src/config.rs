@@ -31,6 +31,27 @@ pub enum TlsMode {
     None,
 }
 
+impl TlsMode {
+    /// As written in the config.
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsMode::Implicit => "implicit",
+            TlsMode::Starttls => "starttls",
+            TlsMode::None => "none",
+        }
+    }
+}
+
+/// The standard port of a protocol with a TLS mode.
+pub fn default_port(protocol: Protocol, tls: TlsMode) -> u16 {
+    match (protocol, tls) {
+        (Protocol::Imap, TlsMode::Implicit) => 993,
+        (Protocol::Imap, _) => 143,
+        (Protocol::Pop3, TlsMode::Implicit) => 995,
+        (Protocol::Pop3, _) => 110,
+    }
+}
+
 /// One documented key: the table `mailx.toml(5)` is generated from; a test fails when the
 /// parser accepts a key that is not here.
 pub struct KeyDoc {
@@ -339,7 +360,7 @@ fn default_state_dir() -> PathBuf {
 pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
-            "create it: README, \"Configuration\", has a complete example (or pass --config FILE)"
+            "run `mailx account add` to set up an account (it writes this file), or write it by hand: README, \"Configuration\", has a complete example (or pass --config FILE)"
                 .to_string()
         } else {
             "check the file's permissions".to_string()
@@ -556,12 +577,7 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
     if raw.maildir.trim().is_empty() {
         return Err(("maildir", "must not be empty".into()));
     }
-    let port = raw.port.unwrap_or(match (raw.protocol, tls) {
-        (Protocol::Imap, TlsMode::Implicit) => 993,
-        (Protocol::Imap, _) => 143,
-        (Protocol::Pop3, TlsMode::Implicit) => 995,
-        (Protocol::Pop3, _) => 110,
-    });
+    let port = raw.port.unwrap_or(default_port(raw.protocol, tls));
     if port == 0 {
         return Err(("port", "must be between 1 and 65535".into()));
     }

@@ -17,6 +17,7 @@ mod proto;
 mod random;
 mod remote;
 mod secret;
+mod setup;
 mod state;
 mod store;
 mod testhook;

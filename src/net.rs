@@ -118,8 +118,81 @@ pub async fn with_timeout<T>(
     }
 }
 
+/// Hidden `--connect-to HOST:PORT:ADDR:PORT` rules (curl's option of that name): a
+/// connection to HOST:PORT goes to ADDR:PORT, while TLS still checks HOST. Tests point
+/// discovered server names (`imap.example.test:993`) at loopback servers with them.
+static CONNECT_TO: std::sync::OnceLock<Vec<ConnectTo>> = std::sync::OnceLock::new();
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectTo {
+    from: (String, u16),
+    to: (String, u16),
+}
+
+impl std::str::FromStr for ConnectTo {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let parts: Vec<&str> = s.split(':').collect();
+        let port = |p: &str| p.parse::<u16>().map_err(|_| format!("bad port {p:?}"));
+        match parts.as_slice() {
+            [h, p, a, q] => Ok(ConnectTo {
+                from: (h.to_ascii_lowercase(), port(p)?),
+                to: (a.to_string(), port(q)?),
+            }),
+            _ => Err("expected HOST:PORT:ADDR:PORT".into()),
+        }
+    }
+}
+
+pub fn set_connect_to(rules: Vec<ConnectTo>) {
+    let _ = CONNECT_TO.set(rules);
+}
+
+/// Where a connection to `host`:`port` really goes. With `--connect-to` rules, a name
+/// they do not map does not resolve (an address literal is taken as it is).
+pub fn route(host: &str, port: u16) -> std::io::Result<(String, u16)> {
+    let Some(rules) = CONNECT_TO.get() else {
+        return Ok((host.to_string(), port));
+    };
+    if let Some(r) = rules
+        .iter()
+        .find(|r| r.from.0 == host.to_ascii_lowercase() && r.from.1 == port)
+    {
+        return Ok(r.to.clone());
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok((host.to_string(), port));
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        "name not in --connect-to",
+    ))
+}
+
+/// The addresses `ep` names; an error here is a DNS failure.
+pub async fn resolve(ep: &Endpoint) -> Result<Vec<std::net::SocketAddr>> {
+    let unresolved = |e| Error::network(format!("{}: cannot resolve {}", ep.label, ep.host), e);
+    let (host, port) = route(&ep.host, ep.port).map_err(unresolved)?;
+    let found = with_timeout(ep, "DNS lookup", async {
+        tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|e| Error::network(format!("{}: cannot resolve {host}", ep.label), e))
+    })
+    .await?;
+    let addrs: Vec<_> = found.collect();
+    if addrs.is_empty() {
+        return Err(Error::network(
+            format!("{}: cannot resolve {host}", ep.label),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
+        ));
+    }
+    Ok(addrs)
+}
+
 pub async fn connect_tcp(ep: &Endpoint) -> Result<TcpStream> {
-    let addr = (ep.host.as_str(), ep.port);
+    let (host, port) = route(&ep.host, ep.port)
+        .map_err(|e| Error::network(format!("{}: cannot resolve {}", ep.label, ep.host), e))?;
+    let addr = (host.as_str(), port);
     let stream = with_timeout(ep, "connect", async {
         TcpStream::connect(addr)
             .await

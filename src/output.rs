@@ -93,6 +93,14 @@ impl Printer {
         }
     }
 
+    /// A message for the person at the terminal (progress of a setup, explanations), on
+    /// stderr; nothing under -q.
+    pub fn say(&self, text: &str) {
+        if !self.quiet {
+            self.stderr(text);
+        }
+    }
+
     pub fn error(&self, e: &Error) {
         self.error_text(&e.to_string(), &e.hint());
     }

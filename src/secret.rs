@@ -12,6 +12,10 @@ use crate::error::{Error, Result};
 pub struct Password(String);
 
 impl Password {
+    pub fn new(p: String) -> Self {
+        Password(p)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -111,6 +115,47 @@ async fn from_keyring(account: &str) -> std::result::Result<Option<Password>, St
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Stores `password` as the account's keyring entry (replacing one there).
+pub async fn store_in_keyring(account: &str, password: &Password) -> Result<()> {
+    let (account, secret) = (account.to_string(), password.0.clone());
+    let name = account.clone();
+    tokio::task::spawn_blocking(move || {
+        install_default_store()?;
+        keyring_core::Entry::new(KEYRING_SERVICE, &account)
+            .and_then(|e| e.set_password(&secret))
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+    .map_err(|detail| Error::NoPassword {
+        account: name,
+        detail: format!("cannot store the password in the OS keyring: {detail}"),
+    })
+}
+
+/// Removes the account's keyring entry; `Ok(false)` when there was none.
+pub async fn delete_from_keyring(account: &str) -> std::result::Result<bool, String> {
+    let account = account.to_string();
+    tokio::task::spawn_blocking(move || {
+        install_default_store()?;
+        let entry =
+            keyring_core::Entry::new(KEYRING_SERVICE, &account).map_err(|e| e.to_string())?;
+        match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Whether an OS keyring answers here (a Secret Service on the session bus); the reason
+/// when not (cron, ssh, a server without a desktop).
+pub async fn keyring_reachable() -> std::result::Result<(), String> {
+    from_keyring("mailx-probe").await.map(|_| ())
 }
 
 #[cfg(target_os = "linux")]

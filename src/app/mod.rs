@@ -31,6 +31,9 @@ pub async fn run(cli: Cli) -> i32 {
         crate::output::early_error(&e.to_string(), Some(&e.hint()));
         return e.exit_code();
     }
+    if !cli.global.connect_to.is_empty() {
+        crate::net::set_connect_to(cli.global.connect_to.clone());
+    }
     let printer = Printer::new(
         cli.global.quiet,
         cli.global.verbose,
@@ -78,6 +81,15 @@ pub async fn run(cli: Cli) -> i32 {
                 poll: *poll,
             };
             watch::watch(&cli.global, &printer, accounts, opts).await
+        }
+        Command::Account(AccountCommand::Add(args)) => {
+            account::add(&cli.global, &printer, args).await
+        }
+        Command::Account(AccountCommand::Remove { account, yes }) => {
+            account::remove(&cli.global, &printer, account, *yes).await
+        }
+        Command::Account(AccountCommand::Password { account, no_test }) => {
+            account::password(&cli.global, &printer, account, *no_test).await
         }
         Command::Account(AccountCommand::List) => account::list(&cli.global, &printer),
         Command::Account(AccountCommand::Show { account }) => {
@@ -180,7 +192,7 @@ pub(super) fn pick<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a A
             path: config.path.clone(),
             line: 0,
             message: "no accounts configured".into(),
-            hint: "add an [accounts.NAME] table (see README, \"Configuration\")".into(),
+            hint: "run `mailx account add` to set up one, or add an [accounts.NAME] table by hand (see README, \"Configuration\")".into(),
         });
     }
     if names.is_empty() {

@@ -225,6 +225,15 @@ pub enum AnyRemote {
 /// Logs in to an account's server.
 pub async fn connect(account: &Account, timeout: u64) -> Result<AnyRemote> {
     let password = crate::secret::resolve(account).await?;
+    connect_with(account, timeout, password).await
+}
+
+/// Logs in with a password in hand (one just typed, before it is stored anywhere).
+pub async fn connect_with(
+    account: &Account,
+    timeout: u64,
+    password: crate::secret::Password,
+) -> Result<AnyRemote> {
     let ep = crate::net::Endpoint {
         host: account.host.clone(),
         port: account.port,

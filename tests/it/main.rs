@@ -19,5 +19,6 @@ mod quirks;
 mod safety;
 mod scripting;
 mod servers;
+mod setup;
 mod sync;
 mod texts;

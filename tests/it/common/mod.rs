@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod courier;
+pub mod discovery;
 pub mod fake_imap;
 pub mod fake_pop3;
 pub mod faults;

@@ -1,0 +1,493 @@
+//! The interactive `mailx account add`: questions in plain words for someone who does not
+//! know what IMAP, port 995 or "INBOX." mean. Every answer can be checked before the next
+//! question (the server is probed, the login tested), and nothing is written until the
+//! user has seen the result.
+
+use std::path::PathBuf;
+
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+
+use super::Server;
+use super::add::{Ctx, POP3_TRAP, describe_report, step_of};
+use super::config_file::{NewAccount, PasswordSource};
+use super::discover::Origin;
+use super::login::Report;
+use super::probe;
+use crate::cli::AddArgs;
+use crate::config::{Account, Protocol, TlsMode};
+use crate::error::{Error, Result, exit};
+use crate::secret::{self, Password};
+
+/// A prompt's answer; Esc or end of input ends the wizard, writing nothing.
+fn answered<T>(r: dialoguer::Result<T>) -> Result<T> {
+    r.map_err(|e| Error::Usage(format!("setup ended without writing anything ({e})")))
+}
+
+/// Runs a blocking prompt without stalling the async runtime's other work.
+fn ask<T>(prompt: impl FnOnce() -> dialoguer::Result<T>) -> Result<T> {
+    answered(tokio::task::block_in_place(prompt))
+}
+
+fn input(prompt: &str, default: Option<&str>) -> Result<String> {
+    ask(|| {
+        let mut i = Input::<String>::new().with_prompt(prompt);
+        if let Some(d) = default {
+            i = i.default(d.to_string());
+        }
+        i.interact_text()
+    })
+    .map(|s| s.trim().to_string())
+}
+
+fn select(prompt: &str, items: &[&str], default: usize) -> Result<usize> {
+    ask(|| {
+        Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()
+    })
+}
+
+fn confirm(prompt: &str, default: bool) -> Result<bool> {
+    ask(|| {
+        Confirm::new()
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+    })
+}
+
+/// What the user settled on for the server, with what the probe found.
+struct Chosen {
+    server: Server,
+    user: Option<String>,
+    ca_file: Option<PathBuf>,
+}
+
+pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
+    let say = |t: &str| ctx.printer.say(t);
+    say("Let's set up a mail account. Nothing is written until you have seen the result.\n");
+    let email = loop {
+        let e = input("Your email address", None)?;
+        if e.contains('@') && !e.starts_with('@') && !e.ends_with('@') {
+            break e;
+        }
+        say("That does not look like an email address (name@example.org).");
+    };
+    let mut chosen = find_server(ctx, &email, args.ca_file.clone()).await?;
+    let (keep, delete_after_days) = match chosen.server.protocol {
+        Protocol::Imap => (true, None),
+        Protocol::Pop3 => pop3_retention(ctx)?,
+    };
+    let name = account_name(ctx, &email, args.name.as_deref())?;
+    let maildir = input(
+        "Where should the mail be stored on this computer",
+        Some(&format!("~/Mail/{name}")),
+    )?;
+    let mut user = input("Login name", Some(chosen.user.as_deref().unwrap_or(&email)))?;
+    let mut new = NewAccount {
+        name: name.clone(),
+        protocol: chosen.server.protocol,
+        host: chosen.server.host.clone(),
+        port: chosen.server.port,
+        tls: chosen.server.tls,
+        allow_plaintext: false,
+        ca_file: chosen.ca_file.clone(),
+        user: user.clone(),
+        password: PasswordSource::Keyring,
+        maildir,
+        keep,
+        delete_after_days,
+        folders: None,
+    };
+    let (mut password_source, mut typed) = password_choice(ctx, &name).await?;
+    let report = loop {
+        new.password = password_source.clone();
+        new.user = user.clone();
+        new.protocol = chosen.server.protocol;
+        new.host = chosen.server.host.clone();
+        new.port = chosen.server.port;
+        new.tls = chosen.server.tls;
+        new.ca_file = chosen.ca_file.clone();
+        let (_, account) = ctx.prepare(&new)?;
+        say(&format!("Logging in to {} ...", chosen.server.describe()));
+        match login_once(ctx, &account, typed.as_ref()).await {
+            Ok(report) => {
+                say(&describe_report(&report));
+                break report;
+            }
+            Err(e) => {
+                say(&format!(
+                    "The login failed at the {} step: {e}",
+                    step_of(&e).name()
+                ));
+                match select(
+                    "What now?",
+                    &[
+                        "Type the password again",
+                        "Change the login name",
+                        "Change the server settings",
+                        "Choose another password source",
+                        "Give up (nothing is written)",
+                    ],
+                    0,
+                )? {
+                    0 => {
+                        if password_source == PasswordSource::Keyring {
+                            typed = Some(type_password(&name)?);
+                        }
+                    }
+                    1 => user = input("Login name", Some(&user))?,
+                    2 => chosen = manual_server(ctx, Some(&chosen)).await?,
+                    3 => (password_source, typed) = password_choice(ctx, &name).await?,
+                    _ => return Ok(exit::AUTH),
+                }
+            }
+        }
+    };
+    let mut sync = false;
+    if chosen.server.protocol == Protocol::Imap {
+        new.folders = choose_folders(ctx, &report)?;
+        sync = select(
+            "How should mailx treat the server?",
+            &[
+                "Download new mail to this computer, change nothing on the server (mailx fetch)",
+                "Keep both sides the same: read/unread, deletions and folders travel both ways (mailx sync)",
+            ],
+            0,
+        )? == 1;
+    }
+    let (text, _) = ctx.prepare(&new)?;
+    say(&format!(
+        "\nThis will be added to {}:\n\n{}",
+        ctx.path.display(),
+        super::config_file::render(&new)
+    ));
+    if !confirm("Write it?", true)? {
+        say("Nothing was written.");
+        return Ok(exit::USAGE);
+    }
+    ctx.commit(&new, &text, typed.as_ref()).await?;
+    if sync {
+        say(&format!("To sync now: mailx sync {name}"));
+    }
+    Ok(exit::OK)
+}
+
+async fn login_once(ctx: &Ctx<'_>, account: &Account, typed: Option<&Password>) -> Result<Report> {
+    let password = match typed {
+        Some(p) => p.clone(),
+        None => secret::resolve(account).await?,
+    };
+    super::login::try_login(account, password, ctx.timeout).await
+}
+
+/// Discovery, then the user's choice among what answered; by hand when nothing did.
+async fn find_server(ctx: &Ctx<'_>, email: &str, mut ca_file: Option<PathBuf>) -> Result<Chosen> {
+    let say = |t: &str| ctx.printer.say(t);
+    loop {
+        let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or(email);
+        say(&format!("Looking up the mail servers of {domain} ..."));
+        let found = ctx.discover(email, ca_file.as_deref()).await;
+        let mut untrusted = false;
+        for (c, f) in found.failed() {
+            untrusted |= f.untrusted_certificate();
+            say(&format!(
+                "  not usable: {} ({}): {} failed: {}",
+                c.server.describe(),
+                c.origin.name(),
+                f.step.name(),
+                f.reason()
+            ));
+        }
+        let working: Vec<_> = found.working().collect();
+        for (c, f) in &working {
+            say(&format!(
+                "  found: {} ({}){}",
+                c.server.describe(),
+                c.origin.name(),
+                if f.oauth_only() || c.oauth {
+                    ", wants OAuth2 sign-in (not supported yet)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let usable: Vec<_> = working
+            .into_iter()
+            .filter(|(c, f)| !f.oauth_only() && !c.oauth)
+            .collect();
+        if usable.is_empty() {
+            if untrusted
+                && confirm(
+                    "A server's certificate is not trusted. Do you have its certificate (a PEM file) to trust?",
+                    false,
+                )?
+            {
+                ca_file = Some(PathBuf::from(input("Path of the certificate file", None)?));
+                continue;
+            }
+            say(
+                "No server found automatically; please enter it by hand (your provider's help pages name it).",
+            );
+            return manual_server(ctx, None).await;
+        }
+        let has = |p| usable.iter().find(|(c, _)| c.server.protocol == p);
+        let pick = match (has(Protocol::Imap), has(Protocol::Pop3)) {
+            (Some(imap), Some(pop)) => {
+                say("\nThis provider offers two ways to get your mail:");
+                let i = select(
+                    "How do you read your mail?",
+                    &[
+                        "On several devices (phone, webmail, computers): keep it on the server (IMAP, recommended)",
+                        "Only on this computer, with little space on the server: download it (POP3)",
+                        "Enter the server settings by hand",
+                    ],
+                    0,
+                )?;
+                match i {
+                    0 => imap,
+                    1 => pop,
+                    _ => return manual_server(ctx, None).await,
+                }
+            }
+            (Some(one), None) | (None, Some(one)) => {
+                let what = match one.0.server.protocol {
+                    Protocol::Imap => "IMAP: mail stays on the server and is copied here",
+                    Protocol::Pop3 => "POP3: mail is downloaded to this computer",
+                };
+                say(&format!("This provider offers {what}."));
+                one
+            }
+            (None, None) => return manual_server(ctx, None).await,
+        };
+        let (c, _) = pick;
+        if c.origin == Origin::Guess {
+            say("(found by trying common server names: check with your provider if in doubt)");
+        }
+        return Ok(Chosen {
+            server: c.server.clone(),
+            user: c.user.clone(),
+            ca_file,
+        });
+    }
+}
+
+/// Protocol, host, TLS and port typed by the user, probed until one answers.
+async fn manual_server(ctx: &Ctx<'_>, before: Option<&Chosen>) -> Result<Chosen> {
+    let say = |t: &str| ctx.printer.say(t);
+    let mut ca_file = before.and_then(|b| b.ca_file.clone());
+    loop {
+        let protocol = match select(
+            "Protocol",
+            &[
+                "IMAP (mail stays on the server)",
+                "POP3 (mail is downloaded)",
+            ],
+            usize::from(before.is_some_and(|b| b.server.protocol == Protocol::Pop3)),
+        )? {
+            0 => Protocol::Imap,
+            _ => Protocol::Pop3,
+        };
+        let host = input("Server name", before.map(|b| b.server.host.as_str()))?;
+        let tls = match select(
+            "Encryption",
+            &[
+                "TLS from the start (ports 993/995, recommended)",
+                "STARTTLS (ports 143/110)",
+            ],
+            usize::from(before.is_some_and(|b| b.server.tls == TlsMode::Starttls)),
+        )? {
+            0 => TlsMode::Implicit,
+            _ => TlsMode::Starttls,
+        };
+        let port = input(
+            "Port",
+            Some(&crate::config::default_port(protocol, tls).to_string()),
+        )?;
+        let Ok(port) = port.parse::<u16>() else {
+            say("A port is a number between 1 and 65535.");
+            continue;
+        };
+        let server = Server {
+            protocol,
+            host,
+            port,
+            tls,
+        };
+        say(&format!("Checking {} ...", server.describe()));
+        match probe::probe(&server, ca_file.as_deref(), ctx.step_timeout()).await {
+            Ok(_) => {
+                return Ok(Chosen {
+                    server,
+                    user: None,
+                    ca_file,
+                });
+            }
+            Err(f) => {
+                say(&format!("  {} failed: {}", f.step.name(), f.reason()));
+                if f.untrusted_certificate()
+                    && confirm(
+                        "Do you have the server's certificate (a PEM file) to trust?",
+                        false,
+                    )?
+                {
+                    ca_file = Some(PathBuf::from(input("Path of the certificate file", None)?));
+                }
+            }
+        }
+    }
+}
+
+/// POP3's choices: keep a copy on the server (and for how long), or delete after download.
+fn pop3_retention(ctx: &Ctx<'_>) -> Result<(bool, Option<u32>)> {
+    if confirm(
+        "Leave a copy of each message on the server (so that webmail and phones still see it)?",
+        true,
+    )? {
+        loop {
+            let days = input(
+                "Delete those copies from the server after how many days? (empty: never)",
+                Some(""),
+            )?;
+            if days.is_empty() {
+                return Ok((true, None));
+            }
+            match days.parse::<u32>() {
+                Ok(d) if d > 0 => return Ok((true, Some(d))),
+                _ => ctx.printer.say("A number of days, like 30, or empty."),
+            }
+        }
+    }
+    ctx.printer.say(POP3_TRAP);
+    Ok((
+        !confirm("Delete mail from the server once it is downloaded?", false)?,
+        None,
+    ))
+}
+
+fn account_name(ctx: &Ctx<'_>, email: &str, given: Option<&str>) -> Result<String> {
+    let taken = |n: &str| {
+        crate::config::parse(&ctx.path, &ctx.existing().unwrap_or_default())
+            .map(|c| c.accounts.contains_key(n))
+            .unwrap_or(false)
+    };
+    let local = email.split('@').next().unwrap_or("mail");
+    let suggestion = given.map(str::to_string).unwrap_or_else(|| {
+        let clean: String = local
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if clean.is_empty() || taken(&clean) {
+            email.to_string()
+        } else {
+            clean
+        }
+    });
+    loop {
+        let n = input(
+            "A short name for this account (used in commands like `mailx fetch NAME`)",
+            Some(&suggestion),
+        )?;
+        let valid = !n.is_empty()
+            && !n.starts_with('.')
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+        if !valid {
+            ctx.printer
+                .say("Use letters, digits, '-', '_', '.', '@' (not starting with '.').");
+        } else if taken(&n) {
+            ctx.printer
+                .say(&format!("There is already an account named {n:?}."));
+        } else {
+            return Ok(n);
+        }
+    }
+}
+
+fn type_password(name: &str) -> Result<Password> {
+    ask(|| {
+        dialoguer::Password::new()
+            .with_prompt(format!("Password for {name}"))
+            .interact()
+    })
+    .map(Password::new)
+}
+
+/// Where the password will come from, and the password itself when typed.
+async fn password_choice(ctx: &Ctx<'_>, name: &str) -> Result<(PasswordSource, Option<Password>)> {
+    let say = |t: &str| ctx.printer.say(t);
+    let keyring = secret::keyring_reachable().await;
+    let mut items = Vec::new();
+    if keyring.is_ok() {
+        items.push("Type it now; mailx keeps it in the system's keyring (recommended)");
+    } else if let Err(why) = &keyring {
+        say(&format!(
+            "No system keyring is reachable here ({why}); this is usual on servers and over ssh. mailx can run a command that prints the password, or read it from an environment variable."
+        ));
+    }
+    items.push("Run a command that prints it (pass, gopass, secret-tool, ...)");
+    items.push("Read it from an environment variable");
+    let i = select("Where should mailx get the password from?", &items, 0)?;
+    let choice = items[i];
+    if choice.starts_with("Type") {
+        return Ok((PasswordSource::Keyring, Some(type_password(name)?)));
+    }
+    if choice.starts_with("Run") {
+        let c = input("Command", Some(&format!("pass show mail/{name}")))?;
+        return Ok((PasswordSource::Command(c), None));
+    }
+    let v = input(
+        "Variable name",
+        Some(&format!(
+            "MAILX_PASSWORD_{}",
+            name.to_ascii_uppercase().replace(['.', '@', '-'], "_")
+        )),
+    )?;
+    Ok((PasswordSource::Env(v), None))
+}
+
+/// IMAP folders to take: None is the default (INBOX only).
+fn choose_folders(ctx: &Ctx<'_>, report: &Report) -> Result<Option<Vec<String>>> {
+    let say = |t: &str| ctx.printer.say(t);
+    if let Some((prefix, delimiter)) = &report.prefix {
+        let d = delimiter
+            .map(|c| format!("\"{c}\""))
+            .unwrap_or_else(|| "none".into());
+        if prefix.is_empty() {
+            say(&format!(
+                "The server keeps folders at the top level, {d} between levels."
+            ));
+        } else {
+            say(&format!(
+                "The server keeps all folders under \"{prefix}\" ({d} between levels); locally they will be plain names (\"{prefix}Sent\" becomes \"Sent\")."
+            ));
+        }
+    }
+    let shown: Vec<&str> = report.folders.iter().map(String::as_str).collect();
+    say(&format!("Folders on the server: {}", shown.join(", ")));
+    Ok(
+        match select(
+            "Which folders?",
+            &["Only INBOX", "All folders", "Let me choose"],
+            0,
+        )? {
+            0 => None,
+            1 => Some(vec!["*".to_string()]),
+            _ => {
+                let picked = ask(|| {
+                    MultiSelect::new()
+                        .with_prompt("Space to pick, Enter when done")
+                        .items(&shown)
+                        .interact()
+                })?;
+                let names: Vec<String> = picked
+                    .into_iter()
+                    .filter_map(|i| report.folders.get(i).cloned())
+                    .collect();
+                (!names.is_empty()).then_some(names)
+            }
+        },
+    )
+}
