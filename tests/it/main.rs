@@ -22,3 +22,4 @@ mod servers;
 mod setup;
 mod sync;
 mod texts;
+mod wizard;
