@@ -13,6 +13,9 @@ ensure_packages() {
   pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev pkg-config)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   command -v groff >/dev/null 2>&1 || need+=(groff-base)
+  # The keyring tests: a Secret Service (gnome-keyring) on a private session bus.
+  command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus-daemon)
+  command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
   # Courier (scripts/courier-up) runs from unpacked Debian packages: their libraries.
   local lib
   for lib in libltdl7 libpcre3 libidn12 libgdbm6 libgnutls30 libidn2-0; do

@@ -426,13 +426,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
 
 type Invalid = (&'static str, String);
 
-fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Account, Invalid> {
-    if name.is_empty()
-        || !name
+/// Letters, digits, '-', '_', '.', '@', not starting with '.' (it names state files).
+pub fn valid_account_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
-        || name.starts_with('.')
-    {
+}
+
+fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Account, Invalid> {
+    if !valid_account_name(name) {
         return Err((
             "protocol",
             format!(

@@ -91,10 +91,14 @@ impl Ctx<'_> {
 
 pub async fn run(ctx: Ctx<'_>, args: AddArgs) -> Result<i32> {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if args.email.is_none() && args.host.is_none() {
-        if terminal {
-            return wizard::run(&ctx, &args).await;
-        }
+    let password_given =
+        args.password_command.is_some() || args.password_env.is_some() || args.password_stdin;
+    let located = args.email.is_some() || args.host.is_some();
+    // On a terminal, the wizard asks whatever the flags leave open.
+    if terminal && !(args.name.is_some() && located && password_given) {
+        return wizard::run(&ctx, &args).await;
+    }
+    if !located {
         return Err(Error::Usage(
             "no terminal to ask on: give the settings as flags, at least NAME and --email (or --host, --protocol and --user) and a password source".into(),
         ));
@@ -102,7 +106,7 @@ pub async fn run(ctx: Ctx<'_>, args: AddArgs) -> Result<i32> {
     non_interactive(&ctx, args).await
 }
 
-fn parse_tls(s: Option<&str>) -> Option<TlsMode> {
+pub(super) fn parse_tls(s: Option<&str>) -> Option<TlsMode> {
     match s? {
         "implicit" => Some(TlsMode::Implicit),
         "starttls" => Some(TlsMode::Starttls),
@@ -111,7 +115,7 @@ fn parse_tls(s: Option<&str>) -> Option<TlsMode> {
     }
 }
 
-fn parse_protocol(s: Option<&str>) -> Option<Protocol> {
+pub(super) fn parse_protocol(s: Option<&str>) -> Option<Protocol> {
     match s? {
         "imap" => Some(Protocol::Imap),
         "pop3" => Some(Protocol::Pop3),

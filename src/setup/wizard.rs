@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use super::Server;
-use super::add::{Ctx, POP3_TRAP, describe_report, step_of};
+use super::add::{Ctx, POP3_TRAP, describe_report, parse_protocol, parse_tls, step_of};
 use super::config_file::{NewAccount, PasswordSource};
 use super::discover::Origin;
 use super::login::Report;
@@ -68,24 +68,45 @@ struct Chosen {
 pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
     let say = |t: &str| ctx.printer.say(t);
     say("Let's set up a mail account. Nothing is written until you have seen the result.\n");
-    let email = loop {
-        let e = input("Your email address", None)?;
-        if e.contains('@') && !e.starts_with('@') && !e.ends_with('@') {
-            break e;
-        }
-        say("That does not look like an email address (name@example.org).");
+    let email = match (&args.email, &args.host) {
+        (Some(e), _) => e.clone(),
+        // The server is given: the address would only have found it.
+        (None, Some(_)) => String::new(),
+        (None, None) => loop {
+            let e = input("Your email address", None)?;
+            if e.contains('@') && !e.starts_with('@') && !e.ends_with('@') {
+                break e;
+            }
+            say("That does not look like an email address (name@example.org).");
+        },
     };
-    let mut chosen = find_server(ctx, &email, args.ca_file.clone()).await?;
-    let (keep, delete_after_days) = match chosen.server.protocol {
-        Protocol::Imap => (true, None),
-        Protocol::Pop3 => pop3_retention(ctx)?,
+    let mut chosen = match &args.host {
+        Some(host) => given_server(ctx, args, host).await?,
+        None => find_server(ctx, &email, args.ca_file.clone()).await?,
+    };
+    let (keep, delete_after_days) = match (chosen.server.protocol, args.keep) {
+        (Protocol::Imap, _) => (true, None),
+        (Protocol::Pop3, Some(keep)) => (keep, args.delete_after_days),
+        (Protocol::Pop3, None) => pop3_retention(ctx)?,
     };
     let name = account_name(ctx, &email, args.name.as_deref())?;
-    let maildir = input(
-        "Where should the mail be stored on this computer",
-        Some(&format!("~/Mail/{name}")),
-    )?;
-    let mut user = input("Login name", Some(chosen.user.as_deref().unwrap_or(&email)))?;
+    let maildir = match &args.maildir {
+        Some(m) => m.clone(),
+        None => input(
+            "Where should the mail be stored on this computer",
+            Some(&format!("~/Mail/{name}")),
+        )?,
+    };
+    let mut user = match &args.user {
+        Some(u) => u.clone(),
+        None => {
+            let default = chosen.user.clone().unwrap_or_else(|| email.clone());
+            input(
+                "Login name",
+                (!default.is_empty()).then_some(default.as_str()),
+            )?
+        }
+    };
     let mut new = NewAccount {
         name: name.clone(),
         protocol: chosen.server.protocol,
@@ -101,7 +122,15 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
         delete_after_days,
         folders: None,
     };
-    let (mut password_source, mut typed) = password_choice(ctx, &name).await?;
+    let (mut password_source, mut typed) = if let Some(c) = &args.password_command {
+        (PasswordSource::Command(c.clone()), None)
+    } else if let Some(v) = &args.password_env {
+        (PasswordSource::Env(v.clone()), None)
+    } else if args.password_stdin {
+        (PasswordSource::Keyring, Some(type_password(&name)?))
+    } else {
+        password_choice(ctx, &name).await?
+    };
     let report = loop {
         new.password = password_source.clone();
         new.user = user.clone();
@@ -148,7 +177,10 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
     };
     let mut sync = false;
     if chosen.server.protocol == Protocol::Imap {
-        new.folders = choose_folders(ctx, &report)?;
+        new.folders = match &args.folders {
+            Some(f) => Some(f.clone()),
+            None => choose_folders(ctx, &report)?,
+        };
         sync = select(
             "How should mailx treat the server?",
             &[
@@ -274,6 +306,39 @@ async fn find_server(ctx: &Ctx<'_>, email: &str, mut ca_file: Option<PathBuf>) -
     }
 }
 
+/// The server the flags name, probed; asked again by hand when it does not answer.
+async fn given_server(ctx: &Ctx<'_>, args: &AddArgs, host: &str) -> Result<Chosen> {
+    let protocol = parse_protocol(args.protocol.as_deref()).unwrap_or(Protocol::Imap);
+    // Unencrypted only by the flags' form, which demands --allow-plaintext.
+    let tls = match parse_tls(args.tls.as_deref()) {
+        Some(TlsMode::Starttls) => TlsMode::Starttls,
+        _ => TlsMode::Implicit,
+    };
+    let server = Server {
+        protocol,
+        host: host.to_string(),
+        port: args
+            .port
+            .unwrap_or(crate::config::default_port(protocol, tls)),
+        tls,
+    };
+    let chosen = Chosen {
+        server,
+        user: None,
+        ca_file: args.ca_file.clone(),
+    };
+    ctx.printer
+        .say(&format!("Checking {} ...", chosen.server.describe()));
+    match probe::probe(&chosen.server, args.ca_file.as_deref(), ctx.step_timeout()).await {
+        Ok(_) => Ok(chosen),
+        Err(f) => {
+            ctx.printer
+                .say(&format!("  {} failed: {}", f.step.name(), f.reason()));
+            manual_server(ctx, Some(&chosen)).await
+        }
+    }
+}
+
 /// Protocol, host, TLS and port typed by the user, probed until one answers.
 async fn manual_server(ctx: &Ctx<'_>, before: Option<&Chosen>) -> Result<Chosen> {
     let say = |t: &str| ctx.printer.say(t);
@@ -373,6 +438,10 @@ fn account_name(ctx: &Ctx<'_>, email: &str, given: Option<&str>) -> Result<Strin
             .map(|c| c.accounts.contains_key(n))
             .unwrap_or(false)
     };
+    let valid = crate::config::valid_account_name;
+    if let Some(n) = given.filter(|n| valid(n) && !taken(n)) {
+        return Ok(n.to_string());
+    }
     let local = email.split('@').next().unwrap_or("mail");
     let suggestion = given.map(str::to_string).unwrap_or_else(|| {
         let clean: String = local
@@ -390,11 +459,7 @@ fn account_name(ctx: &Ctx<'_>, email: &str, given: Option<&str>) -> Result<Strin
             "A short name for this account (used in commands like `mailx fetch NAME`)",
             Some(&suggestion),
         )?;
-        let valid = !n.is_empty()
-            && !n.starts_with('.')
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
-        if !valid {
+        if !valid(&n) {
             ctx.printer
                 .say("Use letters, digits, '-', '_', '.', '@' (not starting with '.').");
         } else if taken(&n) {

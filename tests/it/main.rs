@@ -11,6 +11,7 @@ mod docs;
 mod errors;
 mod hostile;
 mod imap;
+mod keyring;
 mod kill;
 mod misbehaving;
 mod network;
