@@ -23,6 +23,27 @@ impl Protocol {
     }
 }
 
+/// How an account proves who it is: a password, or an OAuth2 access token (from
+/// `password_command`, e.g. oama or pizauth) sent with a SASL mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    #[default]
+    Password,
+    XOAuth2,
+    OAuthBearer,
+}
+
+impl Auth {
+    pub fn name(self) -> &'static str {
+        match self {
+            Auth::Password => "password",
+            Auth::XOAuth2 => "xoauth2",
+            Auth::OAuthBearer => "oauthbearer",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsMode {
@@ -123,6 +144,11 @@ pub const ACCOUNT_KEYS: &[KeyDoc] = &[
         meaning: "the name of an environment variable holding the password; without either key: the OS keyring (service mailx, user = account name), then a prompt on a terminal",
     },
     KeyDoc {
+        key: "auth",
+        value: "\"password\" (default) | \"xoauth2\" | \"oauthbearer\"",
+        meaning: "how to log in: the password (SASL PLAIN, IMAP LOGIN, POP3 USER/PASS), or an OAuth2 access token that the password source prints (oama, pizauth) sent as XOAUTH2 or OAUTHBEARER",
+    },
+    KeyDoc {
         key: "maildir",
         value: "path (required)",
         meaning: "the account's Maildir++ root (INBOX is the root itself); not shared with, nor inside, another account's",
@@ -193,6 +219,7 @@ struct RawAccount {
     user: String,
     password_command: Option<String>,
     password_env: Option<String>,
+    auth: Option<Auth>,
     maildir: String,
     keep: Option<bool>,
     delete_after_days: Option<u32>,
@@ -307,6 +334,7 @@ pub struct Account {
     pub user: String,
     pub password_command: Option<String>,
     pub password_env: Option<String>,
+    pub auth: Auth,
     pub maildir: PathBuf,
     pub keep: bool,
     pub delete_after_days: Option<u32>,
@@ -595,6 +623,7 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         user: raw.user,
         password_command: raw.password_command,
         password_env: raw.password_env,
+        auth: raw.auth.unwrap_or_default(),
         maildir: expand_path(&raw.maildir, base),
         keep,
         delete_after_days: raw.delete_after_days,

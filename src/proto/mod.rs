@@ -3,6 +3,7 @@
 pub mod imap;
 pub mod mutf7;
 pub mod pop3;
+pub mod sasl;
 
 /// Base64 over any 64-letter alphabet (standard for SASL, `+,` for modified UTF-7).
 pub fn base64(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {

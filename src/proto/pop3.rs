@@ -7,9 +7,10 @@ use std::collections::{HashSet, VecDeque};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
-use crate::config::TlsMode;
+use crate::config::{Auth, TlsMode};
 use crate::error::{Error, Result};
 use crate::net::{self, Endpoint, Stream};
+use crate::proto::sasl::{Mechanism, base64_encode};
 use crate::secret::Password;
 
 /// Bytes read from the socket at once.
@@ -135,7 +136,35 @@ impl Pop3 {
         Ok(())
     }
 
-    pub async fn login(&mut self, account: &str, user: &str, password: &Password) -> Result<()> {
+    /// RFC 5034 AUTH with an initial response. After it, a challenge is the server's
+    /// report on a refused OAuth2 token: acknowledged, so that the -ERR follows.
+    async fn authenticate(
+        &mut self,
+        m: Mechanism,
+        user: &str,
+        password: &Password,
+    ) -> Result<String> {
+        let initial = m.initial_response(user, password.expose(), &self.ep.host, self.ep.port);
+        let verb = format!("AUTH {}", m.name());
+        self.send_secret(&verb, &format!("{verb} {}", base64_encode(&initial)))
+            .await?;
+        let line = self.line(&verb).await?;
+        if line == "+" || line.starts_with("+ ") {
+            tracing::debug!("{verb}: the server sent a challenge (an error report)");
+            let answer = base64_encode(&m.after_challenge());
+            self.send_secret(&verb, &answer).await?;
+            return self.status_line(&verb).await;
+        }
+        self.status_of(&verb, &line)
+    }
+
+    pub async fn login(
+        &mut self,
+        account: &str,
+        user: &str,
+        password: &Password,
+        auth: Auth,
+    ) -> Result<()> {
         let auth_err = |detail: String| Error::Auth {
             account: account.to_string(),
             detail,
@@ -151,17 +180,32 @@ impl Pop3 {
                 Err(e) => return Err(e),
             }
         }
-        let sasl = if self.sasl.iter().any(|m| m == "PLAIN") {
-            let token = base64_encode(format!("\0{user}\0{}", password.expose()).as_bytes());
-            self.send_secret("AUTH PLAIN", &format!("AUTH PLAIN {token}"))
-                .await?;
-            Some(self.status_line("AUTH PLAIN").await)
-        } else {
-            None
+        let offered = |m: Mechanism| self.sasl.iter().any(|s| s == m.name());
+        let mechanism = match Mechanism::for_token(auth) {
+            Some(m) if offered(m) => Some(m),
+            Some(m) => {
+                return Err(auth_err(format!(
+                    "auth = \"{}\" but the server offers no SASL {} (it offers: {})",
+                    auth.name(),
+                    m.name(),
+                    if self.sasl.is_empty() {
+                        "none".into()
+                    } else {
+                        self.sasl.join(" ")
+                    }
+                )));
+            }
+            None => offered(Mechanism::Plain).then_some(Mechanism::Plain),
+        };
+        let sasl = match mechanism {
+            Some(m) => Some(self.authenticate(m, user, password).await),
+            None => None,
         };
         let result = match sasl {
             Some(Err(Error::Refused(text)))
-                if self.caps.contains("USER") && !transient_refusal(&text) =>
+                if mechanism == Some(Mechanism::Plain)
+                    && self.caps.contains("USER")
+                    && !transient_refusal(&text) =>
             {
                 // A listed mechanism can still be refused (disabled for this user, or
                 // after TLS only): USER/PASS, which the server also offers, decides.
@@ -393,10 +437,19 @@ impl Pop3 {
 
     /// Reads `+OK ...` (returns the text) or `-ERR ...` (as `Error::Refused`).
     async fn status_line(&mut self, what: &str) -> Result<String> {
+        let line = self.line(what).await?;
+        self.status_of(what, &line)
+    }
+
+    async fn line(&mut self, what: &str) -> Result<String> {
         let mut buf = Vec::with_capacity(128);
         self.read_line(what, &mut buf).await?;
         let line = String::from_utf8_lossy(trim_eol(&buf)).into_owned();
         tracing::trace!(target: "mailx::pop3", "S: {line}");
+        Ok(line)
+    }
+
+    fn status_of(&self, what: &str, line: &str) -> Result<String> {
         if let Some(rest) = line.strip_prefix("+OK") {
             Ok(rest.trim().to_string())
         } else if let Some(rest) = line.strip_prefix("-ERR") {
@@ -406,7 +459,7 @@ impl Pop3 {
                 &self.ep.label,
                 format!(
                     "expected +OK or -ERR after {what}, got {:?}",
-                    truncate(&line)
+                    truncate(line)
                 ),
             ))
         }
@@ -521,14 +574,6 @@ fn trim_eol(line: &[u8]) -> &[u8] {
 
 fn truncate(s: &str) -> String {
     s.chars().take(80).collect()
-}
-
-pub fn base64_encode(input: &[u8]) -> String {
-    super::base64(
-        input,
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-        true,
-    )
 }
 
 #[cfg(test)]

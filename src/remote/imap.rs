@@ -21,6 +21,7 @@ pub struct Login {
     pub account: String,
     pub user: String,
     pub password: Password,
+    pub auth: crate::config::Auth,
 }
 
 pub struct ImapRemote {
@@ -61,8 +62,16 @@ impl ImapRemote {
     async fn session(&mut self) -> Result<&mut Imap> {
         if self.conn.is_none() {
             let l = &self.login;
-            let mut imap =
-                Imap::connect(&l.ep, l.tls, &l.connector, &l.account, &l.user, &l.password).await?;
+            let mut imap = Imap::connect(
+                &l.ep,
+                l.tls,
+                &l.connector,
+                &l.account,
+                &l.user,
+                &l.password,
+                l.auth,
+            )
+            .await?;
             // NAMESPACE first: see `Imap::namespace`.
             let ns = imap.namespace().await?;
             if self.namespace.is_none() {

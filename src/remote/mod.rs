@@ -245,7 +245,8 @@ pub async fn connect_with(
     Ok(match account.protocol {
         Protocol::Pop3 => {
             let mut conn = crate::proto::pop3::Pop3::connect(&ep, account.tls, &connector).await?;
-            conn.login(&account.name, &account.user, &password).await?;
+            conn.login(&account.name, &account.user, &password, account.auth)
+                .await?;
             AnyRemote::Pop3(Box::new(pop3::Pop3Remote::new(conn, ep.label.clone())))
         }
         Protocol::Imap => {
@@ -256,6 +257,7 @@ pub async fn connect_with(
                 account: account.name.clone(),
                 user: account.user.clone(),
                 password,
+                auth: account.auth,
             };
             AnyRemote::Imap(Box::new(
                 imap::ImapRemote::connect(login, account.folder_prefix.clone()).await?,

@@ -5,6 +5,7 @@
 // Test code: a failed setup is a failed test, and figures are printed for the notes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod auth;
 mod common;
 mod crash;
 mod docs;

@@ -30,10 +30,11 @@ use async_imap::{Client, Session};
 use imap_proto::{Response, ResponseCode, Status};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::config::TlsMode;
+use crate::config::{Auth, TlsMode};
 use crate::domain::IdleEvent;
 use crate::error::{Error, Result};
 use crate::net::{self, Endpoint, Stream};
+use crate::proto::sasl::{Mechanism, base64_encode};
 use crate::secret::Password;
 
 pub struct Imap {
@@ -136,6 +137,7 @@ impl Imap {
         account: &str,
         user: &str,
         password: &Password,
+        auth: Auth,
     ) -> Result<Self> {
         let tcp = net::connect_tcp(ep).await?;
         let meter = Meter::default();
@@ -183,26 +185,70 @@ impl Imap {
         // AUTHENTICATE PLAIN where offered: the password travels as UTF-8 bytes in base64,
         // so quotes, backslashes and non-ASCII characters need no IMAP quoting (a quoted
         // string is 7-bit, RFC 3501 §9). LOGIN otherwise, never where LOGINDISABLED.
-        let plain = caps.contains("AUTH=PLAIN");
-        if !plain && caps.contains("LOGINDISABLED") {
-            return Err(Error::Auth {
-                account: account.to_string(),
-                detail: "the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN; use tls = \"implicit\" or \"starttls\"".into(),
-            });
-        }
-        let verb = if plain { "AUTHENTICATE PLAIN" } else { "LOGIN" };
-        tracing::trace!(target: "mailx::imap", "C: {verb} {user} <redacted>");
+        // OAuth2 tokens only with the mechanism the account names.
+        let mechanism = match Mechanism::for_token(auth) {
+            Some(m) if caps.contains(&format!("AUTH={}", m.name())) => Some(m),
+            Some(m) => {
+                let mut offered: Vec<&str> = caps
+                    .iter()
+                    .filter_map(|c| c.strip_prefix("AUTH="))
+                    .collect();
+                offered.sort_unstable();
+                return Err(Error::Auth {
+                    account: account.to_string(),
+                    detail: format!(
+                        "auth = \"{}\" but the server offers no AUTHENTICATE {} (it offers: {})",
+                        auth.name(),
+                        m.name(),
+                        if offered.is_empty() {
+                            "none".into()
+                        } else {
+                            offered.join(" ")
+                        }
+                    ),
+                });
+            }
+            None if caps.contains("AUTH=PLAIN") => Some(Mechanism::Plain),
+            None if caps.contains("LOGINDISABLED") => {
+                return Err(Error::Auth {
+                    account: account.to_string(),
+                    detail: "the server refuses LOGIN on this connection (LOGINDISABLED) and offers no AUTH=PLAIN; use tls = \"implicit\" or \"starttls\"".into(),
+                });
+            }
+            None => None,
+        };
+        let verb = match mechanism {
+            Some(m) => format!("AUTHENTICATE {}", m.name()),
+            None => "LOGIN".to_string(),
+        };
+        let ir = mechanism.is_some() && caps.contains("SASL-IR");
+        tracing::trace!(
+            target: "mailx::imap",
+            "C: {verb} {user} <redacted>{}",
+            if ir { " (SASL-IR: the response on the command line)" } else { "" }
+        );
         let attempt = async {
-            if plain {
-                let sasl = SaslPlain(format!("\0{user}\0{}", password.expose()));
-                client.authenticate("PLAIN", sasl).await
-            } else {
-                client.login(user, password.expose()).await
+            match mechanism {
+                Some(m) => {
+                    let initial = m.initial_response(user, password.expose(), &ep.host, ep.port);
+                    // SASL-IR (RFC 4959): the response rides on the command, one round trip.
+                    let (command, first) = if ir {
+                        (format!("{} {}", m.name(), base64_encode(&initial)), None)
+                    } else {
+                        (m.name().to_string(), Some(initial))
+                    };
+                    let sasl = Sasl {
+                        first,
+                        after: m.after_challenge(),
+                    };
+                    client.authenticate(command, sasl).await
+                }
+                None => client.login(user, password.expose()).await,
             }
         };
         let login = tokio::time::timeout(ep.timeout, guarded(attempt)).await;
         let session = match login {
-            Ok(Err(p)) => return Err(parser_failed(ep, verb, p)),
+            Ok(Err(p)) => return Err(parser_failed(ep, &verb, p)),
             Ok(Ok(login)) => Ok(login),
             Err(e) => Err(e),
         };
@@ -233,7 +279,7 @@ impl Imap {
                     },
                 });
             }
-            Ok(Err((e, _))) => return Err(imap_err(ep, verb, e)),
+            Ok(Err((e, _))) => return Err(imap_err(ep, &verb, e)),
         };
         let mut imap = Imap {
             ep: ep.clone(),
@@ -483,13 +529,18 @@ impl Imap {
 }
 
 /// The SASL PLAIN response (RFC 4616): authzid (empty), user, password, NUL-separated.
-struct SaslPlain(String);
+/// One SASL exchange: the initial response at the first challenge (when it did not ride
+/// on the command), then the mechanism's answer to an error report.
+struct Sasl {
+    first: Option<Vec<u8>>,
+    after: Vec<u8>,
+}
 
-impl async_imap::Authenticator for SaslPlain {
+impl async_imap::Authenticator for Sasl {
     type Response = Vec<u8>;
 
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
-        self.0.as_bytes().to_vec()
+        self.first.take().unwrap_or_else(|| self.after.clone())
     }
 }
 

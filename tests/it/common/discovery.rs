@@ -41,6 +41,53 @@ pub fn serve_http(path: &'static str, body: String) -> (String, std::sync::mpsc:
     (base, rx)
 }
 
+/// An OAuth2 token check (what Dovecot's oauth2 passdb asks): GET PREFIX<token> answers
+/// {"username": user} for a token in `tokens`, 401 otherwise. Returns the URL prefix.
+pub fn serve_tokeninfo(tokens: Vec<(String, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let prefix = format!(
+        "http://{}/tokeninfo?access_token=",
+        listener.local_addr().unwrap()
+    );
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&req).into_owned();
+            let target = text.split_whitespace().nth(1).unwrap_or("");
+            let token = target
+                .split_once("access_token=")
+                .map(|(_, t)| t)
+                .unwrap_or("");
+            let answer = match tokens.iter().find(|(t, _)| t == token) {
+                Some((_, user)) => {
+                    let body = format!("{{\"username\":\"{user}\",\"active\":true}}");
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+                None => {
+                    let body = "{\"error\":\"invalid_token\"}";
+                    format!(
+                        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+            };
+            let _ = conn.write_all(answer.as_bytes());
+        }
+    });
+    prefix
+}
+
 /// An autoconfig document listing `servers` as (type, host, port, socketType).
 pub fn autoconfig_xml(servers: &[(&str, &str, u16, &str)], username: &str) -> String {
     let mut out = String::from(

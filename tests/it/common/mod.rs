@@ -191,6 +191,9 @@ pub struct Options {
     pub cert_names: &'static str,
     /// A storage quota per user (Dovecot's quota plugin), e.g. "200k".
     pub quota: Option<&'static str>,
+    /// OAuth2 tokens (XOAUTH2, OAUTHBEARER) checked at this tokeninfo URL prefix (the
+    /// token is appended), which answers {"username": ...} for a valid one.
+    pub oauth2_tokeninfo: Option<String>,
 }
 
 impl Default for Options {
@@ -200,6 +203,7 @@ impl Default for Options {
             imap_capability: None,
             cert_names: "DNS:localhost,IP:127.0.0.1",
             quota: None,
+            oauth2_tokeninfo: None,
         }
     }
 }
@@ -305,11 +309,7 @@ impl Dovecot {
     protocols = imap pop3
     listen = 127.0.0.1
     {ssl}{unprivileged}disable_plaintext_auth = no
-    auth_mechanisms = plain login
-    passdb {{
-      driver = passwd-file
-      args = scheme=PLAIN username_format=%u {d_s}/users
-    }}
+    {auth}
     userdb {{
       driver = passwd-file
       args = username_format=%u {d_s}/users
@@ -338,6 +338,21 @@ impl Dovecot {
     {pop3s_l}}}
     ",
                 pid = std::process::id(),
+                auth = match &opts.oauth2_tokeninfo {
+                    None => format!(
+                        "auth_mechanisms = plain login\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d_s}/users\n}}\n"
+                    ),
+                    Some(url) => {
+                        fs::write(
+                            d.join("oauth2.conf.ext"),
+                            format!("tokeninfo_url = {url}\nusername_attribute = username\n"),
+                        )
+                        .expect("oauth2 conf");
+                        format!(
+                            "auth_mechanisms = plain login xoauth2 oauthbearer\npassdb {{\n  driver = passwd-file\n  mechanisms = plain login\n  args = scheme=PLAIN username_format=%u {d_s}/users\n}}\npassdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {d_s}/oauth2.conf.ext\n}}\n"
+                        )
+                    }
+                },
                 imaps_l = tls_listeners("imaps", imaps),
                 capability = opts
                     .imap_capability

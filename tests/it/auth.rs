@@ -1,0 +1,110 @@
+//! Logging in the ways real providers need, against Dovecot: SASL PLAIN with SASL-IR,
+//! OAuth2 access tokens as XOAUTH2 and OAUTHBEARER (IMAP AUTHENTICATE and POP3 AUTH),
+//! checked by Dovecot's oauth2 passdb at a loopback tokeninfo endpoint.
+
+use crate::common::discovery::serve_tokeninfo;
+use crate::common::*;
+
+fn oauth_server() -> (Dovecot, String, String) {
+    // Users are taken from the pool in order: the first is slash0.
+    let token = "ya29.good-token".to_string();
+    let url = serve_tokeninfo(vec![(token.clone(), "slash0".into())]);
+    let dc = Dovecot::start_with(Options {
+        oauth2_tokeninfo: Some(url),
+        ..Options::default()
+    });
+    let user = dc.add_user(false);
+    assert_eq!(user, "slash0");
+    (dc, user, token)
+}
+
+#[test]
+fn oauth2_tokens_log_in_over_imap_and_pop3_with_both_mechanisms() {
+    let (dc, user, token) = oauth_server();
+    for (protocol, auth) in [
+        ("imap", "xoauth2"),
+        ("imap", "oauthbearer"),
+        ("pop3", "xoauth2"),
+        ("pop3", "oauthbearer"),
+    ] {
+        dc.add_messages(&user, "", &[message(1, auth)], "");
+        let c = Client::new();
+        c.write_config(
+            &AccountToml::new("o", &dc, protocol, &user, &c)
+                .password(&token)
+                .extra(&format!("auth = \"{auth}\"\nkeep = false"))
+                .toml(),
+        );
+        let out = c.mailx(&["-vv", "fetch"]);
+        assert_ok(&out);
+        assert_eq!(
+            local_messages(&c.maildir("o"), "").len(),
+            1,
+            "{protocol} {auth}"
+        );
+        let log = stderr(&out);
+        assert!(!log.contains(&token), "the token is never logged");
+        assert!(
+            log.contains(&auth.to_ascii_uppercase()),
+            "{protocol} {auth}: {log}"
+        );
+        assert!(settles_empty(&dc, &user, ""), "{protocol} {auth}");
+
+        // A token the server refuses: exit 77, the server's report acknowledged.
+        let bad = Client::new();
+        bad.write_config(
+            &AccountToml::new("o", &dc, protocol, &user, &bad)
+                .password("expired-token")
+                .extra(&format!("auth = \"{auth}\""))
+                .toml(),
+        );
+        let out = bad.mailx(&["fetch"]);
+        assert_eq!(
+            out.status.code(),
+            Some(77),
+            "{protocol} {auth}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("authentication failed"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // The password still works beside the tokens.
+    let c = Client::new();
+    c.write_config(&AccountToml::new("p", &dc, "imap", &user, &c).toml());
+    assert_ok(&c.mailx(&["fetch"]));
+}
+
+#[test]
+fn a_mechanism_the_server_lacks_is_named_and_plain_rides_on_the_command() {
+    let dc = Dovecot::start();
+    let user = dc.add_user(false);
+    for protocol in ["imap", "pop3"] {
+        let c = Client::new();
+        c.write_config(
+            &AccountToml::new("o", &dc, protocol, &user, &c)
+                .extra("auth = \"oauthbearer\"")
+                .toml(),
+        );
+        let out = c.mailx(&["fetch"]);
+        assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("offers no") && stderr(&out).contains("OAUTHBEARER"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // Dovecot offers SASL-IR: AUTHENTICATE PLAIN carries its response (one round trip).
+    let c = Client::new();
+    c.write_config(&AccountToml::new("p", &dc, "imap", &user, &c).toml());
+    let out = c.mailx(&["-vv", "check"]);
+    assert!(out.status.code() == Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AUTHENTICATE PLAIN") && stderr(&out).contains("SASL-IR"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(PASSWORD));
+}
