@@ -46,6 +46,9 @@ _mailx() {
             mailx__subcmd__account,add)
                 cmd="mailx__subcmd__account__subcmd__add"
                 ;;
+            mailx__subcmd__account,authorize)
+                cmd="mailx__subcmd__account__subcmd__authorize"
+                ;;
             mailx__subcmd__account,help)
                 cmd="mailx__subcmd__account__subcmd__help"
                 ;;
@@ -66,6 +69,9 @@ _mailx() {
                 ;;
             mailx__subcmd__account__subcmd__help,add)
                 cmd="mailx__subcmd__account__subcmd__help__subcmd__add"
+                ;;
+            mailx__subcmd__account__subcmd__help,authorize)
+                cmd="mailx__subcmd__account__subcmd__help__subcmd__authorize"
                 ;;
             mailx__subcmd__account__subcmd__help,help)
                 cmd="mailx__subcmd__account__subcmd__help__subcmd__help"
@@ -114,6 +120,9 @@ _mailx() {
                 ;;
             mailx__subcmd__help__subcmd__account,add)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__add"
+                ;;
+            mailx__subcmd__help__subcmd__account,authorize)
+                cmd="mailx__subcmd__help__subcmd__account__subcmd__authorize"
                 ;;
             mailx__subcmd__help__subcmd__account,list)
                 cmd="mailx__subcmd__help__subcmd__account__subcmd__list"
@@ -171,7 +180,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version add remove password list show test help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version add remove password authorize list show test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,8 +307,42 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__account__subcmd__authorize)
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__account__subcmd__help)
-            opts="add remove password list show test help"
+            opts="add remove password authorize list show test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +356,20 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__account__subcmd__help__subcmd__authorize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -697,7 +754,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help__subcmd__account)
-            opts="add remove password list show test"
+            opts="add remove password authorize list show test"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +768,20 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help__subcmd__account__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__help__subcmd__account__subcmd__authorize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

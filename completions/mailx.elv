@@ -147,6 +147,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
             cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
             cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+            cand authorize 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
             cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
@@ -220,6 +221,22 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mailx;account;authorize'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mailx;account;list'= {
             cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
             cand --color 'When to color error messages'
@@ -272,6 +289,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
             cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
             cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+            cand authorize 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
             cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
@@ -282,6 +300,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;account;help;remove'= {
         }
         &'mailx;account;help;password'= {
+        }
+        &'mailx;account;help;authorize'= {
         }
         &'mailx;account;help;list'= {
         }
@@ -349,6 +369,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
             cand remove 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
             cand password 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+            cand authorize 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
             cand list 'List configured accounts'
             cand show 'Show one account''s settings (never its password)'
             cand test 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
@@ -358,6 +379,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;help;account;remove'= {
         }
         &'mailx;help;account;password'= {
+        }
+        &'mailx;help;account;authorize'= {
         }
         &'mailx;help;account;list'= {
         }

@@ -112,25 +112,26 @@ complete -c mailx -n "__fish_mailx_using_subcommand watch" -s v -l verbose -d 'M
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailx -n "__fish_mailx_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l color -d 'When to color error messages' -r -f -a "auto\t''
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l timeout -d 'Seconds to wait for any single network operation' -r
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l connect-to -d 'Connect to ADDR:PORT when asked for HOST:PORT, as curl\'s option; names not given do not resolve at all (tests: nothing leaves loopback)' -r
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -s q -l quiet -d 'Print nothing but errors'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -s h -l help -d 'Print help'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -s V -l version -d 'Print version'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "add" -d 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "remove" -d 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "password" -d 'Store or replace an account\'s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "list" -d 'List configured accounts'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "show" -d 'Show one account\'s settings (never its password)'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "test" -d 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
-complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password list show test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l connect-to -d 'Connect to ADDR:PORT when asked for HOST:PORT, as curl\'s option; names not given do not resolve at all (tests: nothing leaves loopback)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "add" -d 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "remove" -d 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "password" -d 'Store or replace an account\'s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "authorize" -d 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider\'s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "list" -d 'List configured accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "show" -d 'Show one account\'s settings (never its password)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "test" -d 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l email -d 'Your email address: where discovery starts' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l protocol -d 'imap or pop3 [default: IMAP when the server offers it]' -r -f -a "imap\t''
 pop3\t''"
@@ -191,6 +192,18 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from password" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from password" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from password" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l connect-to -d 'Connect to ADDR:PORT when asked for HOST:PORT, as curl\'s option; names not given do not resolve at all (tests: nothing leaves loopback)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -s h -l help -d 'Print help'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from authorize" -s V -l version -d 'Print version'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from list" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''
@@ -230,6 +243,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "add" -d 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "password" -d 'Store or replace an account\'s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "authorize" -d 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider\'s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List configured accounts'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account\'s settings (never its password)'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "test" -d 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'
@@ -271,6 +285,7 @@ complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_su
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "password" -d 'Store or replace an account\'s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "authorize" -d 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider\'s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List configured accounts'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account\'s settings (never its password)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "test" -d 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails'

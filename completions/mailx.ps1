@@ -156,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched')
             [CompletionResult]::new('password', 'password', [CompletionResultType]::ParameterValue, 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first')
+            [CompletionResult]::new('authorize', 'authorize', [CompletionResultType]::ParameterValue, 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List configured accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account''s settings (never its password)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails')
@@ -233,6 +234,23 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mailx;account;authorize' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mailx;account;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
@@ -288,6 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched')
             [CompletionResult]::new('password', 'password', [CompletionResultType]::ParameterValue, 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first')
+            [CompletionResult]::new('authorize', 'authorize', [CompletionResultType]::ParameterValue, 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List configured accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account''s settings (never its password)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails')
@@ -301,6 +320,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             break
         }
         'mailx;account;help;password' {
+            break
+        }
+        'mailx;account;help;authorize' {
             break
         }
         'mailx;account;help;list' {
@@ -381,6 +403,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched')
             [CompletionResult]::new('password', 'password', [CompletionResultType]::ParameterValue, 'Store or replace an account''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first')
+            [CompletionResult]::new('authorize', 'authorize', [CompletionResultType]::ParameterValue, 'Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints the provider''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List configured accounts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account''s settings (never its password)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails')
@@ -393,6 +416,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             break
         }
         'mailx;help;account;password' {
+            break
+        }
+        'mailx;help;account;authorize' {
             break
         }
         'mailx;help;account;list' {

@@ -243,6 +243,25 @@ _arguments "${_arguments_options[@]}" : \
 ':account:_default' \
 && ret=0
 ;;
+(authorize)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':account:_default' \
+&& ret=0
+;;
 (list)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
@@ -320,6 +339,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (password)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(authorize)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -441,6 +464,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(authorize)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (list)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -499,6 +526,7 @@ _mailx__subcmd__account_commands() {
 'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
 'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
 'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
+'authorize:Sign in with OAuth2 in a browser, for an account with \`oauth2_client_id\`\: prints the provider'\''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
 'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
@@ -511,12 +539,18 @@ _mailx__subcmd__account__subcmd__add_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account add commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__account__subcmd__authorize_commands] )) ||
+_mailx__subcmd__account__subcmd__authorize_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account authorize commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__account__subcmd__help_commands] )) ||
 _mailx__subcmd__account__subcmd__help_commands() {
     local commands; commands=(
 'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
 'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
 'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
+'authorize:Sign in with OAuth2 in a browser, for an account with \`oauth2_client_id\`\: prints the provider'\''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
 'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
@@ -528,6 +562,11 @@ _mailx__subcmd__account__subcmd__help_commands() {
 _mailx__subcmd__account__subcmd__help__subcmd__add_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account help add commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__authorize_commands] )) ||
+_mailx__subcmd__account__subcmd__help__subcmd__authorize_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx account help authorize commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__account__subcmd__help__subcmd__help_commands] )) ||
 _mailx__subcmd__account__subcmd__help__subcmd__help_commands() {
@@ -620,6 +659,7 @@ _mailx__subcmd__help__subcmd__account_commands() {
 'add:Set up a new account\: find the server, choose POP3 or IMAP, test the login, and append the account to the config file' \
 'remove:Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched' \
 'password:Store or replace an account'\''s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first' \
+'authorize:Sign in with OAuth2 in a browser, for an account with \`oauth2_client_id\`\: prints the provider'\''s address, waits for the browser to come back to a loopback port, and keeps the tokens in the OS keyring (refreshed by later runs as they expire)' \
 'list:List configured accounts' \
 'show:Show one account'\''s settings (never its password)' \
 'test:Connect and log in, changing nothing; report each step (DNS, connect, TLS, greeting, login, folders, messages) and exit with the code of the first that fails' \
@@ -630,6 +670,11 @@ _mailx__subcmd__help__subcmd__account_commands() {
 _mailx__subcmd__help__subcmd__account__subcmd__add_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help account add commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__authorize_commands] )) ||
+_mailx__subcmd__help__subcmd__account__subcmd__authorize_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help account authorize commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__help__subcmd__account__subcmd__list_commands] )) ||
 _mailx__subcmd__help__subcmd__account__subcmd__list_commands() {

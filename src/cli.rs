@@ -201,6 +201,13 @@ pub enum AccountCommand {
         #[arg(long)]
         no_test: bool,
     },
+    /// Sign in with OAuth2 in a browser, for an account with `oauth2_client_id`: prints
+    /// the provider's address, waits for the browser to come back to a loopback port, and
+    /// keeps the tokens in the OS keyring (refreshed by later runs as they expire)
+    Authorize {
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        account: String,
+    },
     /// List configured accounts
     List,
     /// Show one account's settings (never its password)

@@ -23,6 +23,16 @@ impl Protocol {
     }
 }
 
+/// An OAuth2 client: what the authorization code flow and token refresh need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuth2 {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub auth_url: String,
+    pub token_url: String,
+    pub scope: String,
+}
+
 /// How an account proves who it is: a password, or an OAuth2 access token (from
 /// `password_command`, e.g. oama or pizauth) sent with a SASL mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -149,6 +159,31 @@ pub const ACCOUNT_KEYS: &[KeyDoc] = &[
         meaning: "how to log in: the password (SASL PLAIN, IMAP LOGIN, POP3 USER/PASS), or an OAuth2 access token that the password source prints (oama, pizauth) sent as XOAUTH2 or OAUTHBEARER",
     },
     KeyDoc {
+        key: "oauth2_client_id",
+        value: "string (with auth = \"xoauth2\" or \"oauthbearer\", no password source)",
+        meaning: "mailx signs in itself (`mailx account authorize NAME`: a browser, PKCE, a loopback redirect) and keeps the refresh token in the OS keyring; the provider's client id",
+    },
+    KeyDoc {
+        key: "oauth2_client_secret",
+        value: "string",
+        meaning: "the client secret, for providers that issue one to installed apps",
+    },
+    KeyDoc {
+        key: "oauth2_auth_url",
+        value: "https URL (with oauth2_client_id)",
+        meaning: "the provider's authorization endpoint",
+    },
+    KeyDoc {
+        key: "oauth2_token_url",
+        value: "https URL (with oauth2_client_id)",
+        meaning: "the provider's token endpoint",
+    },
+    KeyDoc {
+        key: "oauth2_scope",
+        value: "string (with oauth2_client_id)",
+        meaning: "the scopes asked for, space-separated (e.g. https://mail.google.com/)",
+    },
+    KeyDoc {
         key: "maildir",
         value: "path (required)",
         meaning: "the account's Maildir++ root (INBOX is the root itself); not shared with, nor inside, another account's",
@@ -220,6 +255,11 @@ struct RawAccount {
     password_command: Option<String>,
     password_env: Option<String>,
     auth: Option<Auth>,
+    oauth2_client_id: Option<String>,
+    oauth2_client_secret: Option<String>,
+    oauth2_auth_url: Option<String>,
+    oauth2_token_url: Option<String>,
+    oauth2_scope: Option<String>,
     maildir: String,
     keep: Option<bool>,
     delete_after_days: Option<u32>,
@@ -335,6 +375,9 @@ pub struct Account {
     pub password_command: Option<String>,
     pub password_env: Option<String>,
     pub auth: Auth,
+    /// mailx's own OAuth2 sign-in, when configured (else a token comes from the password
+    /// source).
+    pub oauth2: Option<OAuth2>,
     pub maildir: PathBuf,
     pub keep: bool,
     pub delete_after_days: Option<u32>,
@@ -454,6 +497,58 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
 
 type Invalid = (&'static str, String);
 
+/// The built-in OAuth2 client of an account, checked: all of its keys or none, only for
+/// a token login, never beside another password source, endpoints over https (or on
+/// loopback).
+fn oauth2_client(raw: &mut RawAccount, auth: Auth) -> std::result::Result<Option<OAuth2>, Invalid> {
+    let Some(client_id) = raw.oauth2_client_id.take() else {
+        for (key, set) in [
+            ("oauth2_client_secret", raw.oauth2_client_secret.is_some()),
+            ("oauth2_auth_url", raw.oauth2_auth_url.is_some()),
+            ("oauth2_token_url", raw.oauth2_token_url.is_some()),
+            ("oauth2_scope", raw.oauth2_scope.is_some()),
+        ] {
+            if set {
+                return Err((key, "needs oauth2_client_id as well".into()));
+            }
+        }
+        return Ok(None);
+    };
+    if auth == Auth::Password {
+        return Err((
+            "oauth2_client_id",
+            "needs auth = \"xoauth2\" or \"oauthbearer\"".into(),
+        ));
+    }
+    if raw.password_command.is_some() || raw.password_env.is_some() {
+        return Err((
+            "oauth2_client_id",
+            "mailx signs in itself with oauth2_client_id: remove password_command / password_env (or remove the oauth2_ keys to take the token from them)".into(),
+        ));
+    }
+    let url = |key: &'static str, v: Option<String>| -> std::result::Result<String, Invalid> {
+        let v = v.ok_or((key, "is required with oauth2_client_id".to_string()))?;
+        let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+            .iter()
+            .any(|p| v.starts_with(p));
+        if v.starts_with("https://") || loopback {
+            Ok(v)
+        } else {
+            Err((key, format!("{v:?} must be an https:// URL")))
+        }
+    };
+    Ok(Some(OAuth2 {
+        client_id,
+        client_secret: raw.oauth2_client_secret.take(),
+        auth_url: url("oauth2_auth_url", raw.oauth2_auth_url.take())?,
+        token_url: url("oauth2_token_url", raw.oauth2_token_url.take())?,
+        scope: raw.oauth2_scope.take().ok_or((
+            "oauth2_scope",
+            "is required with oauth2_client_id".to_string(),
+        ))?,
+    }))
+}
+
 /// Letters, digits, '-', '_', '.', '@', not starting with '.' (it names state files).
 pub fn valid_account_name(name: &str) -> bool {
     !name.is_empty()
@@ -463,7 +558,7 @@ pub fn valid_account_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
 }
 
-fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Account, Invalid> {
+fn validate(name: &str, mut raw: RawAccount, base: &Path) -> std::result::Result<Account, Invalid> {
     if !valid_account_name(name) {
         return Err((
             "protocol",
@@ -492,6 +587,8 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
             "set either password_command or password_env, not both".into(),
         ));
     }
+    let auth = raw.auth.unwrap_or_default();
+    let oauth2 = oauth2_client(&mut raw, auth)?;
     let keep = raw.keep.unwrap_or(true);
     if let Some(days) = raw.delete_after_days {
         if !keep {
@@ -623,7 +720,8 @@ fn validate(name: &str, raw: RawAccount, base: &Path) -> std::result::Result<Acc
         user: raw.user,
         password_command: raw.password_command,
         password_env: raw.password_env,
-        auth: raw.auth.unwrap_or_default(),
+        auth,
+        oauth2,
         maildir: expand_path(&raw.maildir, base),
         keep,
         delete_after_days: raw.delete_after_days,

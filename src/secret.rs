@@ -29,7 +29,11 @@ impl std::fmt::Debug for Password {
 
 const KEYRING_SERVICE: &str = "mailx";
 
-pub async fn resolve(account: &Account) -> Result<Password> {
+/// The account's password, or its OAuth2 access token; `timeout` bounds a token refresh.
+pub async fn resolve(account: &Account, timeout: u64) -> Result<Password> {
+    if let Some(client) = &account.oauth2 {
+        return crate::oauth2::access_token(account, client, timeout).await;
+    }
     let no_password = |detail: String| Error::NoPassword {
         account: account.name.clone(),
         detail,
@@ -98,6 +102,11 @@ async fn run_password_command(account: &Account, cmd: &str) -> Result<Password> 
         return Err(fail("password_command printed an empty first line".into()));
     }
     Ok(Password(first))
+}
+
+/// The account's keyring entry; `Ok(None)` when the keyring works but holds none.
+pub async fn read_keyring(account: &str) -> std::result::Result<Option<Password>, String> {
+    from_keyring(account).await
 }
 
 /// `Ok(None)`: the keyring works but holds nothing for this account.

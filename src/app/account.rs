@@ -78,6 +78,21 @@ pub(super) async fn remove(
     Ok(exit::OK)
 }
 
+pub(super) async fn authorize(global: &Global, printer: &Printer, name: &str) -> Result<i32> {
+    let config = load_config(global)?;
+    let a = pick(&config, &[name.to_string()])?[0];
+    let Some(client) = &a.oauth2 else {
+        return Err(Error::Usage(format!(
+            "account {name} has no oauth2_client_id: mailx signs in with OAuth2 itself only when the provider's client id, oauth2_auth_url, oauth2_token_url and oauth2_scope are set (see mailx.toml(5))"
+        )));
+    };
+    crate::oauth2::authorize(a, client, printer, global.timeout).await?;
+    let report =
+        login::try_login(a, secret::resolve(a, global.timeout).await?, global.timeout).await?;
+    printer.say(&describe_report(&report));
+    Ok(exit::OK)
+}
+
 pub(super) async fn password(
     global: &Global,
     printer: &Printer,
@@ -86,6 +101,11 @@ pub(super) async fn password(
 ) -> Result<i32> {
     let config = load_config(global)?;
     let a = pick(&config, &[name.to_string()])?[0];
+    if a.oauth2.is_some() {
+        return Err(Error::Usage(format!(
+            "account {name} signs in with OAuth2: run `mailx account authorize {name}`"
+        )));
+    }
     if let Some(source) = a
         .password_command
         .as_ref()
@@ -255,7 +275,7 @@ async fn test_steps(
         },
     ));
     steps.push(("greeting".into(), found.greeting.clone()));
-    let password = secret::resolve(a)
+    let password = secret::resolve(a, timeout)
         .await
         .map_err(|e| (probe::Step::Login, e))?;
     let report = login::try_login(a, password, timeout)

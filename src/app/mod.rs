@@ -91,6 +91,9 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Account(AccountCommand::Password { account, no_test }) => {
             account::password(&cli.global, &printer, account, *no_test).await
         }
+        Command::Account(AccountCommand::Authorize { account }) => {
+            account::authorize(&cli.global, &printer, account).await
+        }
         Command::Account(AccountCommand::List) => account::list(&cli.global, &printer),
         Command::Account(AccountCommand::Show { account }) => {
             account::show(&cli.global, &printer, account)

@@ -224,7 +224,7 @@ pub enum AnyRemote {
 
 /// Logs in to an account's server.
 pub async fn connect(account: &Account, timeout: u64) -> Result<AnyRemote> {
-    let password = crate::secret::resolve(account).await?;
+    let password = crate::secret::resolve(account, timeout).await?;
     connect_with(account, timeout, password).await
 }
 

@@ -206,7 +206,7 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
             .map_err(|f| f.error)?;
         let password = match &typed {
             Some(p) => p.clone(),
-            None => secret::resolve(&account).await?,
+            None => secret::resolve(&account, ctx.timeout).await?,
         };
         let report = login::try_login(&account, password, ctx.timeout).await?;
         ctx.printer.say(&describe_report(&report));

@@ -18,7 +18,7 @@ pub struct Incoming {
 /// `.well-known`; `base` replaces both hosts (tests serve the document on loopback).
 pub fn urls(email: &str, base: Option<&str>) -> Vec<String> {
     let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or(email);
-    let query = format!("?emailaddress={}", percent_encode(email));
+    let query = format!("?emailaddress={}", crate::http::percent_encode(email));
     let bases = match base {
         Some(b) => vec![b.trim_end_matches('/').to_string(); 2],
         None => vec![
@@ -33,17 +33,6 @@ pub fn urls(email: &str, base: Option<&str>) -> Vec<String> {
             bases[1]
         ),
     ]
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The IMAP and POP3 servers of a document, in its order; anything it cannot use (other

@@ -7,8 +7,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::probe::{self, Failure, Found};
-use super::{Server, autoconfig, dns, http};
+use super::{Server, autoconfig, dns};
 use crate::config::{Protocol, TlsMode};
+use crate::http;
 
 /// Where discovery looks, when not where it would on the Internet (tests: loopback).
 #[derive(Debug, Clone, Default)]

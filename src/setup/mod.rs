@@ -7,7 +7,6 @@ pub mod autoconfig;
 pub mod config_file;
 pub mod discover;
 pub mod dns;
-pub mod http;
 pub mod login;
 pub mod probe;
 pub mod wizard;

@@ -210,7 +210,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
 async fn login_once(ctx: &Ctx<'_>, account: &Account, typed: Option<&Password>) -> Result<Report> {
     let password = match typed {
         Some(p) => p.clone(),
-        None => secret::resolve(account).await?,
+        None => secret::resolve(account, ctx.timeout).await?,
     };
     super::login::try_login(account, password, ctx.timeout).await
 }

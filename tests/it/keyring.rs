@@ -1,49 +1,34 @@
 //! Passwords in a real Secret Service: gnome-keyring-daemon, unlocked, on a private
-//! session bus (`dbus-run-session`), as on a desktop. Stored by `account add` (flags and
-//! wizard), read back by `fetch`, removed by `account remove`.
+//! session bus, as on a desktop. Stored by `account add` (flags and wizard), read back by
+//! `fetch`, removed by `account remove`.
 
+use crate::common::bus::SessionBus;
 use crate::common::*;
 
-use std::path::Path;
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
-const KEYRING_PASSWORD: &str = "keyring-unlock";
-
-fn require(tool: &str) {
-    let found = ["/usr/bin", "/bin", "/usr/local/bin"]
-        .iter()
-        .any(|d| Path::new(d).join(tool).exists());
-    assert!(
-        found,
-        "{tool} is not installed; install it with `apt-get install -y dbus-daemon gnome-keyring` (scripts/test does)"
-    );
-}
-
-/// A script that starts an unlocked keyring on the session bus it runs in, then `body`.
-fn session_script(dir: &Path, body: &str) -> std::path::PathBuf {
-    require("dbus-run-session");
-    require("gnome-keyring-daemon");
-    let script = dir.join("session.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "export HOME={home} XDG_RUNTIME_DIR={home}/run XDG_DATA_HOME={home}/data\n\
-             mkdir -p \"$XDG_RUNTIME_DIR\" && chmod 700 \"$XDG_RUNTIME_DIR\"\n\
-             printf '{KEYRING_PASSWORD}' | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null\n\
-             {body}\n",
-            home = dir.display()
-        ),
-    )
-    .unwrap();
-    script
-}
-
-fn bus_command(script: &Path) -> Command {
-    let mut cmd = Command::new("dbus-run-session");
-    cmd.args(["--", "sh"])
-        .arg(script)
-        .env_remove("MAILX_CONFIG");
-    cmd
+/// mailx on the bus, with `stdin`.
+fn mailx(c: &Client, bus: &SessionBus, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["--timeout", "10"])
+        .args(args)
+        .env_remove("MAILX_CONFIG")
+        .envs(bus.env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -52,37 +37,73 @@ fn a_password_from_stdin_is_kept_in_the_keyring_and_read_back_by_fetch() {
     let user = dc.add_user(false);
     dc.add_messages(&user, "", &[message(1, "keyring")], "");
     let c = Client::new();
-    let mailx = env!("CARGO_BIN_EXE_mailx");
-    let config = c.config_path();
-    let body = format!(
-        "M=\"{mailx} --config {config} --timeout 10\"\n\
-         printf '%s\\n' '{PASSWORD}' | $M account add k --host 127.0.0.1 --port {port} --ca-file {ca} --user {user} --password-stdin --maildir {maildir}; echo add=$?\n\
-         $M fetch k; echo fetch=$?\n\
-         $M account remove k --yes; echo remove=$?\n\
-         printf 'x\\n' | $M account add k2 --host 127.0.0.1 --port {port} --ca-file {ca} --user {user} --password-stdin --maildir {maildir}2 --no-test >/dev/null; echo add2=$?\n\
-         $M fetch k2; echo fetch2=$?",
-        config = config.display(),
-        port = dc.imaps,
-        ca = dc.ca_file().display(),
-        maildir = c.maildir("k").display(),
-    );
-    let script = session_script(c.dir.path(), &body);
-    let o = bus_command(&script).output().unwrap();
-    let out = stdout(&o);
-    let err = stderr(&o);
-    for step in ["add=0", "fetch=0", "remove=0", "add2=0", "fetch2=77"] {
-        assert!(out.contains(step), "{step}\nstdout:\n{out}\nstderr:\n{err}");
-    }
-    assert_eq!(local_messages(&c.maildir("k"), "").len(), 1, "{err}");
-    assert!(
-        err.contains("password was removed from the OS keyring"),
-        "{err}"
-    );
-    let text = std::fs::read_to_string(&config).unwrap();
+    let bus = SessionBus::start(c.dir.path());
+    let port = dc.imaps.to_string();
+    let ca = dc.ca_file().display().to_string();
+    let add = |name: &str, maildir: &str, stdin: &str| {
+        let args = [
+            "account",
+            "add",
+            name,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--ca-file",
+            &ca,
+            "--user",
+            &user,
+            "--password-stdin",
+            "--maildir",
+            maildir,
+        ];
+        mailx(&c, &bus, &args, stdin)
+    };
+    let maildir = c.maildir("k").display().to_string();
+    let o = add("k", &maildir, &format!("{PASSWORD}\n"));
+    assert_ok(&o);
+    let text = std::fs::read_to_string(c.config_path()).unwrap();
     assert!(
         !text.contains(PASSWORD) && !text.contains("password_"),
         "{text}"
     );
+    assert_ok(&mailx(&c, &bus, &["fetch", "k"], ""));
+    assert_eq!(local_messages(&c.maildir("k"), "").len(), 1);
+    let o = mailx(&c, &bus, &["account", "remove", "k", "--yes"], "");
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains("password was removed from the OS keyring"),
+        "{}",
+        stderr(&o)
+    );
+    // The entry is really gone: an account of that name finds no password.
+    c.write_config(
+        &AccountToml::new("k", &dc, "imap", &user, &c)
+            .no_password()
+            .toml(),
+    );
+    let o = mailx(&c, &bus, &["fetch", "k"], "");
+    assert_eq!(o.status.code(), Some(77), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("none in the OS keyring"),
+        "{}",
+        stderr(&o)
+    );
+    // `account password` stores what it tested.
+    c.write_config(
+        &AccountToml::new("p", &dc, "imap", &user, &c)
+            .no_password()
+            .toml(),
+    );
+    let o = mailx(&c, &bus, &["fetch", "p"], "");
+    assert_eq!(o.status.code(), Some(77), "{}", stderr(&o));
+    assert_ok(&mailx(
+        &c,
+        &bus,
+        &["account", "password", "p"],
+        &format!("{PASSWORD}\n"),
+    ));
+    assert_ok(&mailx(&c, &bus, &["fetch", "p"], ""));
 }
 
 #[test]
@@ -92,44 +113,42 @@ fn the_wizard_stores_a_typed_password_in_the_keyring() {
     let user = dc.add_user(false);
     dc.add_messages(&user, "", &[message(1, "typed")], "");
     let c = Client::new();
-    let mailx = env!("CARGO_BIN_EXE_mailx");
-    let body = format!(
-        "export TERM=xterm NO_COLOR=1\n\
-         {mailx} --config {config} account add typed --host 127.0.0.1 --port {port} --ca-file {ca} --user {user} --maildir {maildir}\n\
-         echo wizard=$?\n\
-         {mailx} --config {config} fetch typed; echo fetch=$?",
-        config = c.config_path().display(),
-        port = dc.imaps,
-        ca = dc.ca_file().display(),
-        maildir = c.maildir("typed").display(),
-    );
-    let script = session_script(c.dir.path(), &body);
-    let mut p = spawn_command(bus_command(&script), Some(30_000)).unwrap();
-    let mut expect = |t: &str| {
-        p.exp_string(t)
-            .unwrap_or_else(|e| panic!("waiting for {t:?}: {e}"))
+    let bus = SessionBus::start(c.dir.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
+    cmd.arg("--config")
+        .arg(c.config_path())
+        .args(["account", "add", "typed", "--host", "127.0.0.1", "--port"])
+        .arg(dc.imaps.to_string())
+        .arg("--ca-file")
+        .arg(dc.ca_file())
+        .args(["--user", &user, "--maildir"])
+        .arg(c.maildir("typed"))
+        .env_remove("MAILX_CONFIG")
+        .envs(bus.env())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = spawn_command(cmd, Some(30_000)).unwrap();
+    let mut step = |wait: &str, keys: &str| {
+        p.exp_string(wait)
+            .unwrap_or_else(|e| panic!("waiting for {wait:?}: {e}"));
+        p.send(keys).unwrap();
+        p.flush().unwrap();
     };
-    expect("Where should mailx get the password from?");
-    expect("keyring (recommended)");
-    let _ = expect;
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Password for typed").unwrap();
-    p.send(&format!("{PASSWORD}\r")).unwrap();
-    p.flush().unwrap();
-    p.exp_string("Login ok").unwrap();
-    p.exp_string("Which folders?").unwrap();
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("How should mailx treat the server?").unwrap();
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Write it?").unwrap();
-    p.send("y").unwrap();
-    p.flush().unwrap();
-    p.exp_string("wizard=0").unwrap();
-    p.exp_string("fetch=0").unwrap();
+    step("keyring (recommended)", "\r");
+    step("Password for typed", &format!("{PASSWORD}\r"));
+    step("Which folders?", "\r");
+    step("How should mailx treat the server?", "\r");
+    step("Write it?", "y");
+    p.exp_string("Next: mailx fetch typed").unwrap();
     p.exp_eof().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["fetch", "typed"])
+        .envs(bus.env())
+        .output()
+        .unwrap();
+    assert_ok(&o);
     assert_eq!(local_messages(&c.maildir("typed"), "").len(), 1);
     let text = std::fs::read_to_string(c.config_path()).unwrap();
     assert!(

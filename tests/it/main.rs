@@ -16,6 +16,7 @@ mod keyring;
 mod kill;
 mod misbehaving;
 mod network;
+mod oauth2;
 mod pop3;
 mod quirks;
 mod safety;

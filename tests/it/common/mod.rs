@@ -2,6 +2,7 @@
 //! self-signed certificate made per run), and helpers to run the real `mailx` binary.
 #![allow(dead_code)]
 
+pub mod bus;
 pub mod courier;
 pub mod discovery;
 pub mod fake_imap;

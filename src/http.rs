@@ -1,6 +1,7 @@
-//! The one HTTP request mailx makes: GET an autoconfig document (a few KiB). HTTP/1.0, so
-//! the answer ends with the connection; certificates verified like the mail servers'.
-//! A client library would bring a second TLS stack for one small GET.
+//! The few HTTP requests mailx makes: GET an autoconfig document, POST a form to an
+//! OAuth2 token endpoint (a few KiB each). HTTP/1.0, so the answer ends with the
+//! connection; certificates verified like the mail servers'. A client library would bring
+//! a second TLS stack for these.
 
 use std::time::Duration;
 
@@ -49,7 +50,7 @@ impl Url {
         })
     }
 
-    fn show(&self) -> String {
+    pub fn show(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}:{}{}", self.host, self.port, self.target)
     }
@@ -60,8 +61,14 @@ impl Url {
 pub async fn get(url: &Url, timeout: Duration) -> Result<Vec<u8>> {
     let mut url = url.clone();
     for _ in 0..=MAX_REDIRECTS {
-        match get_once(&url, timeout).await? {
+        match request(&url, None, timeout).await? {
             Answer::Body(b) => return Ok(b),
+            Answer::Status(code, _) => {
+                return Err(Error::Rejected {
+                    context: url.show(),
+                    detail: format!("HTTP {code}"),
+                });
+            }
             Answer::Redirect(location) => {
                 let next = if location.starts_with('/') {
                     Url {
@@ -86,12 +93,61 @@ pub async fn get(url: &Url, timeout: Duration) -> Result<Vec<u8>> {
     Err(Error::protocol(url.show(), "too many redirects"))
 }
 
+/// POSTs `fields` as a form; the status and body of the answer, whatever the status
+/// (an OAuth2 error is a JSON body with 400).
+pub async fn post_form(
+    url: &Url,
+    fields: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<(u16, Vec<u8>)> {
+    let form: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect();
+    match request(url, Some(form.join("&")), timeout).await? {
+        Answer::Body(b) => Ok((200, b)),
+        Answer::Status(code, b) => Ok((code, b)),
+        Answer::Redirect(_) => Err(Error::protocol(url.show(), "a redirect answered a POST")),
+    }
+}
+
+/// RFC 3986 unreserved characters as they are, every other byte as %XX.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `percent_encode` undone ('+' as a space, as forms write it); `None` for bad escapes.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'%' => {
+                let hex = [bytes.next()?, bytes.next()?];
+                out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 enum Answer {
     Body(Vec<u8>),
     Redirect(String),
+    /// Another status, with its body.
+    Status(u16, Vec<u8>),
 }
 
-async fn get_once(url: &Url, timeout: Duration) -> Result<Answer> {
+async fn request(url: &Url, form: Option<String>, timeout: Duration) -> Result<Answer> {
     let ep = Endpoint {
         host: url.host.clone(),
         port: url.port,
@@ -106,12 +162,21 @@ async fn get_once(url: &Url, timeout: Duration) -> Result<Answer> {
     } else {
         Box::new(tcp)
     };
-    let request = format!(
-        "GET {} HTTP/1.0\r\nHost: {}\r\nUser-Agent: mailx/{}\r\nAccept: application/xml, text/xml\r\n\r\n",
-        url.target,
-        url.host,
-        env!("CARGO_PKG_VERSION")
-    );
+    let request = match &form {
+        None => format!(
+            "GET {} HTTP/1.0\r\nHost: {}\r\nUser-Agent: mailx/{}\r\nAccept: application/xml, text/xml\r\n\r\n",
+            url.target,
+            url.host,
+            env!("CARGO_PKG_VERSION")
+        ),
+        Some(body) => format!(
+            "POST {} HTTP/1.0\r\nHost: {}\r\nUser-Agent: mailx/{}\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            url.target,
+            url.host,
+            env!("CARGO_PKG_VERSION"),
+            body.len()
+        ),
+    };
     let mut raw = Vec::new();
     net::with_timeout(&ep, "GET", async {
         stream
@@ -170,6 +235,7 @@ fn parse_answer(label: &str, raw: &[u8]) -> Result<Answer> {
         301 | 302 | 303 | 307 | 308 => header("location")
             .map(Answer::Redirect)
             .ok_or_else(|| Error::protocol(label, "a redirect without Location")),
+        code if code >= 400 => Ok(Answer::Status(code, body.to_vec())),
         code => Err(Error::Rejected {
             context: label.to_string(),
             detail: format!("HTTP {code}"),
@@ -223,7 +289,16 @@ mod tests {
         assert!(matches!(chunked, Answer::Body(b) if b == b"<x/>"));
         let moved = parse_answer("t", b"HTTP/1.1 301 Moved\r\nLocation: /y\r\n\r\n").unwrap();
         assert!(matches!(moved, Answer::Redirect(l) if l == "/y"));
-        assert!(parse_answer("t", b"HTTP/1.1 404 Not Found\r\n\r\n").is_err());
+        assert!(matches!(
+            parse_answer("t", b"HTTP/1.1 404 Not Found\r\n\r\nx").unwrap(),
+            Answer::Status(404, b) if b == b"x"
+        ));
+        assert_eq!(percent_decode("a%2Bb+c%40d").as_deref(), Some("a+b c@d"));
+        assert_eq!(
+            percent_decode(&percent_encode("é /?&=")).as_deref(),
+            Some("é /?&=")
+        );
+        assert_eq!(percent_decode("%zz"), None);
         assert!(parse_answer("t", b"garbage").is_err());
     }
 }
