@@ -214,7 +214,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__add)
-            opts="-q -v -h -V --email --protocol --host --port --tls --allow-plaintext --ca-file --user --password-command --password-env --password-stdin --keep --delete-after-days --folders --maildir --no-test --autoconfig-url --dns-server --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            opts="-q -v -h -V --email --protocol --host --port --tls --allow-plaintext --ca-file --user --password-command --password-env --auth --password-stdin --keep --delete-after-days --folders --maildir --no-test --autoconfig-url --dns-server --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +254,10 @@ _mailx() {
                     ;;
                 --password-env)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "password xoauth2 oauthbearer" -- "${cur}"))
                     return 0
                     ;;
                 --keep)

@@ -163,6 +163,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --user 'The login name [default: what the provider documents, else the email address]'
             cand --password-command 'A command printing the password (`pass show mail/home`)'
             cand --password-env 'An environment variable holding the password'
+            cand --auth 'password (default), or xoauth2 / oauthbearer: the password source then prints an OAuth2 access token (oama, pizauth)'
             cand --keep 'Leave mail on the server after download (POP3) [default: true]'
             cand --delete-after-days 'Delete mail from the server this many days after download (with keep)'
             cand --folders 'Folders to fetch or sync, comma-separated, or "*" for all (IMAP) [default: INBOX]'

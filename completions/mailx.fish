@@ -144,6 +144,9 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l user -d 'The login name [default: what the provider documents, else the email address]' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l password-command -d 'A command printing the password (`pass show mail/home`)' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l password-env -d 'An environment variable holding the password' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l auth -d 'password (default), or xoauth2 / oauthbearer: the password source then prints an OAuth2 access token (oama, pizauth)' -r -f -a "password\t''
+xoauth2\t''
+oauthbearer\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l keep -d 'Leave mail on the server after download (POP3) [default: true]' -r -f -a "true\t''
 false\t''"
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l delete-after-days -d 'Delete mail from the server this many days after download (with keep)' -r

@@ -173,6 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The login name [default: what the provider documents, else the email address]')
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'A command printing the password (`pass show mail/home`)')
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'An environment variable holding the password')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'password (default), or xoauth2 / oauthbearer: the password source then prints an OAuth2 access token (oama, pizauth)')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Leave mail on the server after download (POP3) [default: true]')
             [CompletionResult]::new('--delete-after-days', '--delete-after-days', [CompletionResultType]::ParameterName, 'Delete mail from the server this many days after download (with keep)')
             [CompletionResult]::new('--folders', '--folders', [CompletionResultType]::ParameterName, 'Folders to fetch or sync, comma-separated, or "*" for all (IMAP) [default: INBOX]')

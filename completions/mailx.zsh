@@ -177,6 +177,7 @@ _arguments "${_arguments_options[@]}" : \
 '--user=[The login name \[default\: what the provider documents, else the email address\]]:USER:_default' \
 '--password-command=[A command printing the password (\`pass show mail/home\`)]:COMMAND:_default' \
 '--password-env=[An environment variable holding the password]:VAR:_default' \
+'--auth=[password (default), or xoauth2 / oauthbearer\: the password source then prints an OAuth2 access token (oama, pizauth)]:HOW:(password xoauth2 oauthbearer)' \
 '--keep=[Leave mail on the server after download (POP3) \[default\: true\]]:BOOL:(true false)' \
 '--delete-after-days=[Delete mail from the server this many days after download (with keep)]:DAYS:_default' \
 '*--folders=[Folders to fetch or sync, comma-separated, or "*" for all (IMAP) \[default\: INBOX\]]:LIST:_default' \

@@ -256,6 +256,10 @@ pub struct AddArgs {
     /// An environment variable holding the password
     #[arg(long, value_name = "VAR", group = "password")]
     pub password_env: Option<String>,
+    /// password (default), or xoauth2 / oauthbearer: the password source then prints an
+    /// OAuth2 access token (oama, pizauth)
+    #[arg(long, value_name = "HOW", value_parser = ["password", "xoauth2", "oauthbearer"])]
+    pub auth: Option<String>,
     /// Read the password from the first line of standard input and store it in the OS
     /// keyring
     #[arg(long, group = "password")]

@@ -11,7 +11,7 @@ use super::login::{self, Report};
 use super::probe::{self, Step};
 use super::{Server, wizard};
 use crate::cli::AddArgs;
-use crate::config::{Account, Protocol, TlsMode};
+use crate::config::{Account, Auth, Protocol, TlsMode};
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
 use crate::secret::{self, Password};
@@ -63,7 +63,7 @@ impl Ctx<'_> {
         text: &str,
         typed: Option<&Password>,
     ) -> Result<()> {
-        if new.password == PasswordSource::Keyring {
+        if new.password == PasswordSource::Keyring && new.oauth2.is_none() {
             match typed {
                 Some(p) => secret::store_in_keyring(&new.name, p).await?,
                 None => self.printer.warning(&format!(
@@ -115,6 +115,15 @@ pub(super) fn parse_tls(s: Option<&str>) -> Option<TlsMode> {
     }
 }
 
+pub(super) fn parse_auth(s: Option<&str>) -> Option<Auth> {
+    match s? {
+        "password" => Some(Auth::Password),
+        "xoauth2" => Some(Auth::XOAuth2),
+        "oauthbearer" => Some(Auth::OAuthBearer),
+        _ => None,
+    }
+}
+
 pub(super) fn parse_protocol(s: Option<&str>) -> Option<Protocol> {
     match s? {
         "imap" => Some(Protocol::Imap),
@@ -144,7 +153,7 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
         None
     };
     let wanted = parse_protocol(args.protocol.as_deref());
-    let (server, user_hint) = match &args.host {
+    let (server, user_hint, oauth) = match &args.host {
         Some(host) => {
             let protocol = wanted.unwrap_or(Protocol::Imap);
             let tls = parse_tls(args.tls.as_deref()).unwrap_or(TlsMode::Implicit);
@@ -156,7 +165,7 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
                     .unwrap_or(crate::config::default_port(protocol, tls)),
                 tls,
             };
-            (server, None)
+            (server, None, None)
         }
         None => {
             let email = args.email.as_deref().unwrap_or_default();
@@ -165,6 +174,16 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
             let found = ctx.discover(email, args.ca_file.as_deref()).await;
             pick_discovered(ctx, &found, wanted)?
         }
+    };
+    let auth = match (parse_auth(args.auth.as_deref()), oauth) {
+        (Some(a), _) => a,
+        (None, Some(wanted)) => {
+            return Err(Error::Usage(format!(
+                "this provider wants OAuth2 sign-in: give --auth {} and a --password-command that prints an access token (oama, pizauth); or set up mailx's own sign-in in the wizard",
+                wanted.name()
+            )));
+        }
+        (None, None) => Auth::Password,
     };
     if server.tls == TlsMode::None && !args.allow_plaintext {
         return Err(Error::Usage(
@@ -187,6 +206,8 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
             .or_else(|| args.email.clone())
             .ok_or_else(|| Error::Usage("give the login name with --user".into()))?,
         password,
+        auth,
+        oauth2: None,
         maildir: args
             .maildir
             .clone()
@@ -221,13 +242,13 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
 /// The warning for POP3 with deletion: the classic way to lose mail on other devices.
 pub const POP3_TRAP: &str = "Note: mail this account downloads is deleted from the server. Phones, webmail and other computers that read the same mailbox will no longer see it.";
 
-/// The first working server of discovery (of the wanted protocol), and the login name
-/// its provider documents.
+/// The first working server of discovery (of the wanted protocol), the login name its
+/// provider documents, and the OAuth2 mechanism when it wants OAuth2.
 fn pick_discovered(
     ctx: &Ctx<'_>,
     found: &Discovery,
     wanted: Option<Protocol>,
-) -> Result<(Server, Option<String>)> {
+) -> Result<(Server, Option<String>, Option<Auth>)> {
     for line in &found.log {
         tracing::info!("{line}");
     }
@@ -254,18 +275,16 @@ fn pick_discovered(
             },
         });
     };
-    if probed.oauth_only() || c.oauth {
-        return Err(Error::Auth {
-            account: c.server.host.clone(),
-            detail: "this provider wants OAuth2 sign-in, which mailx does not do yet".into(),
-        });
-    }
     ctx.printer.say(&format!(
         "Found {} ({})",
         c.server.describe(),
         c.origin.name()
     ));
-    Ok((c.server.clone(), c.user.clone()))
+    Ok((
+        c.server.clone(),
+        c.user.clone(),
+        probed.oauth_login(c.oauth),
+    ))
 }
 
 pub fn describe_report(r: &Report) -> String {

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::config::{self, Config, Protocol, TlsMode};
+use crate::config::{self, Auth, Config, OAuth2, Protocol, TlsMode};
 use crate::error::{Error, Result};
 
 /// Where an account's password comes from.
@@ -28,6 +28,8 @@ pub struct NewAccount {
     pub ca_file: Option<PathBuf>,
     pub user: String,
     pub password: PasswordSource,
+    pub auth: Auth,
+    pub oauth2: Option<OAuth2>,
     pub maildir: String,
     pub keep: bool,
     pub delete_after_days: Option<u32>,
@@ -70,6 +72,18 @@ pub fn render(a: &NewAccount) -> String {
         PasswordSource::Keyring => {}
         PasswordSource::Command(c) => line("password_command", quoted(c)),
         PasswordSource::Env(v) => line("password_env", quoted(v)),
+    }
+    if a.auth != Auth::Password {
+        line("auth", quoted(a.auth.name()));
+    }
+    if let Some(o) = &a.oauth2 {
+        line("oauth2_client_id", quoted(&o.client_id));
+        if let Some(secret) = &o.client_secret {
+            line("oauth2_client_secret", quoted(secret));
+        }
+        line("oauth2_auth_url", quoted(&o.auth_url));
+        line("oauth2_token_url", quoted(&o.token_url));
+        line("oauth2_scope", quoted(&o.scope));
     }
     line("maildir", quoted(&a.maildir));
     line("keep", a.keep.to_string());
@@ -207,6 +221,8 @@ mod tests {
             ca_file: None,
             user: "ann \"q\"".into(),
             password: PasswordSource::Command("pass show mail".into()),
+            auth: Auth::Password,
+            oauth2: None,
             maildir: maildir.into(),
             keep: true,
             delete_after_days: Some(30),

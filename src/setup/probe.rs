@@ -78,6 +78,19 @@ impl Found {
             }
     }
 
+    /// The OAuth2 mechanism to log in with, when the server (or the provider's autoconfig,
+    /// `wanted`) asks for OAuth2: OAUTHBEARER (the standard) where offered, else XOAUTH2.
+    pub fn oauth_login(&self, wanted: bool) -> Option<crate::config::Auth> {
+        if !(wanted || self.oauth_only()) {
+            return None;
+        }
+        Some(if self.mechanisms.iter().any(|m| m == "OAUTHBEARER") {
+            crate::config::Auth::OAuthBearer
+        } else {
+            crate::config::Auth::XOAuth2
+        })
+    }
+
     pub fn oauth_only(&self) -> bool {
         !self.password_login()
             && self

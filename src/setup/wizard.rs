@@ -14,7 +14,7 @@ use super::discover::Origin;
 use super::login::Report;
 use super::probe;
 use crate::cli::AddArgs;
-use crate::config::{Account, Protocol, TlsMode};
+use crate::config::{Account, Auth, OAuth2, Protocol, TlsMode};
 use crate::error::{Error, Result, exit};
 use crate::secret::{self, Password};
 
@@ -61,6 +61,8 @@ fn confirm(prompt: &str, default: bool) -> Result<bool> {
 /// What the user settled on for the server, with what the probe found.
 struct Chosen {
     server: Server,
+    /// The server (or its provider) wants OAuth2: the mechanism.
+    oauth: Option<Auth>,
     user: Option<String>,
     ca_file: Option<PathBuf>,
 }
@@ -117,20 +119,31 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
         ca_file: chosen.ca_file.clone(),
         user: user.clone(),
         password: PasswordSource::Keyring,
+        auth: chosen.oauth.unwrap_or_default(),
+        oauth2: None,
         maildir,
         keep,
         delete_after_days,
         folders: None,
     };
-    let (mut password_source, mut typed) = if let Some(c) = &args.password_command {
-        (PasswordSource::Command(c.clone()), None)
-    } else if let Some(v) = &args.password_env {
-        (PasswordSource::Env(v.clone()), None)
-    } else if args.password_stdin {
-        (PasswordSource::Keyring, Some(type_password(&name)?))
-    } else {
-        password_choice(ctx, &name).await?
-    };
+    let (mut password_source, mut typed) =
+        if chosen.oauth.is_some() && args.password_command.is_none() {
+            let (source, client) = oauth_choice(ctx, &user).await?;
+            new.oauth2 = client;
+            if let Some(client) = &new.oauth2 {
+                let (_, account) = ctx.prepare(&new)?;
+                crate::oauth2::authorize(&account, client, ctx.printer, ctx.timeout).await?;
+            }
+            (source, None)
+        } else if let Some(c) = &args.password_command {
+            (PasswordSource::Command(c.clone()), None)
+        } else if let Some(v) = &args.password_env {
+            (PasswordSource::Env(v.clone()), None)
+        } else if args.password_stdin {
+            (PasswordSource::Keyring, Some(type_password(&name)?))
+        } else {
+            password_choice(ctx, &name).await?
+        };
     let report = loop {
         new.password = password_source.clone();
         new.user = user.clone();
@@ -139,6 +152,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
         new.port = chosen.server.port;
         new.tls = chosen.server.tls;
         new.ca_file = chosen.ca_file.clone();
+        new.auth = chosen.oauth.unwrap_or_default();
         let (_, account) = ctx.prepare(&new)?;
         say(&format!("Logging in to {} ...", chosen.server.describe()));
         match login_once(ctx, &account, typed.as_ref()).await {
@@ -162,11 +176,15 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
                     ],
                     0,
                 )? {
-                    0 => {
-                        if password_source == PasswordSource::Keyring {
-                            typed = Some(type_password(&name)?);
+                    0 => match (&new.oauth2, &password_source) {
+                        (Some(client), _) => {
+                            let (_, account) = ctx.prepare(&new)?;
+                            crate::oauth2::authorize(&account, client, ctx.printer, ctx.timeout)
+                                .await?;
                         }
-                    }
+                        (None, PasswordSource::Keyring) => typed = Some(type_password(&name)?),
+                        (None, _) => {}
+                    },
                     1 => user = input("Login name", Some(&user))?,
                     2 => chosen = manual_server(ctx, Some(&chosen)).await?,
                     3 => (password_source, typed) = password_choice(ctx, &name).await?,
@@ -239,17 +257,14 @@ async fn find_server(ctx: &Ctx<'_>, email: &str, mut ca_file: Option<PathBuf>) -
                 "  found: {} ({}){}",
                 c.server.describe(),
                 c.origin.name(),
-                if f.oauth_only() || c.oauth {
-                    ", wants OAuth2 sign-in (not supported yet)"
+                if f.oauth_login(c.oauth).is_some() {
+                    ", signs in with OAuth2"
                 } else {
                     ""
                 }
             ));
         }
-        let usable: Vec<_> = working
-            .into_iter()
-            .filter(|(c, f)| !f.oauth_only() && !c.oauth)
-            .collect();
+        let usable = working;
         if usable.is_empty() {
             if untrusted
                 && confirm(
@@ -294,12 +309,13 @@ async fn find_server(ctx: &Ctx<'_>, email: &str, mut ca_file: Option<PathBuf>) -
             }
             (None, None) => return manual_server(ctx, None).await,
         };
-        let (c, _) = pick;
+        let (c, f) = pick;
         if c.origin == Origin::Guess {
             say("(found by trying common server names: check with your provider if in doubt)");
         }
         return Ok(Chosen {
             server: c.server.clone(),
+            oauth: f.oauth_login(c.oauth),
             user: c.user.clone(),
             ca_file,
         });
@@ -322,15 +338,19 @@ async fn given_server(ctx: &Ctx<'_>, args: &AddArgs, host: &str) -> Result<Chose
             .unwrap_or(crate::config::default_port(protocol, tls)),
         tls,
     };
-    let chosen = Chosen {
+    let mut chosen = Chosen {
         server,
+        oauth: None,
         user: None,
         ca_file: args.ca_file.clone(),
     };
     ctx.printer
         .say(&format!("Checking {} ...", chosen.server.describe()));
     match probe::probe(&chosen.server, args.ca_file.as_deref(), ctx.step_timeout()).await {
-        Ok(_) => Ok(chosen),
+        Ok(found) => {
+            chosen.oauth = found.oauth_login(false);
+            Ok(chosen)
+        }
         Err(f) => {
             ctx.printer
                 .say(&format!("  {} failed: {}", f.step.name(), f.reason()));
@@ -383,9 +403,10 @@ async fn manual_server(ctx: &Ctx<'_>, before: Option<&Chosen>) -> Result<Chosen>
         };
         say(&format!("Checking {} ...", server.describe()));
         match probe::probe(&server, ca_file.as_deref(), ctx.step_timeout()).await {
-            Ok(_) => {
+            Ok(found) => {
                 return Ok(Chosen {
                     server,
+                    oauth: found.oauth_login(false),
                     user: None,
                     ca_file,
                 });
@@ -511,6 +532,48 @@ async fn password_choice(ctx: &Ctx<'_>, name: &str) -> Result<(PasswordSource, O
         )),
     )?;
     Ok((PasswordSource::Env(v), None))
+}
+
+/// Where OAuth2 access tokens come from: a command (oama, pizauth), or mailx's own sign-in
+/// with the provider's client (returned, to be written into the account).
+async fn oauth_choice(ctx: &Ctx<'_>, user: &str) -> Result<(PasswordSource, Option<OAuth2>)> {
+    let say = |t: &str| ctx.printer.say(t);
+    say(
+        "This provider signs you in with OAuth2 (a login page in a browser) instead of a password.",
+    );
+    let own = match secret::keyring_reachable().await {
+        Ok(()) => true,
+        Err(why) => {
+            say(&format!(
+                "No system keyring is reachable here ({why}), so mailx cannot keep sign-in tokens itself: use a command that prints an access token."
+            ));
+            false
+        }
+    };
+    let mut items = vec!["A command prints the access token (oama, pizauth, ...)"];
+    if own {
+        items
+            .push("mailx signs in itself (you need the provider's OAuth2 client id and addresses)");
+    }
+    if select("How should mailx get its access tokens?", &items, 0)? == 0 {
+        let c = input("Command", Some(&format!("oama access {user}")))?;
+        return Ok((PasswordSource::Command(c), None));
+    }
+    let client_id = input("OAuth2 client id", None)?;
+    let secret = input("Client secret (empty if the provider gave none)", Some(""))?;
+    let auth_url = input("Authorization address (https://...)", None)?;
+    let token_url = input("Token address (https://...)", None)?;
+    let scope = input("Scopes (space-separated)", None)?;
+    Ok((
+        PasswordSource::Keyring,
+        Some(OAuth2 {
+            client_id,
+            client_secret: (!secret.is_empty()).then_some(secret),
+            auth_url,
+            token_url,
+            scope,
+        }),
+    ))
 }
 
 /// IMAP folders to take: None is the default (INBOX only).

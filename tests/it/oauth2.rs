@@ -283,3 +283,137 @@ fn without_a_keyring_the_sign_in_points_at_a_token_command() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_provider_that_wants_oauth2_gets_it_from_the_flags_and_the_wizard() {
+    use crate::common::discovery::{autoconfig_xml, serve_dns, serve_http};
+    use rexpect::session::spawn_command;
+    let p = provider();
+    let tokeninfo = serve_tokeninfo(vec![
+        ("at-1".into(), "slash0".into()),
+        ("cmd-token".into(), "slash0".into()),
+    ]);
+    let dc = Dovecot::start_with(Options {
+        oauth2_tokeninfo: Some(tokeninfo),
+        ..Options::default()
+    });
+    let user = dc.add_user(false);
+    dc.add_messages(&user, "", &[message(1, "oauth")], "");
+    let xml = autoconfig_xml(
+        &[("imap", "127.0.0.1", dc.imaps, "SSL")],
+        "%EMAILLOCALPART%",
+    )
+    .replace("password-cleartext", "OAuth2");
+    let (base, _) = serve_http("/mail/config-v1.1.xml", xml);
+    let dns = serve_dns(vec![]).to_string();
+    let email = format!("{user}@example.test");
+    let ca = dc.ca_file().display().to_string();
+
+    // Flags: without --auth, said what to give; with it, a token command works.
+    let c = Client::new();
+    let maildir = c.maildir("f").display().to_string();
+    let mut args = vec![
+        "account",
+        "add",
+        "f",
+        "--email",
+        &email,
+        "--autoconfig-url",
+        &base,
+        "--dns-server",
+        &dns,
+        "--ca-file",
+        &ca,
+        "--maildir",
+        &maildir,
+        "--password-command",
+        "printf cmd-token",
+    ];
+    let o = c.mailx(&args);
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--auth oauthbearer"), "{}", stderr(&o));
+    args.extend_from_slice(&["--auth", "oauthbearer"]);
+    let o = c.mailx(&args);
+    assert_ok(&o);
+    assert!(
+        std::fs::read_to_string(c.config_path())
+            .unwrap()
+            .contains("auth = \"oauthbearer\"\n")
+    );
+    assert_ok(&c.mailx(&["fetch", "f"]));
+
+    // The wizard: mailx's own sign-in, the test playing the browser.
+    let c = Client::new();
+    let bus = SessionBus::start(c.dir.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
+    cmd.arg("--config")
+        .arg(c.config_path())
+        .args([
+            "account",
+            "add",
+            "w",
+            "--email",
+            &email,
+            "--autoconfig-url",
+            &base,
+        ])
+        .args(["--dns-server", &dns, "--ca-file", &ca, "--maildir"])
+        .arg(c.maildir("w"))
+        .env_remove("MAILX_CONFIG")
+        .envs(bus.env())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut s = spawn_command(cmd, Some(30_000)).unwrap();
+    let mut step = |wait: &str, keys: &str| {
+        s.exp_string(wait)
+            .unwrap_or_else(|e| panic!("waiting for {wait:?}: {e}"));
+        s.send(keys).unwrap();
+        s.flush().unwrap();
+    };
+    step("signs in with OAuth2", "");
+    step("Login name", "\r");
+    step("How should mailx get its access tokens?", "\x1b[B\r");
+    step("OAuth2 client id", "mailx-test\r");
+    step("Client secret", "\r");
+    step("Authorization address", &format!("{}/authorize\r", p.base));
+    step("Token address", &format!("{}/token\r", p.base));
+    step("Scopes", "mail offline\r");
+    let (_, address) = s
+        .exp_regex(r"http://127\.0\.0\.1:[0-9]+/authorize\?[^\s]+")
+        .unwrap();
+    let q = params(address.split_once('?').unwrap().1);
+    *p.challenge.lock().unwrap() = param(&q, "code_challenge");
+    let redirect = param(&q, "redirect_uri");
+    let state = param(&q, "state");
+    assert_eq!(
+        browser_get(&format!("{redirect}?code=the-code&state={state}")),
+        200
+    );
+    let mut step = |wait: &str, keys: &str| {
+        s.exp_string(wait)
+            .unwrap_or_else(|e| panic!("waiting for {wait:?}: {e}"));
+        s.send(keys).unwrap();
+        s.flush().unwrap();
+    };
+    step("Login ok", "");
+    step("Which folders?", "\r");
+    step("How should mailx treat the server?", "\r");
+    step("Write it?", "y");
+    s.exp_string("Next: mailx fetch w").unwrap();
+    s.exp_eof().unwrap();
+    let text = std::fs::read_to_string(c.config_path()).unwrap();
+    assert!(
+        text.contains("auth = \"oauthbearer\"\noauth2_client_id = \"mailx-test\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("at-1") && !text.contains("rt-1"));
+    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["fetch", "w"])
+        .envs(bus.env())
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert_eq!(local_messages(&c.maildir("w"), "").len(), 1);
+}
