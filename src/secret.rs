@@ -164,7 +164,14 @@ pub async fn delete_from_keyring(account: &str) -> std::result::Result<bool, Str
 /// Whether an OS keyring answers here (a Secret Service on the session bus); the reason
 /// when not (cron, ssh, a server without a desktop).
 pub async fn keyring_reachable() -> std::result::Result<(), String> {
-    from_keyring("mailx-probe").await.map(|_| ())
+    from_keyring("mailx-probe").await.map(|_| ()).map_err(|e| {
+        tracing::debug!("keyring: {e}");
+        if e.contains("Failed to connect") || e.contains("DBUS_SESSION_BUS_ADDRESS") {
+            "no session bus, so no Secret Service".to_string()
+        } else {
+            "no Secret Service (keyring daemon) answers".to_string()
+        }
+    })
 }
 
 #[cfg(target_os = "linux")]

@@ -57,11 +57,13 @@ impl Ctx<'_> {
 
     /// Stores a typed password in the keyring (when that is its source), then writes the
     /// file, then says what was written and what to run next.
+    /// `shown`: the user has seen the block already (the wizard's preview).
     pub async fn commit(
         &self,
         new: &NewAccount,
         text: &str,
         typed: Option<&Password>,
+        shown: bool,
     ) -> Result<()> {
         if new.password == PasswordSource::Keyring && new.oauth2.is_none() {
             match typed {
@@ -73,9 +75,14 @@ impl Ctx<'_> {
             }
         }
         config_file::write(&self.path, text)?;
-        self.printer
-            .say(&format!("Added to {}:", self.path.display()));
-        self.printer.line(&config_file::render(new));
+        if shown {
+            self.printer
+                .say(&format!("Added to {}.", self.path.display()));
+        } else {
+            self.printer
+                .say(&format!("Added to {}:", self.path.display()));
+            self.printer.line(&config_file::render(new));
+        }
         let next = if new.protocol == Protocol::Imap {
             format!(
                 "mailx fetch {0}    (download new mail)  or  mailx sync {0}    (two-way sync)",
@@ -235,7 +242,7 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
     if !new.keep {
         ctx.printer.say(POP3_TRAP);
     }
-    ctx.commit(&new, &text, typed.as_ref()).await?;
+    ctx.commit(&new, &text, typed.as_ref(), false).await?;
     Ok(exit::OK)
 }
 

@@ -29,9 +29,15 @@ async fn look(remote: &mut AnyRemote) -> Result<Report> {
         AnyRemote::Imap(r) => Some(r.prefix()),
         AnyRemote::Pop3(_) => None,
     };
+    // INBOX first, then the server's order.
+    let (inbox, others): (Vec<_>, Vec<_>) = folders.iter().partition(|f| f.path.is_empty());
     let mut report = Report {
         prefix,
-        folders: folders.iter().map(|f| f.server_name.clone()).collect(),
+        folders: inbox
+            .iter()
+            .chain(&others)
+            .map(|f| f.server_name.clone())
+            .collect(),
         messages: 0,
     };
     if let Some(inbox) = folders.iter().find(|f| f.path.is_empty()) {

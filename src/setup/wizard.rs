@@ -218,7 +218,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
         say("Nothing was written.");
         return Ok(exit::USAGE);
     }
-    ctx.commit(&new, &text, typed.as_ref()).await?;
+    ctx.commit(&new, &text, typed.as_ref(), true).await?;
     if sync {
         say(&format!("To sync now: mailx sync {name}"));
     }
