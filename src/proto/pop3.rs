@@ -136,26 +136,40 @@ impl Pop3 {
         Ok(())
     }
 
-    /// RFC 5034 AUTH with an initial response. After it, a challenge is the server's
-    /// report on a refused OAuth2 token: acknowledged, so that the -ERR follows.
+    /// RFC 5034 AUTH, with an initial response for client-first mechanisms. Each
+    /// challenge gets the mechanism's next message; once they are spent, a challenge is
+    /// the server's report on a refused OAuth2 token: acknowledged, so that -ERR follows.
     async fn authenticate(
         &mut self,
         m: Mechanism,
         user: &str,
         password: &Password,
     ) -> Result<String> {
-        let initial = m.initial_response(user, password.expose(), &self.ep.host, self.ep.port);
+        let mut queue: std::collections::VecDeque<Vec<u8>> = m
+            .responses(user, password.expose(), &self.ep.host, self.ep.port)
+            .into();
         let verb = format!("AUTH {}", m.name());
-        self.send_secret(&verb, &format!("{verb} {}", base64_encode(&initial)))
-            .await?;
-        let line = self.line(&verb).await?;
-        if line == "+" || line.starts_with("+ ") {
-            tracing::debug!("{verb}: the server sent a challenge (an error report)");
-            let answer = base64_encode(&m.after_challenge());
-            self.send_secret(&verb, &answer).await?;
-            return self.status_line(&verb).await;
+        match queue.front() {
+            Some(first) if m.client_first() => {
+                let command = format!("{verb} {}", base64_encode(first));
+                queue.pop_front();
+                self.send_secret(&verb, &command).await?;
+            }
+            _ => self.send(&verb).await?,
         }
-        self.status_of(&verb, &line)
+        // LOGIN takes two challenges; anything past a few is a server that never decides.
+        for _ in 0..4 {
+            let line = self.line(&verb).await?;
+            if line != "+" && !line.starts_with("+ ") {
+                return self.status_of(&verb, &line);
+            }
+            let next = queue.pop_front().unwrap_or_else(|| m.after_challenge());
+            self.send_secret(&verb, &base64_encode(&next)).await?;
+        }
+        Err(Error::protocol(
+            &self.ep.label,
+            format!("{verb}: the server kept sending challenges"),
+        ))
     }
 
     pub async fn login(
@@ -195,7 +209,9 @@ impl Pop3 {
                     }
                 )));
             }
-            None => offered(Mechanism::Plain).then_some(Mechanism::Plain),
+            None => [Mechanism::Plain, Mechanism::Login]
+                .into_iter()
+                .find(|m| offered(*m)),
         };
         let sasl = match mechanism {
             Some(m) => Some(self.authenticate(m, user, password).await),
@@ -203,7 +219,7 @@ impl Pop3 {
         };
         let result = match sasl {
             Some(Err(Error::Refused(text)))
-                if mechanism == Some(Mechanism::Plain)
+                if auth == Auth::Password
                     && self.caps.contains("USER")
                     && !transient_refusal(&text) =>
             {

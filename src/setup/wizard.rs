@@ -126,6 +126,16 @@ pub async fn run(ctx: &Ctx<'_>, args: &AddArgs) -> Result<i32> {
         delete_after_days,
         folders: None,
     };
+    // A Maildir another account uses (or one inside it) is asked again, now.
+    while let Err(e) = ctx.prepare(&new) {
+        match e {
+            Error::Config { message, .. } if message.contains("share a Maildir") => {
+                say(&message);
+                new.maildir = input("Where should the mail be stored on this computer", None)?;
+            }
+            e => return Err(e),
+        }
+    }
     let (mut password_source, mut typed) =
         if chosen.oauth.is_some() && args.password_command.is_none() {
             let (source, client) = oauth_choice(ctx, &user).await?;

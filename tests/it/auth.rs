@@ -108,3 +108,36 @@ fn a_mechanism_the_server_lacks_is_named_and_plain_rides_on_the_command() {
     );
     assert!(!stderr(&out).contains(PASSWORD));
 }
+
+#[test]
+/// Dovecot with only the SASL LOGIN mechanism: no AUTH=PLAIN, and LOGINDISABLED even over
+/// TLS (its LOGIN command needs PLAIN inside). mailx logs in with SASL LOGIN.
+fn a_server_with_only_sasl_login() {
+    let dc = Dovecot::start_with(Options {
+        auth_mechanisms: Some("login"),
+        ..Options::default()
+    });
+    let user = dc.add_user(false);
+    for protocol in ["imap", "pop3"] {
+        dc.add_messages(&user, "", &[message(1, protocol)], "");
+        let c = Client::new();
+        c.write_config(
+            &AccountToml::new("l", &dc, protocol, &user, &c)
+                .extra("keep = false")
+                .toml(),
+        );
+        let out = c.mailx(&["-vv", "fetch"]);
+        assert_ok(&out);
+        assert_eq!(local_messages(&c.maildir("l"), "").len(), 1, "{protocol}");
+        let log = stderr(&out);
+        let step = if protocol == "imap" {
+            "C: AUTHENTICATE LOGIN"
+        } else {
+            "C: AUTH LOGIN"
+        };
+        assert!(log.contains(step), "{protocol}: {log}");
+        assert!(!log.contains("C: AUTHENTICATE PLAIN") && !log.contains("C: AUTH PLAIN"));
+        assert!(!log.contains(PASSWORD), "never logged");
+        assert!(settles_empty(&dc, &user, ""), "{protocol}");
+    }
+}

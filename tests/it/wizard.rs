@@ -106,9 +106,12 @@ fn imap_with_prefix_detection_a_wrong_password_retried_and_comments_kept() {
     expect(&mut p, "A short name for this account");
     line(&mut p, "work");
     expect(&mut p, "Where should the mail be stored");
-    line(&mut p, &c.maildir("work").display().to_string());
+    line(&mut p, &c.maildir("taken").display().to_string());
     expect(&mut p, "Login name");
     key(&mut p, ENTER);
+    expect(&mut p, "share a Maildir");
+    expect(&mut p, "Where should the mail be stored");
+    line(&mut p, &c.maildir("work").display().to_string());
     expect(&mut p, "No system keyring is reachable here");
     expect(&mut p, "Where should mailx get the password from?");
     key(&mut p, ENTER);

@@ -209,6 +209,9 @@ impl Imap {
                 });
             }
             None if caps.contains("AUTH=PLAIN") => Some(Mechanism::Plain),
+            // Dovecot 2.3 with auth_mechanisms = login (2026-11-29): no AUTH=PLAIN, and
+            // LOGINDISABLED even over TLS, as its LOGIN command needs PLAIN inside.
+            None if caps.contains("AUTH=LOGIN") => Some(Mechanism::Login),
             None if caps.contains("LOGINDISABLED") => {
                 return Err(Error::Auth {
                     account: account.to_string(),
@@ -221,7 +224,7 @@ impl Imap {
             Some(m) => format!("AUTHENTICATE {}", m.name()),
             None => "LOGIN".to_string(),
         };
-        let ir = mechanism.is_some() && caps.contains("SASL-IR");
+        let ir = mechanism.is_some_and(|m| m.client_first()) && caps.contains("SASL-IR");
         tracing::trace!(
             target: "mailx::imap",
             "C: {verb} {user} <redacted>{}",
@@ -230,15 +233,20 @@ impl Imap {
         let attempt = async {
             match mechanism {
                 Some(m) => {
-                    let initial = m.initial_response(user, password.expose(), &ep.host, ep.port);
+                    let mut queue: std::collections::VecDeque<Vec<u8>> = m
+                        .responses(user, password.expose(), &ep.host, ep.port)
+                        .into();
                     // SASL-IR (RFC 4959): the response rides on the command, one round trip.
-                    let (command, first) = if ir {
-                        (format!("{} {}", m.name(), base64_encode(&initial)), None)
-                    } else {
-                        (m.name().to_string(), Some(initial))
+                    let command = match queue.front() {
+                        Some(first) if ir => {
+                            let c = format!("{} {}", m.name(), base64_encode(first));
+                            queue.pop_front();
+                            c
+                        }
+                        _ => m.name().to_string(),
                     };
                     let sasl = Sasl {
-                        first,
+                        queue,
                         after: m.after_challenge(),
                     };
                     client.authenticate(command, sasl).await
@@ -529,10 +537,10 @@ impl Imap {
 }
 
 /// The SASL PLAIN response (RFC 4616): authzid (empty), user, password, NUL-separated.
-/// One SASL exchange: the initial response at the first challenge (when it did not ride
+/// One SASL exchange: the client's messages, one per challenge (those that did not ride
 /// on the command), then the mechanism's answer to an error report.
 struct Sasl {
-    first: Option<Vec<u8>>,
+    queue: std::collections::VecDeque<Vec<u8>>,
     after: Vec<u8>,
 }
 
@@ -540,7 +548,7 @@ impl async_imap::Authenticator for Sasl {
     type Response = Vec<u8>;
 
     fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
-        self.first.take().unwrap_or_else(|| self.after.clone())
+        self.queue.pop_front().unwrap_or_else(|| self.after.clone())
     }
 }
 

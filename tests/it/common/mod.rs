@@ -195,6 +195,9 @@ pub struct Options {
     /// OAuth2 tokens (XOAUTH2, OAUTHBEARER) checked at this tokeninfo URL prefix (the
     /// token is appended), which answers {"username": ...} for a valid one.
     pub oauth2_tokeninfo: Option<String>,
+    /// Replaces the SASL mechanisms offered (`auth_mechanisms`), e.g. "login": no
+    /// AUTH=PLAIN, so IMAP clients use the LOGIN command and POP3 clients USER/PASS.
+    pub auth_mechanisms: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -205,6 +208,7 @@ impl Default for Options {
             cert_names: "DNS:localhost,IP:127.0.0.1",
             quota: None,
             oauth2_tokeninfo: None,
+            auth_mechanisms: None,
         }
     }
 }
@@ -341,7 +345,8 @@ impl Dovecot {
                 pid = std::process::id(),
                 auth = match &opts.oauth2_tokeninfo {
                     None => format!(
-                        "auth_mechanisms = plain login\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d_s}/users\n}}\n"
+                        "auth_mechanisms = {}\npassdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d_s}/users\n}}\n",
+                        opts.auth_mechanisms.unwrap_or("plain login")
                     ),
                     Some(url) => {
                         fs::write(
