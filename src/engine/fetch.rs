@@ -13,7 +13,7 @@ use crate::engine::deliver::{Delivery, Tally, download_all, split_too_large, too
 use crate::engine::plan::{self, Retention};
 use crate::engine::{Failure, folders};
 use crate::error::{Error, Result};
-use crate::remote::{Fetched, Remote, RemoteFolder, RemoteMessage};
+use crate::remote::{Fetched, FolderSnapshot, Remote, RemoteFolder, RemoteMessage};
 use crate::state::{FolderState, State};
 use crate::store::maildir::Folder;
 use crate::testhook;
@@ -167,10 +167,7 @@ async fn fetch_folder<R: Remote>(
             );
             return Ok(Vec::new());
         }
-        Some(prev) => {
-            let new = snap.validity.unwrap_or(0);
-            recover_renumbered(remote, state, key, &maildir, local, prev, new).await?
-        }
+        Some(prev) => recover_renumbered(remote, state, key, &maildir, local, prev, &snap).await?,
         None => FolderState {
             local: local.to_string(),
             uidvalidity: snap.validity,
@@ -396,10 +393,11 @@ async fn same_whole_content<R: Remote>(
     Ok(plan::match_by_content(&server, &stored))
 }
 
-/// The server renumbered the folder. Re-identify recorded messages by header fingerprint
-/// and size (as a multiset: two identical copies match two copies), move their rows to the
-/// new UIDs, and leave every unmatched server message to be downloaded as new. Nothing is
-/// deleted anywhere, and no matched message is downloaded twice.
+/// The server renumbered the folder, or the rows were written over the other protocol
+/// (`mailx migrate`: IMAP UIDs, POP3 UIDLs). Re-identify recorded messages by header
+/// fingerprint and size (as a multiset: two identical copies match two copies), move their
+/// rows to the new ids, and leave every unmatched server message to be downloaded as new.
+/// Nothing is deleted anywhere, and no matched message is downloaded twice.
 async fn recover_renumbered<R: Remote>(
     remote: &mut R,
     state: &mut State,
@@ -407,9 +405,10 @@ async fn recover_renumbered<R: Remote>(
     maildir: &Folder,
     local: &str,
     prev: FolderState,
-    new_validity: u32,
+    snap: &FolderSnapshot,
 ) -> Result<FolderState> {
     let old = prev.uidvalidity.unwrap_or(0);
+    let new_validity = snap.validity.unwrap_or(0);
     let headers = remote.headers(1).await.map_err(|e| Error::UidValidity {
         folder: key.to_string(),
         old,
@@ -443,18 +442,43 @@ async fn recover_renumbered<R: Remote>(
     ));
     let last = same_whole_content(remote, maildir, &headers, &rows, &pairs).await?;
     pairs.extend(last);
-    let mapping: Vec<(String, u32)> = pairs.into_iter().map(|(uid, id)| (id, uid)).collect();
+    // IMAP ids are the UIDs; POP3's are the UIDLs of its listing.
+    let listed: HashMap<u32, String> = if snap.lists_everything {
+        remote
+            .list(0)
+            .await?
+            .into_iter()
+            .map(|m| (m.uid, m.id))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let mapping: Vec<(String, String, u32)> = pairs
+        .into_iter()
+        .map(|(uid, old_id)| {
+            let new_id = listed.get(&uid).cloned().unwrap_or_else(|| uid.to_string());
+            (old_id, new_id, uid)
+        })
+        .collect();
     let fresh = FolderState {
         local: local.to_string(),
-        uidvalidity: Some(new_validity),
+        uidvalidity: snap.validity,
         last_uid: 0,
         local_id: prev.local_id.clone(),
     };
     state.renumber(key, &mapping, &fresh)?;
-    tracing::warn!(
-        "{key}: UIDVALIDITY changed from {old} to {new_validity}; {} of {} recorded messages found again by content, the rest of the folder will be downloaded as new",
-        mapping.len(),
-        recorded.len()
-    );
+    if snap.validity.is_some() == prev.uidvalidity.is_some() {
+        tracing::warn!(
+            "{key}: UIDVALIDITY changed from {old} to {new_validity}; {} of {} recorded messages found again by content, the rest of the folder will be downloaded as new",
+            mapping.len(),
+            recorded.len()
+        );
+    } else {
+        tracing::info!(
+            "{key}: last read over the other protocol; {} of {} recorded messages found again by content, the rest of the folder will be downloaded as new",
+            mapping.len(),
+            recorded.len()
+        );
+    }
     Ok(fresh)
 }

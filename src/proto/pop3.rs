@@ -318,7 +318,14 @@ impl Pop3 {
     /// answered with -ERR: the session goes on. With PIPELINING a window of RETRs is kept
     /// in flight (RFC 2449 §6.6). A body may not run far past its announced size (the
     /// session ends instead), nor take longer than its size allows.
-    pub async fn retr_many<F>(&mut self, numbers: &[(u32, u64)], mut sink: F) -> Result<()>
+    /// RETR (or with `headers_only`, TOP n 0) of each message, pipelined where offered;
+    /// `sink` gets each answer in order.
+    pub async fn retr_many<F>(
+        &mut self,
+        numbers: &[(u32, u64)],
+        headers_only: bool,
+        mut sink: F,
+    ) -> Result<()>
     where
         F: FnMut(u32, std::result::Result<Vec<u8>, String>) -> Result<()>,
     {
@@ -333,7 +340,11 @@ impl Pop3 {
             let mut batch = String::new();
             while pending.len() < window {
                 let Some((n, size)) = next.next() else { break };
-                batch.push_str(&format!("RETR {n}\r\n"));
+                if headers_only {
+                    batch.push_str(&format!("TOP {n} 0\r\n"));
+                } else {
+                    batch.push_str(&format!("RETR {n}\r\n"));
+                }
                 pending.push_back((n, size));
             }
             if !batch.is_empty() {
@@ -343,7 +354,11 @@ impl Pop3 {
             let Some((n, size)) = pending.pop_front() else {
                 return Ok(());
             };
-            let what = format!("RETR {n}");
+            let what = if headers_only {
+                format!("TOP {n} 0")
+            } else {
+                format!("RETR {n}")
+            };
             self.deadline = self.ep.deadline(size);
             match self.status_line(&what).await {
                 Ok(_) => {

@@ -182,7 +182,7 @@ impl Remote for Pop3Remote {
             .as_mut()
             .ok_or_else(|| Error::protocol(&self.label, "POP3 session already closed"))?;
         let r = conn
-            .retr_many(&numbers, |n, answer| {
+            .retr_many(&numbers, false, |n, answer| {
                 let (id, size) = listed
                     .get(&n)
                     .map(|m| (m.id.clone(), m.size))
@@ -215,11 +215,31 @@ impl Remote for Pop3Remote {
         self.note(r)
     }
 
+    /// TOP n 0 of every listed message: how a folder last read over IMAP is found again
+    /// by content over POP3 (after `mailx migrate --to pop3`).
     async fn headers(&mut self, _from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
-        Err(Error::protocol(
-            &self.label,
-            "POP3 folders have no UIDVALIDITY",
-        ))
+        let numbers: Vec<(u32, u64)> = self.listing.iter().map(|m| (m.uid, m.size)).collect();
+        let sizes: HashMap<u32, u64> = numbers.iter().copied().collect();
+        let mut out = Vec::with_capacity(numbers.len());
+        let mut refused = None;
+        let conn = self
+            .conn
+            .as_mut()
+            .ok_or_else(|| Error::protocol(&self.label, "POP3 session already closed"))?;
+        let r = conn
+            .retr_many(&numbers, true, |n, answer| {
+                match answer {
+                    Ok(header) => out.push((n, sizes.get(&n).copied().unwrap_or(0), header)),
+                    Err(reason) => refused = Some(reason),
+                }
+                Ok(())
+            })
+            .await;
+        self.note(r)?;
+        match refused {
+            Some(reason) => Err(Error::protocol(&self.label, format!("TOP: {reason}"))),
+            None => Ok(out),
+        }
     }
 
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {

@@ -194,12 +194,13 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
-    /// After a UIDVALIDITY change: moves matched rows to their new UIDs and forgets the
-    /// rest (their files stay in the Maildir), all in one transaction.
+    /// After a UIDVALIDITY change (or a change of protocol): moves matched rows to their
+    /// new (id, UID) and forgets the rest (their files stay in the Maildir), all in one
+    /// transaction.
     pub fn renumber(
         &mut self,
         folder: &str,
-        mapping: &[(String, u32)],
+        mapping: &[(String, String, u32)],
         new_state: &FolderState,
     ) -> Result<()> {
         let err = db_err(self.path.clone());
@@ -209,10 +210,10 @@ impl State {
             [folder],
         )
         .map_err(&err)?;
-        for (old, uid) in mapping {
+        for (old, new, uid) in mapping {
             tx.execute(
                 "UPDATE messages SET id = ?1, uid = ?2 WHERE folder = ?3 AND id = 'old:' || ?4",
-                params![uid.to_string(), uid, folder, old],
+                params![new, uid, folder, old],
             )
             .map_err(&err)?;
         }

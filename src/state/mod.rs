@@ -448,7 +448,8 @@ mod tests {
             last_uid: 20,
             local_id: Some("id".into()),
         };
-        s.renumber("INBOX", &[("2".into(), 20)], &nf).unwrap();
+        s.renumber("INBOX", &[("2".into(), "20".into(), 20)], &nf)
+            .unwrap();
         let known = s.known("INBOX", 0).unwrap();
         assert_eq!(known.len(), 1);
         assert_eq!(known["20"].uid, 20);

@@ -384,6 +384,11 @@ async fn sync_folder<R: Remote>(
                 "{}: the local folder {local:?} is not the one the saved state describes (replaced, restored from a copy, or never bound); pairing messages by content, nothing will be deleted",
                 report.name
             );
+        } else if renumbered && prev.as_ref().is_some_and(|p| p.uidvalidity.is_none()) {
+            tracing::info!(
+                "{}: last read over POP3; pairing messages by content, nothing will be deleted",
+                report.name
+            );
         } else if renumbered {
             tracing::warn!(
                 "{}: the server renumbered the folder (UIDVALIDITY changed); pairing messages by content, nothing will be deleted",
