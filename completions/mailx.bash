@@ -34,6 +34,9 @@ _mailx() {
             mailx,man)
                 cmd="mailx__subcmd__man"
                 ;;
+            mailx,migrate)
+                cmd="mailx__subcmd__migrate"
+                ;;
             mailx,status)
                 cmd="mailx__subcmd__status"
                 ;;
@@ -109,6 +112,9 @@ _mailx() {
             mailx__subcmd__help,man)
                 cmd="mailx__subcmd__help__subcmd__man"
                 ;;
+            mailx__subcmd__help,migrate)
+                cmd="mailx__subcmd__help__subcmd__migrate"
+                ;;
             mailx__subcmd__help,status)
                 cmd="mailx__subcmd__help__subcmd__status"
                 ;;
@@ -146,7 +152,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch migrate account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,7 +750,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help)
-            opts="fetch sync check status watch account completions man help"
+            opts="fetch sync check status watch migrate account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +945,20 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -989,6 +1009,64 @@ _mailx() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__migrate)
+            opts="-q -v -h -V --to --host --port --tls --keep --delete-after-days --dry-run --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "imap pop3" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "implicit starttls" -- "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --delete-after-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

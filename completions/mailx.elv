@@ -37,6 +37,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+            cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
             cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -119,6 +120,29 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
             cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand --sync 'Sync the folder instead of fetching it (IMAP accounts)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;migrate'= {
+            cand --to 'The protocol to switch to'
+            cand --host 'The server [default: the account''s host, else found from the login name]'
+            cand --port 'port'
+            cand --tls 'implicit or starttls [default: whichever the server answers on, implicit first]'
+            cand --keep 'POP3: leave mail on the server after download [default: true]'
+            cand --delete-after-days 'POP3: delete from the server this many days after download (with keep)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand --dry-run 'Print what would be uploaded (or recognised), change nothing'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -351,6 +375,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+            cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
             cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -365,6 +390,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;help;status'= {
         }
         &'mailx;help;watch'= {
+        }
+        &'mailx;help;migrate'= {
         }
         &'mailx;help;account'= {
             cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'

@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Set up, remove, show and test accounts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -127,6 +128,30 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'Sync the folder instead of fetching it (IMAP accounts)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mailx;migrate' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The protocol to switch to')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The server [default: the account''s host, else found from the login name]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'port')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'implicit or starttls [default: whichever the server answers on, implicit first]')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'POP3: leave mail on the server after download [default: true]')
+            [CompletionResult]::new('--delete-after-days', '--delete-after-days', [CompletionResultType]::ParameterName, 'POP3: delete from the server this many days after download (with keep)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be uploaded (or recognised), change nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
@@ -379,6 +404,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Set up, remove, show and test accounts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -398,6 +424,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             break
         }
         'mailx;help;watch' {
+            break
+        }
+        'mailx;help;migrate' {
             break
         }
         'mailx;help;account' {

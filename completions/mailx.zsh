@@ -140,6 +140,32 @@ _arguments "${_arguments_options[@]}" : \
 '*::accounts -- Accounts to watch (default\: all):_default' \
 && ret=0
 ;;
+(migrate)
+_arguments "${_arguments_options[@]}" : \
+'--to=[The protocol to switch to]:TO:(imap pop3)' \
+'--host=[The server \[default\: the account'\''s host, else found from the login name\]]:HOST:_default' \
+'--port=[]:PORT:_default' \
+'--tls=[implicit or starttls \[default\: whichever the server answers on, implicit first\]]:MODE:(implicit starttls)' \
+'--keep=[POP3\: leave mail on the server after download \[default\: true\]]:BOOL:(true false)' \
+'--delete-after-days=[POP3\: delete from the server this many days after download (with keep)]:DAYS:_default' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'--dry-run[Print what would be uploaded (or recognised), change nothing]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':account:_default' \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
@@ -441,6 +467,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(migrate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 ":: :_mailx__subcmd__help__subcmd__account_commands" \
@@ -514,6 +544,7 @@ _mailx_commands() {
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
+'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
 'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
@@ -647,6 +678,7 @@ _mailx__subcmd__help_commands() {
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
+'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
 'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
@@ -727,6 +759,11 @@ _mailx__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help man commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__migrate_commands] )) ||
+_mailx__subcmd__help__subcmd__migrate_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help migrate commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__help__subcmd__status_commands] )) ||
 _mailx__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
@@ -746,6 +783,11 @@ _mailx__subcmd__help__subcmd__watch_commands() {
 _mailx__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'mailx man commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__migrate_commands] )) ||
+_mailx__subcmd__migrate_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx migrate commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__status_commands] )) ||
 _mailx__subcmd__status_commands() {

@@ -155,6 +155,18 @@ pub enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         poll: u64,
     },
+    /// Switch an account between POP3 and IMAP, keeping its local mail
+    ///
+    /// --to imap: finds the account's IMAP server (the same host, else discovery from the
+    /// login name), uploads every local message the server does not already have — each
+    /// recognised by content, so the copies a POP3 account left on the server are not sent
+    /// again — into the matching server folders (created as needed), with flags and
+    /// dates, then switches the account in the config file. --to pop3: switches it to POP3
+    /// (keep = true unless --keep false) and finds the server's INBOX messages in the local
+    /// Maildir by content, so the next fetch downloads nothing twice. Interrupted, it is
+    /// resumed by running it again; nothing is deleted on either side. Only the account's
+    /// own table in the config changes, its previous settings kept above it as comments.
+    Migrate(MigrateArgs),
     /// Set up, remove, show and test accounts
     #[command(subcommand)]
     Account(AccountCommand),
@@ -286,4 +298,30 @@ pub struct AddArgs {
     /// Ask this DNS server (ADDR:PORT) for SRV records (tests)
     #[arg(long, value_name = "ADDR", hide = true)]
     pub dns_server: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[arg(add = ArgValueCandidates::new(account_names))]
+    pub account: String,
+    /// The protocol to switch to
+    #[arg(long, value_parser = ["imap", "pop3"])]
+    pub to: String,
+    /// The server [default: the account's host, else found from the login name]
+    #[arg(long)]
+    pub host: Option<String>,
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// implicit or starttls [default: whichever the server answers on, implicit first]
+    #[arg(long, value_name = "MODE", value_parser = ["implicit", "starttls"])]
+    pub tls: Option<String>,
+    /// POP3: leave mail on the server after download [default: true]
+    #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
+    pub keep: Option<bool>,
+    /// POP3: delete from the server this many days after download (with keep)
+    #[arg(long, value_name = "DAYS")]
+    pub delete_after_days: Option<u32>,
+    /// Print what would be uploaded (or recognised), change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }

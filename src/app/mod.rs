@@ -5,6 +5,7 @@
 mod account;
 mod check;
 mod fetch;
+mod migrate;
 mod sync;
 mod watch;
 
@@ -82,6 +83,7 @@ pub async fn run(cli: Cli) -> i32 {
             };
             watch::watch(&cli.global, &printer, accounts, opts).await
         }
+        Command::Migrate(args) => migrate::migrate(&cli.global, &printer, args).await,
         Command::Account(AccountCommand::Add(args)) => {
             account::add(&cli.global, &printer, args).await
         }

@@ -160,6 +160,73 @@ pub fn without_account(path: &Path, existing: &str, name: &str) -> Result<String
     Ok(text)
 }
 
+/// The config text with account `name` switched to `server` (`mailx migrate`): only that
+/// table changes — protocol, host, port and tls set, the keys the other protocol has no use
+/// for removed, `extra` keys set — and its previous keys are kept above it as comments.
+pub fn switch_protocol(
+    path: &Path,
+    existing: &str,
+    name: &str,
+    server: &super::Server,
+    extra: &[(&str, toml_edit::Value)],
+    note: &str,
+) -> Result<String> {
+    let invalid = |message: String| Error::Config {
+        path: path.to_path_buf(),
+        line: 0,
+        message,
+        hint: "fix the file by hand; see mailx.toml(5)".into(),
+    };
+    let mut doc: toml_edit::DocumentMut = existing
+        .parse()
+        .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    let table = doc
+        .get_mut("accounts")
+        .and_then(|a| a.as_table_like_mut())
+        .and_then(|t| t.get_mut(name))
+        .and_then(|t| t.as_table_mut())
+        .ok_or_else(|| invalid(format!("no [accounts.{name}] table to switch")))?;
+    let before: Vec<String> = table
+        .iter()
+        .map(|(k, v)| format!("# {k} = {}", v.to_string().trim()))
+        .collect();
+    let drop: &[&str] = match server.protocol {
+        Protocol::Imap => &["keep", "delete_after_days"],
+        Protocol::Pop3 => &[
+            "folders",
+            "folder_prefix",
+            "expunge",
+            "create",
+            "max_delete",
+            "watch",
+        ],
+    };
+    for k in drop {
+        table.remove(k);
+    }
+    table.insert("protocol", toml_edit::value(server.protocol.name()));
+    table.insert("host", toml_edit::value(server.host.as_str()));
+    table.insert("port", toml_edit::value(i64::from(server.port)));
+    table.insert("tls", toml_edit::value(server.tls.name()));
+    for (k, v) in extra {
+        table.insert(k, toml_edit::Item::Value(v.clone()));
+    }
+    let old_prefix = table
+        .decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_string();
+    table.decor_mut().set_prefix(format!(
+        "{old_prefix}# {note}; the settings before:\n# [accounts.{}]\n{}\n",
+        key(name),
+        before.join("\n")
+    ));
+    let text = doc.to_string();
+    config::parse(path, &text)?;
+    Ok(text)
+}
+
 /// Replaces `path` with `text`: written to a temporary file beside it, flushed to disk,
 /// renamed over it. A new file (and its directory) is private to the user (0600/0700);
 /// an existing file keeps its permissions.

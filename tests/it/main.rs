@@ -14,6 +14,7 @@ mod hostile;
 mod imap;
 mod keyring;
 mod kill;
+mod migrate;
 mod misbehaving;
 mod network;
 mod oauth2;
