@@ -158,9 +158,9 @@ pub enum Command {
     /// Switch an account between POP3 and IMAP, keeping its local mail
     ///
     /// --to imap: finds the account's IMAP server (the same host, else discovery from the
-    /// login name), uploads every local message the server does not already have — each
+    /// login name), uploads every local message the server does not already have (each
     /// recognised by content, so the copies a POP3 account left on the server are not sent
-    /// again — into the matching server folders (created as needed), with flags and
+    /// again) into the matching server folders (created as needed), with flags and
     /// dates, then switches the account in the config file. --to pop3: switches it to POP3
     /// (keep = true unless --keep false) and finds the server's INBOX messages in the local
     /// Maildir by content, so the next fetch downloads nothing twice. Interrupted, it is
