@@ -19,6 +19,9 @@ _mailx() {
             mailx,account)
                 cmd="mailx__subcmd__account"
                 ;;
+            mailx,backup)
+                cmd="mailx__subcmd__backup"
+                ;;
             mailx,check)
                 cmd="mailx__subcmd__check"
                 ;;
@@ -36,6 +39,9 @@ _mailx() {
                 ;;
             mailx,migrate)
                 cmd="mailx__subcmd__migrate"
+                ;;
+            mailx,restore)
+                cmd="mailx__subcmd__restore"
                 ;;
             mailx,status)
                 cmd="mailx__subcmd__status"
@@ -97,6 +103,9 @@ _mailx() {
             mailx__subcmd__help,account)
                 cmd="mailx__subcmd__help__subcmd__account"
                 ;;
+            mailx__subcmd__help,backup)
+                cmd="mailx__subcmd__help__subcmd__backup"
+                ;;
             mailx__subcmd__help,check)
                 cmd="mailx__subcmd__help__subcmd__check"
                 ;;
@@ -114,6 +123,9 @@ _mailx() {
                 ;;
             mailx__subcmd__help,migrate)
                 cmd="mailx__subcmd__help__subcmd__migrate"
+                ;;
+            mailx__subcmd__help,restore)
+                cmd="mailx__subcmd__help__subcmd__restore"
                 ;;
             mailx__subcmd__help,status)
                 cmd="mailx__subcmd__help__subcmd__status"
@@ -152,7 +164,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch migrate account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch migrate backup restore account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +659,52 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__backup)
+            opts="-o -q -v -h -V --output --verify --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__check)
             opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -750,7 +808,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help)
-            opts="fetch sync check status watch migrate account completions man help"
+            opts="fetch sync check status watch migrate backup restore account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,6 +933,20 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -946,6 +1018,20 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1067,6 +1153,48 @@ _mailx() {
                     return 0
                     ;;
                 --delete-after-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__restore)
+            opts="-q -v -h -V --into --as-folder --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --into)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-folder)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

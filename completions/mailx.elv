@@ -38,6 +38,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
             cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
+            cand backup 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one'
+            cand restore 'Put a backup''s messages back: into the account''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own'
             cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -143,6 +145,43 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
             cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand --dry-run 'Print what would be uploaded (or recognised), change nothing'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;backup'= {
+            cand -o 'Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]'
+            cand --output 'Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]'
+            cand --verify 'Check an archive instead of writing one'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;restore'= {
+            cand --into 'The account to restore into [default: the one the backup was taken of]'
+            cand --as-folder 'Restore below this folder (e.g. Restored-2026-11-29: INBOX becomes that folder, Sent becomes Restored-2026-11-29.Sent)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
             cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
@@ -376,6 +415,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
             cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
+            cand backup 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one'
+            cand restore 'Put a backup''s messages back: into the account''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own'
             cand account 'Set up, remove, show and test accounts'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or write every page into a directory'
@@ -392,6 +433,10 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;help;watch'= {
         }
         &'mailx;help;migrate'= {
+        }
+        &'mailx;help;backup'= {
+        }
+        &'mailx;help;restore'= {
         }
         &'mailx;help;account'= {
             cand add 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'

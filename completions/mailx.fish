@@ -42,6 +42,8 @@ complete -c mailx -n "__fish_mailx_needs_command" -f -a "check" -d 'Is there new
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "status" -d 'Server and local side by side: messages, bytes, quota, last run, retention'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "migrate" -d 'Switch an account between POP3 and IMAP, keeping its local mail'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "backup" -d 'Back up an account\'s Maildir tree to one archive (tar + zstd with a manifest of every message\'s folder, flags, size, SHA-256 and Message-ID), or check one'
+complete -c mailx -n "__fish_mailx_needs_command" -f -a "restore" -d 'Put a backup\'s messages back: into the account\'s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "account" -d 'Set up, remove, show and test accounts'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mailx -n "__fish_mailx_needs_command" -f -a "man" -d 'Print the man page (roff), or write every page into a directory'
@@ -135,6 +137,34 @@ complete -c mailx -n "__fish_mailx_using_subcommand migrate" -s v -l verbose -d 
 complete -c mailx -n "__fish_mailx_using_subcommand migrate" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mailx -n "__fish_mailx_using_subcommand migrate" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -s o -l output -d 'Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l verify -d 'Check an archive instead of writing one' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l connect-to -d 'Connect to ADDR:PORT when asked for HOST:PORT, as curl\'s option; names not given do not resolve at all (tests: nothing leaves loopback)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailx -n "__fish_mailx_using_subcommand backup" -s V -l version -d 'Print version'
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l into -d 'The account to restore into [default: the one the backup was taken of]' -r
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l as-folder -d 'Restore below this folder (e.g. Restored-2026-11-29: INBOX becomes that folder, Sent becomes Restored-2026-11-29.Sent)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l color -d 'When to color error messages' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l timeout -d 'Seconds to wait for any single network operation' -r
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l log-file -d 'Also write the log (with times, at least -v detail) to FILE, appending' -r -F
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l connect-to -d 'Connect to ADDR:PORT when asked for HOST:PORT, as curl\'s option; names not given do not resolve at all (tests: nothing leaves loopback)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -s q -l quiet -d 'Print nothing but errors'
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -s v -l verbose -d 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mailx -n "__fish_mailx_using_subcommand restore" -s V -l version -d 'Print version'
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l config -d 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]' -r -F
 complete -c mailx -n "__fish_mailx_using_subcommand account; and not __fish_seen_subcommand_from add remove password authorize list show test help" -l color -d 'When to color error messages' -r -f -a "auto\t''
 always\t''
@@ -299,16 +329,18 @@ complete -c mailx -n "__fish_mailx_using_subcommand man" -s v -l verbose -d 'Mor
 complete -c mailx -n "__fish_mailx_using_subcommand man" -l json -d 'Machine-readable output on stdout: one JSON object per account per line'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s h -l help -d 'Print help'
 complete -c mailx -n "__fish_mailx_using_subcommand man" -s V -l version -d 'Print version'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "sync" -d 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "check" -d 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "status" -d 'Server and local side by side: messages, bytes, quota, last run, retention'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "migrate" -d 'Switch an account between POP3 and IMAP, keeping its local mail'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "account" -d 'Set up, remove, show and test accounts'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "man" -d 'Print the man page (roff), or write every page into a directory'
-complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "fetch" -d 'Download new mail from all (or the named) accounts into their Maildirs'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "sync" -d 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "check" -d 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "status" -d 'Server and local side by side: messages, bytes, quota, last run, retention'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "watch" -d 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "migrate" -d 'Switch an account between POP3 and IMAP, keeping its local mail'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "backup" -d 'Back up an account\'s Maildir tree to one archive (tar + zstd with a manifest of every message\'s folder, flags, size, SHA-256 and Message-ID), or check one'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "restore" -d 'Put a backup\'s messages back: into the account\'s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "account" -d 'Set up, remove, show and test accounts'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "man" -d 'Print the man page (roff), or write every page into a directory'
+complete -c mailx -n "__fish_mailx_using_subcommand help; and not __fish_seen_subcommand_from fetch sync check status watch migrate backup restore account completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "add" -d 'Set up a new account: find the server, choose POP3 or IMAP, test the login, and append the account to the config file'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "remove" -d 'Remove an account from the config file and its password from the OS keyring; its Maildir and mail are never touched'
 complete -c mailx -n "__fish_mailx_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "password" -d 'Store or replace an account\'s password in the OS keyring (typed hidden on a terminal, else one line from standard input); the login is tested first'

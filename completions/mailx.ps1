@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put a backup''s messages back: into the account''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Set up, remove, show and test accounts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -152,6 +154,45 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be uploaded (or recognised), change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mailx;backup' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check an archive instead of writing one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mailx;restore' {
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'The account to restore into [default: the one the backup was taken of]')
+            [CompletionResult]::new('--as-folder', '--as-folder', [CompletionResultType]::ParameterName, 'Restore below this folder (e.g. Restored-2026-11-29: INBOX becomes that folder, Sent becomes Restored-2026-11-29.Sent)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
@@ -405,6 +446,8 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put a backup''s messages back: into the account''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Set up, remove, show and test accounts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or write every page into a directory')
@@ -427,6 +470,12 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             break
         }
         'mailx;help;migrate' {
+            break
+        }
+        'mailx;help;backup' {
+            break
+        }
+        'mailx;help;restore' {
             break
         }
         'mailx;help;account' {

@@ -166,6 +166,49 @@ _arguments "${_arguments_options[@]}" : \
 ':account:_default' \
 && ret=0
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+'(--verify)-o+[Where to write it \[default\: mailx-ACCOUNT-DATE.tar.zst here\]]:FILE:_files' \
+'(--verify)--output=[Where to write it \[default\: mailx-ACCOUNT-DATE.tar.zst here\]]:FILE:_files' \
+'()--verify=[Check an archive instead of writing one]:FILE:_files' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::account -- The account to back up:_default' \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+'--into=[The account to restore into \[default\: the one the backup was taken of\]]:ACCOUNT:_default' \
+'--as-folder=[Restore below this folder (e.g. Restored-2026-11-29\: INBOX becomes that folder, Sent becomes Restored-2026-11-29.Sent)]:NAME:_default' \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':file:_files' \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 '--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
@@ -471,6 +514,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(backup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(restore)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (account)
 _arguments "${_arguments_options[@]}" : \
 ":: :_mailx__subcmd__help__subcmd__account_commands" \
@@ -545,6 +596,8 @@ _mailx_commands() {
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
+'backup:Back up an account'\''s Maildir tree to one archive (tar + zstd with a manifest of every message'\''s folder, flags, size, SHA-256 and Message-ID), or check one' \
+'restore:Put a backup'\''s messages back\: into the account'\''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own' \
 'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
@@ -655,6 +708,11 @@ _mailx__subcmd__account__subcmd__test_commands() {
     local commands; commands=()
     _describe -t commands 'mailx account test commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__backup_commands] )) ||
+_mailx__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx backup commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__check_commands] )) ||
 _mailx__subcmd__check_commands() {
     local commands; commands=()
@@ -679,6 +737,8 @@ _mailx__subcmd__help_commands() {
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
+'backup:Back up an account'\''s Maildir tree to one archive (tar + zstd with a manifest of every message'\''s folder, flags, size, SHA-256 and Message-ID), or check one' \
+'restore:Put a backup'\''s messages back\: into the account'\''s folders (adding what is missing, never replacing or deleting anything) or, with --as-folder, into a folder of their own' \
 'account:Set up, remove, show and test accounts' \
 'completions:Print a shell completion script' \
 'man:Print the man page (roff), or write every page into a directory' \
@@ -734,6 +794,11 @@ _mailx__subcmd__help__subcmd__account__subcmd__test_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help account test commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__backup_commands] )) ||
+_mailx__subcmd__help__subcmd__backup_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help backup commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__help__subcmd__check_commands] )) ||
 _mailx__subcmd__help__subcmd__check_commands() {
     local commands; commands=()
@@ -764,6 +829,11 @@ _mailx__subcmd__help__subcmd__migrate_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help migrate commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__help__subcmd__restore_commands] )) ||
+_mailx__subcmd__help__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help restore commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__help__subcmd__status_commands] )) ||
 _mailx__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
@@ -788,6 +858,11 @@ _mailx__subcmd__man_commands() {
 _mailx__subcmd__migrate_commands() {
     local commands; commands=()
     _describe -t commands 'mailx migrate commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__restore_commands] )) ||
+_mailx__subcmd__restore_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx restore commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__status_commands] )) ||
 _mailx__subcmd__status_commands() {

@@ -167,6 +167,41 @@ pub enum Command {
     /// resumed by running it again; nothing is deleted on either side. Only the account's
     /// own table in the config changes, its previous settings kept above it as comments.
     Migrate(MigrateArgs),
+    /// Back up an account's Maildir tree to one archive (tar + zstd with a manifest of
+    /// every message's folder, flags, size, SHA-256 and Message-ID), or check one
+    ///
+    /// Taken under the account's lock, so no fetch or sync changes the tree meanwhile (a
+    /// run in progress makes it exit 75). --verify FILE reads an archive back and checks
+    /// every message against the manifest, naming the first that differs or is missing.
+    Backup {
+        /// The account to back up
+        #[arg(add = ArgValueCandidates::new(account_names), required_unless_present = "verify")]
+        account: Option<String>,
+        /// Where to write it [default: mailx-ACCOUNT-DATE.tar.zst here]
+        #[arg(short, long, value_name = "FILE", conflicts_with = "verify")]
+        output: Option<PathBuf>,
+        /// Check an archive instead of writing one
+        #[arg(long, value_name = "FILE", conflicts_with = "account")]
+        verify: Option<PathBuf>,
+    },
+    /// Put a backup's messages back: into the account's folders (adding what is missing,
+    /// never replacing or deleting anything) or, with --as-folder, into a folder of their
+    /// own
+    ///
+    /// Each message is checked against the archive's manifest before it is written and is
+    /// durable before it appears. A message whose file name is already in its folder is
+    /// left alone, so restoring twice changes nothing. For an IMAP account the next sync
+    /// uploads what was restored.
+    Restore {
+        file: PathBuf,
+        /// The account to restore into [default: the one the backup was taken of]
+        #[arg(long, value_name = "ACCOUNT", add = ArgValueCandidates::new(account_names))]
+        into: Option<String>,
+        /// Restore below this folder (e.g. Restored-2026-11-29: INBOX becomes that
+        /// folder, Sent becomes Restored-2026-11-29.Sent)
+        #[arg(long, value_name = "NAME")]
+        as_folder: Option<String>,
+    },
     /// Set up, remove, show and test accounts
     #[command(subcommand)]
     Account(AccountCommand),

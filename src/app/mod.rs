@@ -3,6 +3,7 @@
 //! exit-code arithmetic) is here.
 
 mod account;
+mod backup;
 mod check;
 mod fetch;
 mod migrate;
@@ -83,6 +84,28 @@ pub async fn run(cli: Cli) -> i32 {
             };
             watch::watch(&cli.global, &printer, accounts, opts).await
         }
+        Command::Backup {
+            account,
+            output,
+            verify,
+        } => backup::backup(
+            &cli.global,
+            &printer,
+            account.as_deref(),
+            output.as_deref(),
+            verify.as_deref(),
+        ),
+        Command::Restore {
+            file,
+            into,
+            as_folder,
+        } => backup::restore(
+            &cli.global,
+            &printer,
+            file,
+            into.as_deref(),
+            as_folder.as_deref(),
+        ),
         Command::Migrate(args) => migrate::migrate(&cli.global, &printer, args).await,
         Command::Account(AccountCommand::Add(args)) => {
             account::add(&cli.global, &printer, args).await

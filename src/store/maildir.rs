@@ -121,6 +121,54 @@ impl Folder {
         })
     }
 
+    /// Writes `raw` to tmp/ byte for byte under the unique name `unique` (a restore puts
+    /// back the file it saved, name and bytes as they were).
+    pub fn stage_exact(&self, unique: &str, raw: &[u8]) -> Result<Staged> {
+        let tmp = self.path.join("tmp").join(unique);
+        let written = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(raw).map(|()| f));
+        match written {
+            Ok(file) => Ok(Staged {
+                unique: unique.to_string(),
+                tmp,
+                size: raw.len() as u64,
+                file: Some(file),
+            }),
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(Error::io(&tmp, e))
+            }
+        }
+    }
+
+    /// Moves a synced staged file to `sub` ("new" or "cur") as `file_name`, never
+    /// replacing a file there; its time set to `mtime`.
+    pub fn deliver_as(
+        &self,
+        staged: &Staged,
+        sub: &str,
+        file_name: &str,
+        mtime: i64,
+    ) -> Result<PathBuf> {
+        if staged.file.is_some() || !matches!(sub, "new" | "cur") {
+            return Err(Error::Internal(format!(
+                "{} delivered before it was synced, or to {sub:?}",
+                staged.tmp.display()
+            )));
+        }
+        if mtime > 0
+            && let Ok(f) = File::options().write(true).open(&staged.tmp)
+        {
+            let _ = f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(mtime as u64));
+        }
+        let dest = self.path.join(sub).join(file_name);
+        durability::rename_no_replace(&staged.tmp, &dest).map_err(|e| Error::io(&dest, e))?;
+        Ok(dest)
+    }
+
     /// Makes staged files durable before anything records or shows them: one syncfs(2)
     /// for a batch (all files at one journal commit) where that can be trusted, an fsync
     /// per file otherwise; every close is checked too (NFS reports write errors there).

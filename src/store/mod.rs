@@ -1,4 +1,5 @@
 //! Local storage: Maildir++ folders, delivered durably.
 
+pub mod backup;
 pub mod durability;
 pub mod maildir;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod auth;
+mod backup;
 mod common;
 mod crash;
 mod docs;
