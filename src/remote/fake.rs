@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::domain::Flags;
 use crate::error::{Error, Result};
 use crate::remote::{
+    Upload,
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
     RemoteFolder, RemoteMessage, SyncListing,
 };
@@ -407,21 +408,23 @@ impl Remote for FakeRemote {
     async fn append(
         &mut self,
         folder: &RemoteFolder,
-        body: &[u8],
-        flags: Flags,
-        _date: Option<i64>,
-    ) -> Result<Option<u32>> {
+        msgs: &[Upload<'_>],
+    ) -> Result<Vec<Result<Option<u32>>>> {
         let i = self.index_of(folder)?;
         let f = &mut self.folders[i];
-        let uid = f.next_uid;
-        f.messages.insert(
-            uid,
-            FakeMessage {
-                body: body.to_vec(),
-                flags,
-            },
-        );
-        f.next_uid += 1;
-        Ok(Some(uid))
+        let mut out = Vec::new();
+        for m in msgs {
+            let uid = f.next_uid;
+            f.messages.insert(
+                uid,
+                FakeMessage {
+                    body: m.body.to_vec(),
+                    flags: m.flags,
+                },
+            );
+            f.next_uid += 1;
+            out.push(Ok(Some(uid)));
+        }
+        Ok(out)
     }
 }

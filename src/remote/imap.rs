@@ -9,7 +9,7 @@ use crate::proto::imap::{Body, Imap, ListedMailbox, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
-    RemoteFolder, RemoteMessage, SyncListing,
+    RemoteFolder, RemoteMessage, SyncListing, Upload,
 };
 use crate::secret::Password;
 
@@ -399,14 +399,10 @@ impl Remote for ImapRemote {
     async fn append(
         &mut self,
         folder: &RemoteFolder,
-        body: &[u8],
-        flags: Flags,
-        date: Option<i64>,
-    ) -> Result<Option<u32>> {
+        msgs: &[Upload<'_>],
+    ) -> Result<Vec<Result<Option<u32>>>> {
         let s = self.session().await?;
-        let r = s
-            .append(&folder.server_name, &flags.imap_names(), date, body)
-            .await;
+        let r = s.append(&folder.server_name, msgs).await;
         self.check(r)
     }
 

@@ -83,6 +83,14 @@ pub enum Fetched {
     },
 }
 
+/// A message to upload: its bytes (CRLF line ends), flags and arrival time.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub body: &'a [u8],
+    pub flags: Flags,
+    pub date: Option<i64>,
+}
+
 /// What a connected server can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -170,14 +178,14 @@ pub trait Remote {
     async fn expunge(&mut self, _uids: &[u32]) -> Result<bool> {
         Err(unsupported("expunging single messages"))
     }
-    /// Appends a message (CRLF line ends) to `folder`; the new UID when the server says.
+    /// Appends messages to `folder`, pipelined where the server allows: per message its
+    /// new UID when the server says, or the server's refusal of that message alone; an
+    /// outer error leaves every message of the batch unknown (found by content later).
     async fn append(
         &mut self,
         _folder: &RemoteFolder,
-        _body: &[u8],
-        _flags: Flags,
-        _date: Option<i64>,
-    ) -> Result<Option<u32>> {
+        _msgs: &[Upload<'_>],
+    ) -> Result<Vec<Result<Option<u32>>>> {
         Err(unsupported("uploading messages"))
     }
 
@@ -337,11 +345,9 @@ impl Remote for AnyRemote {
     async fn append(
         &mut self,
         folder: &RemoteFolder,
-        body: &[u8],
-        flags: Flags,
-        date: Option<i64>,
-    ) -> Result<Option<u32>> {
-        either!(self, r => r.append(folder, body, flags, date).await)
+        msgs: &[Upload<'_>],
+    ) -> Result<Vec<Result<Option<u32>>>> {
+        either!(self, r => r.append(folder, msgs).await)
     }
     async fn idle(
         &mut self,

@@ -392,17 +392,21 @@ mod tests {
                 size: 5,
                 fingerprint: 9,
             };
-            s.record_upload("INBOX", &up, 1).unwrap();
+            s.record_uploads("INBOX", std::slice::from_ref(&up), 1).unwrap();
         }
         assert_eq!(s.pending_uploads("INBOX").unwrap().len(), 2);
         assert!(
             s.pairs("INBOX").unwrap().is_empty(),
             "not a pair before its UID is known"
         );
-        s.finish_upload("INBOX", "a", Some(12), Flags::from_info("S"))
-            .unwrap();
-        s.finish_upload("INBOX", "b", None, Flags::default())
-            .unwrap();
+        s.finish_uploads(
+            "INBOX",
+            &[
+                ("a".into(), Some(12), Flags::from_info("S")),
+                ("b".into(), None, Flags::default()),
+            ],
+        )
+        .unwrap();
         assert!(s.pending_uploads("INBOX").unwrap().is_empty());
         let pairs = s.pairs("INBOX").unwrap();
         assert_eq!(pairs.len(), 1);

@@ -100,11 +100,14 @@ impl State {
         tx.commit().map_err(&err)
     }
 
-    /// Before an APPEND: remember it, so a crash before its UID is recorded can be resolved
-    /// by finding the copy on the server instead of uploading it twice.
-    pub fn record_upload(&mut self, folder: &str, up: &PendingUpload, now: i64) -> Result<()> {
-        self.conn
-            .execute(
+    /// Before APPENDs: remember them (one transaction), so a crash before their UIDs are
+    /// recorded can be resolved by finding the copies on the server instead of uploading
+    /// them twice.
+    pub fn record_uploads(&mut self, folder: &str, ups: &[PendingUpload], now: i64) -> Result<()> {
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        for up in ups {
+            tx.execute(
                 "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid",
@@ -119,8 +122,9 @@ impl State {
                     RowStatus::Uploading
                 ],
             )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+            .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
     }
 
     pub fn pending_uploads(&self, folder: &str) -> Result<Vec<PendingUpload>> {
@@ -144,34 +148,30 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
-    /// After an APPEND (or after finding a crashed one's copy): the upload becomes a pair;
-    /// with `uid` = None the upload is forgotten (the file will be uploaded again).
-    pub fn finish_upload(
-        &mut self,
-        folder: &str,
-        file: &str,
-        uid: Option<u32>,
-        flags: Flags,
-    ) -> Result<()> {
+    /// After APPENDs (or after finding a crashed one's copy), in one transaction: each
+    /// upload becomes a pair; with the UID `None` it is forgotten (uploaded again later).
+    pub fn finish_uploads(&mut self, folder: &str, done: &[(String, Option<u32>, Flags)]) -> Result<()> {
         let err = db_err(self.path.clone());
         let tx = self.conn.transaction().map_err(&err)?;
-        let up_id = format!("up:{file}");
-        if let Some(uid) = uid {
+        for (file, uid, flags) in done {
+            let up_id = format!("up:{file}");
+            if let Some(uid) = uid {
+                tx.execute(
+                    "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
+                     SELECT folder, ?1, ?2, file, size, fingerprint, first_seen, ?3, ?4 FROM messages
+                     WHERE folder = ?5 AND id = ?6
+                     ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid, file = excluded.file,
+                         status = excluded.status, flags = excluded.flags, deleted = 0",
+                    params![uid.to_string(), uid, RowStatus::Delivered, flags.info(), folder, up_id],
+                )
+                .map_err(&err)?;
+            }
             tx.execute(
-                "INSERT INTO messages (folder, id, uid, file, size, fingerprint, first_seen, status, flags)
-                 SELECT folder, ?1, ?2, file, size, fingerprint, first_seen, ?3, ?4 FROM messages
-                 WHERE folder = ?5 AND id = ?6
-                 ON CONFLICT (folder, id) DO UPDATE SET uid = excluded.uid, file = excluded.file,
-                     status = excluded.status, flags = excluded.flags, deleted = 0",
-                params![uid.to_string(), uid, RowStatus::Delivered, flags.info(), folder, up_id],
+                "DELETE FROM messages WHERE folder = ?1 AND id = ?2",
+                params![folder, up_id],
             )
             .map_err(&err)?;
         }
-        tx.execute(
-            "DELETE FROM messages WHERE folder = ?1 AND id = ?2",
-            params![folder, up_id],
-        )
-        .map_err(&err)?;
         tx.commit().map_err(&err)
     }
 

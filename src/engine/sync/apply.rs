@@ -4,6 +4,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::*;
+use crate::remote::Upload;
+
+/// Uploads sent in one pipelined batch, with one state commit before and after: enough to
+/// hide the round trip, small enough that a crash leaves little to find by content.
+const UPLOAD_BATCH: usize = 64;
+const UPLOAD_BATCH_BYTES: usize = 16 << 20;
 
 /// The mass-deletion guard (rclone bisync's `--max-delete`, unison's
 /// `confirmbigdeletes`): a run that would delete more of a folder than `max_delete`
@@ -202,45 +208,69 @@ pub(super) async fn upload<R: Remote>(
     let key = rf.server_name.as_str();
     let floor = listing.uidnext.unwrap_or(1);
     let mut unresolved: Vec<(PendingUpload, Flags)> = Vec::new();
-    for file in &plan.upload {
-        let Some(msg) = local_msgs.get(file) else {
-            continue;
-        };
-        let (body, mtime) = match maildir::read_for_upload(msg) {
-            Ok(b) => b,
-            // Gone since the scan (moved by a mail reader): the next run sees where.
-            Err(Error::LocalIo { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+    let mut files = plan.upload.iter().peekable();
+    while files.peek().is_some() {
+        // A batch: up to UPLOAD_BATCH messages or UPLOAD_BATCH_BYTES, read into memory.
+        let mut batch: Vec<(PendingUpload, Flags, Vec<u8>, Option<i64>)> = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < UPLOAD_BATCH && bytes < UPLOAD_BATCH_BYTES {
+            let Some(file) = files.next() else { break };
+            let Some(msg) = local_msgs.get(file) else {
                 continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let up = PendingUpload {
-            file: file.clone(),
-            uid_floor: floor,
-            size: body.len() as u64,
-            fingerprint: plan::fingerprint(&body),
-        };
-        state.record_upload(key, &up, clock::now())?;
-        testhook::step("record upload")?;
-        match remote.append(rf, &body, msg.flags, mtime).await {
-            Ok(Some(uid)) => {
-                testhook::step("append")?;
-                state.finish_upload(key, file, Some(uid), msg.flags)?;
-                report.uploaded += 1;
-                testhook::step("commit upload")?;
-            }
-            Ok(None) => {
-                testhook::step("append")?;
-                unresolved.push((up, msg.flags));
-            }
-            Err(e @ Error::Rejected { .. }) => {
-                // This message only (too large, refused content): forget the attempt.
-                tracing::warn!("{}: {file}: {e}", report.name);
-                state.finish_upload(key, file, None, msg.flags)?;
-                failures.push(format!("{file}: {e}"));
-            }
-            Err(e) => return Err(e),
+            };
+            let (body, mtime) = match maildir::read_for_upload(msg) {
+                Ok(b) => b,
+                // Gone since the scan (moved by a mail reader): the next run sees where.
+                Err(Error::LocalIo { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let up = PendingUpload {
+                file: file.clone(),
+                uid_floor: floor,
+                size: body.len() as u64,
+                fingerprint: plan::fingerprint(&body),
+            };
+            bytes += body.len();
+            batch.push((up, msg.flags, body, mtime));
         }
+        if batch.is_empty() {
+            continue;
+        }
+        let ups: Vec<PendingUpload> = batch.iter().map(|(u, ..)| u.clone()).collect();
+        state.record_uploads(key, &ups, clock::now())?;
+        testhook::step("record uploads")?;
+        let uploads: Vec<Upload<'_>> = batch
+            .iter()
+            .map(|(_, flags, body, date)| Upload {
+                body,
+                flags: *flags,
+                date: *date,
+            })
+            .collect();
+        let answers = remote.append(rf, &uploads).await?;
+        testhook::step("append")?;
+        let mut done = Vec::new();
+        for ((up, flags, ..), answer) in batch.iter().zip(answers) {
+            match answer {
+                Ok(Some(uid)) => {
+                    done.push((up.file.clone(), Some(uid), *flags));
+                    report.uploaded += 1;
+                }
+                Ok(None) => unresolved.push((up.clone(), *flags)),
+                Err(e) => {
+                    // This message only (too large, refused content): forget the attempt.
+                    tracing::warn!("{}: {}: {e}", report.name, up.file);
+                    done.push((up.file.clone(), None, *flags));
+                    failures.push(format!("{}: {e}", up.file));
+                }
+            }
+        }
+        state.finish_uploads(key, &done)?;
+        testhook::step("commit uploads")?;
     }
     if unresolved.is_empty() {
         return Ok(());
@@ -251,7 +281,7 @@ pub(super) async fn upload<R: Remote>(
     for (up, flags) in &unresolved {
         match found.get(&up.file) {
             Some(uid) => {
-                state.finish_upload(key, &up.file, Some(*uid), *flags)?;
+                state.finish_uploads(key, &[(up.file.clone(), Some(*uid), *flags)])?;
                 report.uploaded += 1;
             }
             // Left pending: the next run looks for it again before uploading anything.

@@ -232,7 +232,7 @@ pub(super) async fn recover_uploads<R: Remote>(
                 "not on the server, will upload again"
             }
         );
-        state.finish_upload(key, &p.file, uid, flags)?;
+        state.finish_uploads(key, &[(p.file.clone(), uid, flags)])?;
     }
     Ok(())
 }
