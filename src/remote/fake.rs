@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 use crate::domain::Flags;
 use crate::error::{Error, Result};
 use crate::remote::{
-    Upload,
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
-    RemoteFolder, RemoteMessage, SyncListing,
+    RemoteFolder, RemoteMessage, SyncListing, Upload,
 };
 
 #[derive(Debug, Clone)]

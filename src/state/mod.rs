@@ -392,7 +392,8 @@ mod tests {
                 size: 5,
                 fingerprint: 9,
             };
-            s.record_uploads("INBOX", std::slice::from_ref(&up), 1).unwrap();
+            s.record_uploads("INBOX", std::slice::from_ref(&up), 1)
+                .unwrap();
         }
         assert_eq!(s.pending_uploads("INBOX").unwrap().len(), 2);
         assert!(

@@ -150,7 +150,11 @@ impl State {
 
     /// After APPENDs (or after finding a crashed one's copy), in one transaction: each
     /// upload becomes a pair; with the UID `None` it is forgotten (uploaded again later).
-    pub fn finish_uploads(&mut self, folder: &str, done: &[(String, Option<u32>, Flags)]) -> Result<()> {
+    pub fn finish_uploads(
+        &mut self,
+        folder: &str,
+        done: &[(String, Option<u32>, Flags)],
+    ) -> Result<()> {
         let err = db_err(self.path.clone());
         let tx = self.conn.transaction().map_err(&err)?;
         for (file, uid, flags) in done {

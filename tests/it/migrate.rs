@@ -308,3 +308,50 @@ fn imap_to_pop3_fetches_nothing_twice() {
         stderr(&out)
     );
 }
+
+/// A batch of uploads goes as one MULTIAPPEND on Dovecot; the server refuses one message
+/// (over quota): the batch is retried one by one, so only that message is left out.
+#[test]
+fn a_refused_message_does_not_sink_its_upload_batch() {
+    let dc = Dovecot::start_with(Options {
+        quota: Some("20k"),
+        ..Options::default()
+    });
+    let user = dc.add_user(false);
+    let c = Client::new();
+    c.write_config(&AccountToml::new("a", &dc, "imap", &user, &c).toml());
+    assert_ok(&c.mailx(&["sync"]));
+    let cur = c.maildir("a").join("cur");
+    let mut bodies = Vec::new();
+    for i in 0..6 {
+        let mut body = message(i, "batch");
+        if i == 3 {
+            body.extend_from_slice(
+                "a line of forty bytes to go over quota\n"
+                    .repeat(1000)
+                    .as_bytes(),
+            );
+        }
+        std::fs::write(cur.join(format!("170000000{i}.B{i}.h:2,S")), &body).unwrap();
+        bodies.push(body);
+    }
+    let out = c.mailx(&["-vv", "--json", "sync"]);
+    let log = stderr(&out);
+    assert!(
+        log.contains("6 messages,"),
+        "one MULTIAPPEND for the batch: {log}"
+    );
+    assert!(log.contains("OVERQUOTA") || log.contains("quota"), "{log}");
+    let j = json_of(&out, "a");
+    assert_eq!(j["uploaded"], 5, "{j}");
+    assert_eq!(out.status.code(), Some(2), "{log}");
+    let server = dc.server_messages(&user, "");
+    assert_eq!(server.len(), 5);
+    for (i, b) in bodies.iter().enumerate() {
+        assert_eq!(server.contains(b), i != 3, "message {i}");
+    }
+    // The refused one is tried again by the next run, and refused again; nothing doubles.
+    let again = c.mailx(&["--json", "sync"]);
+    assert_eq!(json_of(&again, "a")["uploaded"], 0);
+    assert_eq!(dc.server_messages(&user, "").len(), 5);
+}

@@ -8,8 +8,8 @@ use crate::remote::Upload;
 
 /// Uploads sent in one pipelined batch, with one state commit before and after: enough to
 /// hide the round trip, small enough that a crash leaves little to find by content.
-const UPLOAD_BATCH: usize = 64;
-const UPLOAD_BATCH_BYTES: usize = 16 << 20;
+const UPLOAD_BATCH: usize = 256;
+const UPLOAD_BATCH_BYTES: usize = 32 << 20;
 
 /// The mass-deletion guard (rclone bisync's `--max-delete`, unison's
 /// `confirmbigdeletes`): a run that would delete more of a folder than `max_delete`
