@@ -141,3 +141,31 @@ fn a_server_with_only_sasl_login() {
         assert!(settles_empty(&dc, &user, ""), "{protocol}");
     }
 }
+
+/// Courier-IMAP offers no AUTH= before STARTTLS: on a plain connection (allowed
+/// explicitly) mailx logs in with the LOGIN command; Courier POP3 offers no SASL at all:
+/// USER/PASS. Both against the real server.
+#[test]
+fn courier_without_sasl_gets_login_and_user_pass() {
+    let courier = crate::common::courier::Courier::start();
+    let user = courier.dot_user();
+    let [imap, _, pop3, _] = courier.ports();
+    for (protocol, port, step) in [("imap", imap, "C: LOGIN "), ("pop3", pop3, "C: PASS")] {
+        courier.add_messages(&user, "", &[message(1, protocol)], "");
+        let c = Client::new();
+        c.write_config(
+            &AccountToml::new("c", &courier, protocol, &user, &c)
+                .plaintext(port)
+                .toml(),
+        );
+        let out = c.mailx(&["-vv", "fetch"]);
+        assert_ok(&out);
+        let log = stderr(&out);
+        assert!(log.contains(step), "{protocol}: {log}");
+        assert!(!log.contains(PASSWORD), "never logged");
+        assert!(
+            !local_messages(&c.maildir("c"), "").is_empty(),
+            "{protocol}"
+        );
+    }
+}
