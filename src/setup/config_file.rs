@@ -131,18 +131,25 @@ pub fn with_account(
     Ok((text, parsed))
 }
 
-/// The config text without account `name` (its table and sub-tables); everything else
-/// as it was.
-pub fn without_account(path: &Path, existing: &str, name: &str) -> Result<String> {
-    let invalid = |message: String| Error::Config {
+fn invalid(path: &Path, message: String) -> Error {
+    Error::Config {
         path: path.to_path_buf(),
         line: 0,
         message,
         hint: "fix the file by hand; see mailx.toml(5)".into(),
-    };
-    let mut doc: toml_edit::DocumentMut = existing
-        .parse()
-        .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    }
+}
+
+/// The config file as an editable document (comments and layout kept).
+fn document(path: &Path, text: &str) -> Result<toml_edit::DocumentMut> {
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| invalid(path, e.to_string()))
+}
+
+/// The config text without account `name` (its table and sub-tables); everything else
+/// as it was.
+pub fn without_account(path: &Path, existing: &str, name: &str) -> Result<String> {
+    let mut doc = document(path, existing)?;
     let removed = doc
         .get_mut("accounts")
         .and_then(|a| a.as_table_like_mut())
@@ -171,21 +178,13 @@ pub fn switch_protocol(
     extra: &[(&str, toml_edit::Value)],
     note: &str,
 ) -> Result<String> {
-    let invalid = |message: String| Error::Config {
-        path: path.to_path_buf(),
-        line: 0,
-        message,
-        hint: "fix the file by hand; see mailx.toml(5)".into(),
-    };
-    let mut doc: toml_edit::DocumentMut = existing
-        .parse()
-        .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    let mut doc = document(path, existing)?;
     let table = doc
         .get_mut("accounts")
         .and_then(|a| a.as_table_like_mut())
         .and_then(|t| t.get_mut(name))
         .and_then(|t| t.as_table_mut())
-        .ok_or_else(|| invalid(format!("no [accounts.{name}] table to switch")))?;
+        .ok_or_else(|| invalid(path, format!("no [accounts.{name}] table to switch")))?;
     let before: Vec<String> = table
         .iter()
         .map(|(k, v)| format!("# {k} = {}", v.to_string().trim()))

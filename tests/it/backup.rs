@@ -118,10 +118,6 @@ fn local_account(c: &Client, name: &str) -> String {
     )
 }
 
-fn code(o: &std::process::Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
 #[test]
 fn backup_verify_restore_round_trip_byte_identical() {
     let c = Client::new();

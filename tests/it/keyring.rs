@@ -5,30 +5,13 @@
 use crate::common::bus::SessionBus;
 use crate::common::*;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// mailx on the bus, with `stdin`.
 fn mailx(c: &Client, bus: &SessionBus, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"))
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["--timeout", "10"])
-        .args(args)
-        .env_remove("MAILX_CONFIG")
-        .envs(bus.env())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let env = bus.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.mailx_stdin(args, &env, stdin)
 }
 
 #[test]

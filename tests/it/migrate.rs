@@ -93,6 +93,21 @@ fn pop3_world(dc: &Dovecot) -> World<'_> {
     }
 }
 
+/// `mailx migrate a --to imap` on the world's server, with `env`.
+fn to_imap(w: &World, env: &[(&str, &str)]) -> std::process::Output {
+    w.c.mailx_env(
+        &[
+            "migrate",
+            "a",
+            "--to",
+            "imap",
+            "--port",
+            &w.dc.imaps.to_string(),
+        ],
+        env,
+    )
+}
+
 /// Each expected message on the server exactly once, in its folder, nothing else.
 fn assert_server_has_each_once(w: &World) {
     let mut folders: Vec<&str> = w.expected.iter().map(|(f, _, _)| *f).collect();
@@ -135,15 +150,7 @@ fn pop3_to_imap_uploads_what_the_server_lacks_once_with_flags() {
         "a dry run uploads nothing"
     );
 
-    let out = w.c.mailx(&[
-        "migrate",
-        "a",
-        "--to",
-        "imap",
-        "--port",
-        &w.dc.imaps.to_string(),
-    ]);
-    assert_ok(&out);
+    assert_ok(&to_imap(&w, &[]));
     assert_server_has_each_once(&w);
     // Flags travelled with the uploads.
     let flags_of = |folder: &str, body: &[u8]| {
@@ -195,17 +202,7 @@ fn pop3_to_imap_killed_at_every_step_and_resumed() {
     let w = pop3_world(&dc);
     let mut steps = 0;
     for n in 1..200 {
-        let out = w.c.mailx_env(
-            &[
-                "migrate",
-                "a",
-                "--to",
-                "imap",
-                "--port",
-                &w.dc.imaps.to_string(),
-            ],
-            &[("MAILX_TEST_CRASH_AFTER", &n.to_string())],
-        );
+        let out = to_imap(&w, &[("MAILX_TEST_CRASH_AFTER", &n.to_string())]);
         if out.status.success() {
             steps = n;
             break;
@@ -216,31 +213,14 @@ fn pop3_to_imap_killed_at_every_step_and_resumed() {
     let mut resumed = 0;
     for n in 1..steps {
         let w = pop3_world(&dc);
-        let crashed = w.c.mailx_env(
-            &[
-                "migrate",
-                "a",
-                "--to",
-                "imap",
-                "--port",
-                &w.dc.imaps.to_string(),
-            ],
-            &[("MAILX_TEST_CRASH_AFTER", &n.to_string())],
-        );
+        let crashed = to_imap(&w, &[("MAILX_TEST_CRASH_AFTER", &n.to_string())]);
         assert!(!crashed.status.success(), "step {n} of {steps}");
         let config = std::fs::read_to_string(w.c.config_path()).unwrap();
         assert!(
             config.contains("protocol = \"pop3\""),
             "switched only at the end"
         );
-        assert_ok(&w.c.mailx(&[
-            "migrate",
-            "a",
-            "--to",
-            "imap",
-            "--port",
-            &w.dc.imaps.to_string(),
-        ]));
+        assert_ok(&to_imap(&w, &[]));
         assert_server_has_each_once(&w);
         resumed += 1;
     }

@@ -5,39 +5,12 @@
 use crate::common::discovery::{autoconfig_xml, serve_dns, serve_http};
 use crate::common::*;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
 /// mailx with `args`, `env` and `stdin` (no terminal).
 fn run(c: &Client, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
-    cmd.arg("--config")
-        .arg(c.config_path())
-        .arg("--timeout")
-        .arg("10")
-        .args(args)
-        .env_remove("MAILX_CONFIG")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", c.dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("mailx");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
+    c.mailx_stdin(args, env, stdin)
 }
 
 fn config_text(c: &Client) -> String {

@@ -229,18 +229,18 @@ impl Imap {
         Ok(uid)
     }
 
+    /// The last literal of a command: the message, the line end, flushed.
     async fn write_body(&mut self, body: &[u8]) -> Result<()> {
+        self.write_raw(body).await?;
+        self.write_raw(b"\r\n").await?;
         let ep = self.ep.clone();
         net::with_timeout(
             &ep,
             "APPEND",
-            async {
-                let stream = self.session.get_mut();
-                stream.write_all(body).await?;
-                stream.write_all(b"\r\n").await?;
-                stream.flush().await
-            }
-            .map_err(|e: std::io::Error| Error::network(&ep.label, e)),
+            self.session
+                .get_mut()
+                .flush()
+                .map_err(|e: std::io::Error| Error::network(&ep.label, e)),
         )
         .await
     }

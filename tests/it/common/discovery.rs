@@ -7,6 +7,19 @@ use std::net::{TcpListener, UdpSocket};
 use simple_dns::rdata::{RData, SRV};
 use simple_dns::{CLASS, Name, Packet, ResourceRecord};
 
+/// The head of one HTTP request (up to its blank line).
+fn read_request(conn: &mut std::net::TcpStream) -> String {
+    let mut req = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => req.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&req).into_owned()
+}
+
 /// Serves `body` at any path starting with `path` (404 elsewhere) until the test ends;
 /// returns the base URL. Each request's target is sent to the returned log.
 pub fn serve_http(path: &'static str, body: String) -> (String, std::sync::mpsc::Receiver<String>) {
@@ -16,15 +29,7 @@ pub fn serve_http(path: &'static str, body: String) -> (String, std::sync::mpsc:
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(mut conn) = conn else { continue };
-            let mut req = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                match conn.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => req.extend_from_slice(&buf[..n]),
-                }
-            }
-            let text = String::from_utf8_lossy(&req).into_owned();
+            let text = read_request(&mut conn);
             let target = text.split_whitespace().nth(1).unwrap_or("").to_string();
             let _ = tx.send(target.clone());
             let answer = if target.starts_with(path) {
@@ -52,15 +57,7 @@ pub fn serve_tokeninfo(tokens: Vec<(String, String)>) -> String {
     std::thread::spawn(move || {
         for conn in listener.incoming() {
             let Ok(mut conn) = conn else { continue };
-            let mut req = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                match conn.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => req.extend_from_slice(&buf[..n]),
-                }
-            }
-            let text = String::from_utf8_lossy(&req).into_owned();
+            let text = read_request(&mut conn);
             let target = text.split_whitespace().nth(1).unwrap_or("");
             let token = target
                 .split_once("access_token=")

@@ -727,6 +727,29 @@ impl Client {
         self.mailx_env(args, &[])
     }
 
+    /// mailx with `env` and `stdin` fed to it (no terminal, no session bus unless `env`
+    /// names one).
+    pub fn mailx_stdin(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
+        cmd.arg("--config")
+            .arg(self.config_path())
+            .args(["--timeout", "10"])
+            .args(args)
+            .env_remove("MAILX_CONFIG")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("HOME", self.dir.path())
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("mailx");
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(stdin.as_bytes()).expect("stdin");
+        }
+        child.wait_with_output().expect("mailx")
+    }
+
     pub fn mailx_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailx"));
         cmd.arg("--config")
@@ -856,6 +879,11 @@ impl AccountToml {
         }
         out
     }
+}
+
+/// The exit code, -1 for a signal.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
 }
 
 pub fn stdout(o: &Output) -> String {
