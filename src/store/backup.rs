@@ -63,12 +63,14 @@ impl Entry {
         let name_ok = !self.name.is_empty()
             && !self.name.starts_with('.')
             && !self.name.contains(['/', '\0']);
-        if folder_ok && name_ok && matches!(self.sub.as_str(), "cur" | "new") {
+        // A size from the archive is never allocated beyond what mailx ever stores.
+        let size_ok = self.size <= crate::config::LARGEST_MAX_MESSAGE;
+        if folder_ok && name_ok && size_ok && matches!(self.sub.as_str(), "cur" | "new") {
             Ok(())
         } else {
             Err(format!(
-                "entry {:?} / {:?} / {:?} is not a Maildir message path",
-                self.folder, self.sub, self.name
+                "entry {:?} / {:?} / {:?} ({} bytes) is not a Maildir message mailx would store",
+                self.folder, self.sub, self.name, self.size
             ))
         }
     }
@@ -379,4 +381,45 @@ pub fn restore(file: &Path, root: &Path, as_folder: Option<&str>) -> Result<Summ
         bytes,
         skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(folder: &str, sub: &str, name: &str, size: u64) -> Entry {
+        Entry {
+            folder: folder.into(),
+            sub: sub.into(),
+            name: name.into(),
+            size,
+            sha256: String::new(),
+            mtime: 0,
+            message_id: None,
+        }
+    }
+
+    #[test]
+    fn manifest_entries_stay_inside_the_tree_and_within_size() {
+        assert!(entry("", "cur", "1.a.h:2,S", 10).check().is_ok());
+        assert!(entry(".Sent", "new", "1.a.h", 10).check().is_ok());
+        for (folder, sub, name) in [
+            ("..", "cur", "x"),
+            (".a/../../etc", "cur", "x"),
+            ("/etc", "cur", "x"),
+            (".Sent", "tmp", "x"),
+            (".Sent", "cur", "../x"),
+            (".Sent", "cur", ".hidden"),
+            ("Sent", "cur", "x"),
+        ] {
+            assert!(
+                entry(folder, sub, name, 10).check().is_err(),
+                "{folder} {sub} {name}"
+            );
+        }
+        assert!(
+            entry("", "cur", "x", u64::MAX).check().is_err(),
+            "no huge allocation"
+        );
+    }
 }
