@@ -232,7 +232,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__account__subcmd__add)
-            opts="-q -v -h -V --email --protocol --host --port --tls --allow-plaintext --ca-file --user --password-command --password-env --auth --password-stdin --keep --delete-after-days --folders --maildir --no-test --autoconfig-url --dns-server --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            opts="-q -v -h -V --email --protocol --host --port --tls --allow-plaintext --ca-file --user --password-command --password-env --oauth2-client-id --oauth2-auth-url --oauth2-token-url --oauth2-scope --auth --password-stdin --keep --delete-after-days --folders --maildir --no-test --autoconfig-url --dns-server --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +271,22 @@ _mailx() {
                     return 0
                     ;;
                 --password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth2-client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth2-auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth2-token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth2-scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -197,6 +197,10 @@ complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_sub
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l user -d 'The login name [default: what the provider documents, else the email address]' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l password-command -d 'A command printing the password (`pass show mail/home`)' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l password-env -d 'An environment variable holding the password' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l oauth2-client-id -d 'mailx\'s own OAuth2 sign-in instead of a password: the provider\'s client id (with --oauth2-auth-url, --oauth2-token-url and --oauth2-scope; a client secret, where the provider issues one, goes into the file as oauth2_client_secret). The sign-in address is printed for a browser before the login test' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l oauth2-auth-url -d 'The provider\'s authorization endpoint (https)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l oauth2-token-url -d 'The provider\'s token endpoint (https)' -r
+complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l oauth2-scope -d 'The scopes to ask for, space-separated' -r
 complete -c mailx -n "__fish_mailx_using_subcommand account; and __fish_seen_subcommand_from add" -l auth -d 'password (default), or xoauth2 / oauthbearer: the password source then prints an OAuth2 access token (oama, pizauth)' -r -f -a "password\t''
 xoauth2\t''
 oauthbearer\t''"

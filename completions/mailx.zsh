@@ -246,6 +246,10 @@ _arguments "${_arguments_options[@]}" : \
 '--user=[The login name \[default\: what the provider documents, else the email address\]]:USER:_default' \
 '--password-command=[A command printing the password (\`pass show mail/home\`)]:COMMAND:_default' \
 '--password-env=[An environment variable holding the password]:VAR:_default' \
+'--oauth2-client-id=[mailx'\''s own OAuth2 sign-in instead of a password\: the provider'\''s client id (with --oauth2-auth-url, --oauth2-token-url and --oauth2-scope; a client secret, where the provider issues one, goes into the file as oauth2_client_secret). The sign-in address is printed for a browser before the login test]:ID:_default' \
+'--oauth2-auth-url=[The provider'\''s authorization endpoint (https)]:URL:_default' \
+'--oauth2-token-url=[The provider'\''s token endpoint (https)]:URL:_default' \
+'--oauth2-scope=[The scopes to ask for, space-separated]:SCOPES:_default' \
 '--auth=[password (default), or xoauth2 / oauthbearer\: the password source then prints an OAuth2 access token (oama, pizauth)]:HOW:(password xoauth2 oauthbearer)' \
 '--keep=[Leave mail on the server after download (POP3) \[default\: true\]]:BOOL:(true false)' \
 '--delete-after-days=[Delete mail from the server this many days after download (with keep)]:DAYS:_default' \

@@ -303,6 +303,21 @@ pub struct AddArgs {
     /// An environment variable holding the password
     #[arg(long, value_name = "VAR", group = "password")]
     pub password_env: Option<String>,
+    /// mailx's own OAuth2 sign-in instead of a password: the provider's client id (with
+    /// --oauth2-auth-url, --oauth2-token-url and --oauth2-scope; a client secret, where
+    /// the provider issues one, goes into the file as oauth2_client_secret). The sign-in
+    /// address is printed for a browser before the login test
+    #[arg(long, value_name = "ID", group = "password")]
+    pub oauth2_client_id: Option<String>,
+    /// The provider's authorization endpoint (https)
+    #[arg(long, value_name = "URL", requires = "oauth2_client_id")]
+    pub oauth2_auth_url: Option<String>,
+    /// The provider's token endpoint (https)
+    #[arg(long, value_name = "URL", requires = "oauth2_client_id")]
+    pub oauth2_token_url: Option<String>,
+    /// The scopes to ask for, space-separated
+    #[arg(long, value_name = "SCOPES", requires = "oauth2_client_id")]
+    pub oauth2_scope: Option<String>,
     /// password (default), or xoauth2 / oauthbearer: the password source then prints an
     /// OAuth2 access token (oama, pizauth)
     #[arg(long, value_name = "HOW", value_parser = ["password", "xoauth2", "oauthbearer"])]

@@ -11,7 +11,7 @@ use super::login::{self, Report};
 use super::probe::{self, Step};
 use super::{Server, wizard};
 use crate::cli::AddArgs;
-use crate::config::{Account, Auth, Protocol, TlsMode};
+use crate::config::{Account, Auth, OAuth2, Protocol, TlsMode};
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
 use crate::secret::{self, Password};
@@ -98,8 +98,10 @@ impl Ctx<'_> {
 
 pub async fn run(ctx: Ctx<'_>, args: AddArgs) -> Result<i32> {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let password_given =
-        args.password_command.is_some() || args.password_env.is_some() || args.password_stdin;
+    let password_given = args.password_command.is_some()
+        || args.password_env.is_some()
+        || args.password_stdin
+        || args.oauth2_client_id.is_some();
     let located = args.email.is_some() || args.host.is_some();
     // On a terminal, the wizard asks whatever the flags leave open.
     if terminal && !(args.name.is_some() && located && password_given) {
@@ -147,12 +149,28 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
         PasswordSource::Command(c.clone())
     } else if let Some(v) = &args.password_env {
         PasswordSource::Env(v.clone())
-    } else if args.password_stdin {
+    } else if args.password_stdin || args.oauth2_client_id.is_some() {
         PasswordSource::Keyring
     } else {
         return Err(Error::Usage(
             "say where the password comes from: --password-command, --password-env, or --password-stdin (stored in the OS keyring)".into(),
         ));
+    };
+    let oauth2 = match &args.oauth2_client_id {
+        None => None,
+        Some(id) => {
+            let need = |v: &Option<String>, flag: &str| {
+                v.clone()
+                    .ok_or_else(|| Error::Usage(format!("--oauth2-client-id needs {flag} as well")))
+            };
+            Some(OAuth2 {
+                client_id: id.clone(),
+                client_secret: None,
+                auth_url: need(&args.oauth2_auth_url, "--oauth2-auth-url")?,
+                token_url: need(&args.oauth2_token_url, "--oauth2-token-url")?,
+                scope: need(&args.oauth2_scope, "--oauth2-scope")?,
+            })
+        }
     };
     let typed = if args.password_stdin {
         Some(read_stdin_password(&name)?)
@@ -183,7 +201,13 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
         }
     };
     let auth = match (parse_auth(args.auth.as_deref()), oauth) {
+        (Some(Auth::Password), _) if oauth2.is_some() => {
+            return Err(Error::Usage(
+                "--oauth2-client-id signs in with a token: --auth xoauth2 or oauthbearer".into(),
+            ));
+        }
         (Some(a), _) => a,
+        (None, wanted) if oauth2.is_some() => wanted.unwrap_or(Auth::OAuthBearer),
         (None, Some(wanted)) => {
             return Err(Error::Usage(format!(
                 "this provider wants OAuth2 sign-in: give --auth {} and a --password-command that prints an access token (oama, pizauth); or set up mailx's own sign-in in the wizard",
@@ -214,7 +238,7 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
             .ok_or_else(|| Error::Usage("give the login name with --user".into()))?,
         password,
         auth,
-        oauth2: None,
+        oauth2,
         maildir: args
             .maildir
             .clone()
@@ -232,6 +256,9 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
         probe::probe(&server, args.ca_file.as_deref(), step_timeout)
             .await
             .map_err(|f| f.error)?;
+        if let Some(client) = &new.oauth2 {
+            crate::oauth2::authorize(&account, client, ctx.printer, ctx.timeout).await?;
+        }
         let password = match &typed {
             Some(p) => p.clone(),
             None => secret::resolve(&account, ctx.timeout).await?,
@@ -243,6 +270,11 @@ async fn non_interactive(ctx: &Ctx<'_>, args: AddArgs) -> Result<i32> {
         ctx.printer.say(POP3_TRAP);
     }
     ctx.commit(&new, &text, typed.as_ref(), false).await?;
+    if args.no_test && new.oauth2.is_some() {
+        ctx.printer.say(&format!(
+            "Not signed in yet: run `mailx account authorize {name}`"
+        ));
+    }
     Ok(exit::OK)
 }
 

@@ -143,6 +143,44 @@ fn browser_get(url: &str) -> u16 {
     answer.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
+/// Reads the sign-in address `child` prints, checks it, and plays the browser: a forged
+/// redirect first (ignored), then the real one. The child's exit and the rest of stderr.
+fn act_as_browser(
+    p: &Provider,
+    child: &mut std::process::Child,
+) -> (std::process::ExitStatus, String) {
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "no address printed");
+        if line.starts_with(&format!("{}/authorize?", p.base)) {
+            break line.trim().to_string();
+        }
+    };
+    let q = params(address.split_once('?').unwrap().1);
+    assert_eq!(param(&q, "response_type"), "code");
+    assert_eq!(param(&q, "client_id"), "mailx-test");
+    assert_eq!(param(&q, "code_challenge_method"), "S256");
+    assert_eq!(param(&q, "scope"), "mail offline");
+    *p.challenge.lock().unwrap() = param(&q, "code_challenge");
+    let redirect = param(&q, "redirect_uri");
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    // A request without the right state is not the provider's: ignored.
+    assert_eq!(
+        browser_get(&format!("{redirect}?code=the-code&state=forged")),
+        404
+    );
+    let state = param(&q, "state");
+    assert_eq!(
+        browser_get(&format!("{redirect}?code=the-code&state={state}")),
+        200
+    );
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    (child.wait().unwrap(), rest)
+}
+
 #[test]
 fn sign_in_with_pkce_then_refresh_when_the_access_token_expires() {
     let p = provider();
@@ -191,36 +229,7 @@ fn sign_in_with_pkce_then_refresh_when_the_access_token_expires() {
     );
 
     let mut child = mailx(&["account", "authorize", "o"], &[]).spawn().unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let address = loop {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "no address printed");
-        if line.starts_with(&format!("{}/authorize?", p.base)) {
-            break line.trim().to_string();
-        }
-    };
-    let q = params(address.split_once('?').unwrap().1);
-    assert_eq!(param(&q, "response_type"), "code");
-    assert_eq!(param(&q, "client_id"), "mailx-test");
-    assert_eq!(param(&q, "code_challenge_method"), "S256");
-    assert_eq!(param(&q, "scope"), "mail offline");
-    *p.challenge.lock().unwrap() = param(&q, "code_challenge");
-    let redirect = param(&q, "redirect_uri");
-    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
-    // A request without the right state is not the provider's: ignored.
-    assert_eq!(
-        browser_get(&format!("{redirect}?code=the-code&state=forged")),
-        404
-    );
-    let state = param(&q, "state");
-    assert_eq!(
-        browser_get(&format!("{redirect}?code=the-code&state={state}")),
-        200
-    );
-    let mut rest = String::new();
-    err.read_to_string(&mut rest).unwrap();
-    let status = child.wait().unwrap();
+    let (status, rest) = act_as_browser(&p, &mut child);
     assert!(status.success(), "{rest}");
     assert!(
         rest.contains("Signed in") && rest.contains("Login ok"),
@@ -416,4 +425,77 @@ fn a_provider_that_wants_oauth2_gets_it_from_the_flags_and_the_wizard() {
         .unwrap();
     assert_ok(&o);
     assert_eq!(local_messages(&c.maildir("w"), "").len(), 1);
+}
+
+#[test]
+fn account_add_signs_in_with_the_flags_for_the_builtin_client() {
+    let p = provider();
+    let tokeninfo = serve_tokeninfo(vec![("at-1".into(), "slash0".into())]);
+    let dc = Dovecot::start_with(Options {
+        oauth2_tokeninfo: Some(tokeninfo),
+        ..Options::default()
+    });
+    let user = dc.add_user(false);
+    dc.add_messages(&user, "", &[message(1, "flags")], "");
+    let c = Client::new();
+    let bus = SessionBus::start(c.dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["account", "add", "f", "--host", "127.0.0.1", "--port"])
+        .arg(dc.imaps.to_string())
+        .arg("--ca-file")
+        .arg(dc.ca_file())
+        .args(["--user", &user, "--maildir"])
+        .arg(c.maildir("f"))
+        .args([
+            "--oauth2-client-id",
+            "mailx-test",
+            "--oauth2-scope",
+            "mail offline",
+        ])
+        .arg("--oauth2-auth-url")
+        .arg(format!("{}/authorize", p.base))
+        .arg("--oauth2-token-url")
+        .arg(format!("{}/token", p.base))
+        .env_remove("MAILX_CONFIG")
+        .envs(bus.env())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, rest) = act_as_browser(&p, &mut child);
+    assert!(status.success(), "{rest}");
+    assert!(rest.contains("Login ok: 1 messages in INBOX"), "{rest}");
+    let text = std::fs::read_to_string(c.config_path()).unwrap();
+    assert!(
+        text.contains("auth = \"oauthbearer\"\noauth2_client_id = \"mailx-test\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("at-1") && !text.contains("rt-1"));
+    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
+        .arg("--config")
+        .arg(c.config_path())
+        .args(["fetch", "f"])
+        .envs(bus.env())
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert_eq!(local_messages(&c.maildir("f"), "").len(), 1);
+    // A client id without its endpoints is named.
+    let o = c.mailx(&[
+        "account",
+        "add",
+        "g",
+        "--host",
+        "127.0.0.1",
+        "--user",
+        "u",
+        "--oauth2-client-id",
+        "x",
+        "--no-test",
+    ]);
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--oauth2-auth-url"), "{}", stderr(&o));
 }
