@@ -9,9 +9,7 @@ use std::process::{Command, Output};
 
 /// mailx on the bus, with `stdin`.
 fn mailx(c: &Client, bus: &SessionBus, args: &[&str], stdin: &str) -> Output {
-    let env = bus.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    c.mailx_stdin(args, &env, stdin)
+    bus.mailx(c, args, stdin)
 }
 
 #[test]
@@ -124,14 +122,7 @@ fn the_wizard_stores_a_typed_password_in_the_keyring() {
     step("Write it?", "y");
     p.exp_string("Next: mailx fetch typed").unwrap();
     p.exp_eof().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["fetch", "typed"])
-        .envs(bus.env())
-        .output()
-        .unwrap();
-    assert_ok(&o);
+    assert_ok(&mailx(&c, &bus, &["fetch", "typed"], ""));
     assert_eq!(local_messages(&c.maildir("typed"), "").len(), 1);
     let text = std::fs::read_to_string(c.config_path()).unwrap();
     assert!(

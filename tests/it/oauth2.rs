@@ -181,6 +181,19 @@ fn act_as_browser(
     (child.wait().unwrap(), rest)
 }
 
+/// The account `name` was written with the built-in client and no token in the file, and
+/// a fetch with the token from the keyring stores its one message.
+fn written_and_fetching(c: &Client, bus: &SessionBus, name: &str) {
+    let text = std::fs::read_to_string(c.config_path()).unwrap();
+    assert!(
+        text.contains("auth = \"oauthbearer\"\noauth2_client_id = \"mailx-test\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("at-1") && !text.contains("rt-1"));
+    assert_ok(&bus.mailx(c, &["fetch", name], ""));
+    assert_eq!(local_messages(&c.maildir(name), "").len(), 1);
+}
+
 #[test]
 fn sign_in_with_pkce_then_refresh_when_the_access_token_expires() {
     let p = provider();
@@ -410,21 +423,7 @@ fn a_provider_that_wants_oauth2_gets_it_from_the_flags_and_the_wizard() {
     step("Write it?", "y");
     s.exp_string("Next: mailx fetch w").unwrap();
     s.exp_eof().unwrap();
-    let text = std::fs::read_to_string(c.config_path()).unwrap();
-    assert!(
-        text.contains("auth = \"oauthbearer\"\noauth2_client_id = \"mailx-test\"\n"),
-        "{text}"
-    );
-    assert!(!text.contains("at-1") && !text.contains("rt-1"));
-    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["fetch", "w"])
-        .envs(bus.env())
-        .output()
-        .unwrap();
-    assert_ok(&o);
-    assert_eq!(local_messages(&c.maildir("w"), "").len(), 1);
+    written_and_fetching(&c, &bus, "w");
 }
 
 #[test]
@@ -468,21 +467,7 @@ fn account_add_signs_in_with_the_flags_for_the_builtin_client() {
     let (status, rest) = act_as_browser(&p, &mut child);
     assert!(status.success(), "{rest}");
     assert!(rest.contains("Login ok: 1 messages in INBOX"), "{rest}");
-    let text = std::fs::read_to_string(c.config_path()).unwrap();
-    assert!(
-        text.contains("auth = \"oauthbearer\"\noauth2_client_id = \"mailx-test\"\n"),
-        "{text}"
-    );
-    assert!(!text.contains("at-1") && !text.contains("rt-1"));
-    let o = Command::new(env!("CARGO_BIN_EXE_mailx"))
-        .arg("--config")
-        .arg(c.config_path())
-        .args(["fetch", "f"])
-        .envs(bus.env())
-        .output()
-        .unwrap();
-    assert_ok(&o);
-    assert_eq!(local_messages(&c.maildir("f"), "").len(), 1);
+    written_and_fetching(&c, &bus, "f");
     // A client id without its endpoints is named.
     let o = c.mailx(&[
         "account",

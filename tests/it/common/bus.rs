@@ -89,6 +89,20 @@ impl SessionBus {
     }
 }
 
+impl SessionBus {
+    /// mailx for `client` on this bus, with `stdin`.
+    pub fn mailx(
+        &self,
+        client: &super::Client,
+        args: &[&str],
+        stdin: &str,
+    ) -> std::process::Output {
+        let env = self.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        client.mailx_stdin(args, &env, stdin)
+    }
+}
+
 impl Drop for SessionBus {
     fn drop(&mut self) {
         // gnome-keyring-daemon leaves when its bus goes.
