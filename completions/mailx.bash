@@ -25,6 +25,9 @@ _mailx() {
             mailx,check)
                 cmd="mailx__subcmd__check"
                 ;;
+            mailx,clean)
+                cmd="mailx__subcmd__clean"
+                ;;
             mailx,completions)
                 cmd="mailx__subcmd__completions"
                 ;;
@@ -109,6 +112,9 @@ _mailx() {
             mailx__subcmd__help,check)
                 cmd="mailx__subcmd__help__subcmd__check"
                 ;;
+            mailx__subcmd__help,clean)
+                cmd="mailx__subcmd__help__subcmd__clean"
+                ;;
             mailx__subcmd__help,completions)
                 cmd="mailx__subcmd__help__subcmd__completions"
                 ;;
@@ -164,7 +170,7 @@ _mailx() {
 
     case "${cmd}" in
         mailx)
-            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status watch migrate backup restore account completions man help"
+            opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version fetch sync check status clean watch migrate backup restore account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,6 +761,40 @@ _mailx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mailx__subcmd__clean)
+            opts="-q -v -h -V --dry-run --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mailx__subcmd__completions)
             opts="-q -v -h -V --config --quiet --verbose --json --color --timeout --log-file --connect-to --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -824,7 +864,7 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help)
-            opts="fetch sync check status watch migrate backup restore account completions man help"
+            opts="fetch sync check status clean watch migrate backup restore account completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -964,6 +1004,20 @@ _mailx() {
             return 0
             ;;
         mailx__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mailx__subcmd__help__subcmd__clean)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

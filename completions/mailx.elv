@@ -36,6 +36,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand sync 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
+            cand clean 'Keep the server''s disk in check: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
             cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
             cand backup 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one'
@@ -110,6 +111,23 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand --json 'Machine-readable output on stdout: one JSON object per account per line'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mailx;clean'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]'
+            cand --color 'When to color error messages'
+            cand --timeout 'Seconds to wait for any single network operation'
+            cand --log-file 'Also write the log (with times, at least -v detail) to FILE, appending'
+            cand --connect-to 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)'
+            cand --dry-run 'List what would be deleted, with sizes; change nothing'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --verbose 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)'
+            cand --json 'Machine-readable output on stdout: one JSON object per account per line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -417,6 +435,7 @@ set edit:completion:arg-completer[mailx] = {|@words|
             cand sync 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways'
             cand check 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally'
             cand status 'Server and local side by side: messages, bytes, quota, last run, retention'
+            cand clean 'Keep the server''s disk in check: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)'
             cand watch 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled'
             cand migrate 'Switch an account between POP3 and IMAP, keeping its local mail'
             cand backup 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one'
@@ -433,6 +452,8 @@ set edit:completion:arg-completer[mailx] = {|@words|
         &'mailx;help;check'= {
         }
         &'mailx;help;status'= {
+        }
+        &'mailx;help;clean'= {
         }
         &'mailx;help;watch'= {
         }

@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
+            [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Keep the server''s disk in check: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one')
@@ -117,6 +118,24 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mailx;clean' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/mailx/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color error messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for any single network operation')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Also write the log (with times, at least -v detail) to FILE, appending')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to ADDR:PORT when asked for HOST:PORT, as curl''s option; names not given do not resolve at all (tests: nothing leaves loopback)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be deleted, with sizes; change nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v progress and summaries, -vv protocol trace (passwords redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout: one JSON object per account per line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -448,6 +467,7 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Two-way sync of IMAP accounts with their Maildirs: new mail, flags, deletions and folders travel both ways')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Server and local side by side: messages, bytes, quota, last run, retention')
+            [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Keep the server''s disk in check: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every watched folder of every account in one process, POP3 polled')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Switch an account between POP3 and IMAP, keeping its local mail')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up an account''s Maildir tree to one archive (tar + zstd with a manifest of every message''s folder, flags, size, SHA-256 and Message-ID), or check one')
@@ -468,6 +488,9 @@ Register-ArgumentCompleter -Native -CommandName 'mailx' -ScriptBlock {
             break
         }
         'mailx;help;status' {
+            break
+        }
+        'mailx;help;clean' {
             break
         }
         'mailx;help;watch' {

@@ -118,6 +118,26 @@ _arguments "${_arguments_options[@]}" : \
 '*::accounts -- Accounts to show (default\: all):_default' \
 && ret=0
 ;;
+(clean)
+_arguments "${_arguments_options[@]}" : \
+'--config=[Config file \[default\: \$XDG_CONFIG_HOME/mailx/config.toml\]]:FILE:_files' \
+'--color=[When to color error messages]:COLOR:(auto always never)' \
+'--timeout=[Seconds to wait for any single network operation]:SECS:_default' \
+'--log-file=[Also write the log (with times, at least -v detail) to FILE, appending]:FILE:_files' \
+'*--connect-to=[Connect to ADDR\:PORT when asked for HOST\:PORT, as curl'\''s option; names not given do not resolve at all (tests\: nothing leaves loopback)]:HOST:PORT:ADDR:PORT:_default' \
+'--dry-run[List what would be deleted, with sizes; change nothing]' \
+'(-v --verbose)-q[Print nothing but errors]' \
+'(-v --verbose)--quiet[Print nothing but errors]' \
+'*-v[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'*--verbose[More detail\: -v progress and summaries, -vv protocol trace (passwords redacted)]' \
+'--json[Machine-readable output on stdout\: one JSON object per account per line]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::accounts -- Accounts to clean (default\: all with a rule):_default' \
+&& ret=0
+;;
 (watch)
 _arguments "${_arguments_options[@]}" : \
 '--exec=[Command run through \`sh -c\` after new mail was stored]:COMMAND:_default' \
@@ -510,6 +530,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(clean)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (watch)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -598,6 +622,7 @@ _mailx_commands() {
 'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
+'clean:Keep the server'\''s disk in check\: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
 'backup:Back up an account'\''s Maildir tree to one archive (tar + zstd with a manifest of every message'\''s folder, flags, size, SHA-256 and Message-ID), or check one' \
@@ -722,6 +747,11 @@ _mailx__subcmd__check_commands() {
     local commands; commands=()
     _describe -t commands 'mailx check commands' commands "$@"
 }
+(( $+functions[_mailx__subcmd__clean_commands] )) ||
+_mailx__subcmd__clean_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx clean commands' commands "$@"
+}
 (( $+functions[_mailx__subcmd__completions_commands] )) ||
 _mailx__subcmd__completions_commands() {
     local commands; commands=()
@@ -739,6 +769,7 @@ _mailx__subcmd__help_commands() {
 'sync:Two-way sync of IMAP accounts with their Maildirs\: new mail, flags, deletions and folders travel both ways' \
 'check:Is there new mail? Exit 0 if so, 1 if not, 2 or more on error; downloads nothing and changes nothing, on the server or locally' \
 'status:Server and local side by side\: messages, bytes, quota, last run, retention' \
+'clean:Keep the server'\''s disk in check\: delete from the server what the retention rules say, never a message that is not stored locally (purge folders excepted)' \
 'watch:Stay connected and fetch (or sync) as soon as mail arrives\: IMAP IDLE on every watched folder of every account in one process, POP3 polled' \
 'migrate:Switch an account between POP3 and IMAP, keeping its local mail' \
 'backup:Back up an account'\''s Maildir tree to one archive (tar + zstd with a manifest of every message'\''s folder, flags, size, SHA-256 and Message-ID), or check one' \
@@ -807,6 +838,11 @@ _mailx__subcmd__help__subcmd__backup_commands() {
 _mailx__subcmd__help__subcmd__check_commands() {
     local commands; commands=()
     _describe -t commands 'mailx help check commands' commands "$@"
+}
+(( $+functions[_mailx__subcmd__help__subcmd__clean_commands] )) ||
+_mailx__subcmd__help__subcmd__clean_commands() {
+    local commands; commands=()
+    _describe -t commands 'mailx help clean commands' commands "$@"
 }
 (( $+functions[_mailx__subcmd__help__subcmd__completions_commands] )) ||
 _mailx__subcmd__help__subcmd__completions_commands() {

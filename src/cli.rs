@@ -133,6 +133,26 @@ pub enum Command {
         #[arg(add = ArgValueCandidates::new(account_names))]
         accounts: Vec<String>,
     },
+    /// Keep the server's disk in check: delete from the server what the retention rules
+    /// say, never a message that is not stored locally (purge folders excepted)
+    ///
+    /// Rules, per account: `delete_after_days` (messages stored that many days ago),
+    /// `max_server_size` (the oldest stored messages until the server holds at most that
+    /// much, measured by its QUOTA, else by the sum of its message sizes) and `purge` (a
+    /// folder's messages that arrived more than its days ago, stored or not). A message
+    /// counts as stored when its copy is in the local folder fetch or sync wrote it to,
+    /// now. Local files are never touched. Also run after every fetch of an account with
+    /// `max_server_size` or `purge`, and after every sync of one with any rule. With --dry-run each message that
+    /// would go is listed with its size and date; --json gives per folder deleted and
+    /// bytes, and the server's usage before and after.
+    Clean {
+        /// Accounts to clean (default: all with a rule)
+        #[arg(add = ArgValueCandidates::new(account_names))]
+        accounts: Vec<String>,
+        /// List what would be deleted, with sizes; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Stay connected and fetch (or sync) as soon as mail arrives: IMAP IDLE on every
     /// watched folder of every account in one process, POP3 polled
     ///

@@ -199,6 +199,16 @@ pub const ACCOUNT_KEYS: &[KeyDoc] = &[
         meaning: "delete from the server this many days after mailx first downloaded a message",
     },
     KeyDoc {
+        key: "max_server_size",
+        value: "a size (\"1.5 GiB\", \"500M\") or bytes",
+        meaning: "`mailx clean` (and the end of each fetch or sync) deletes the oldest messages already stored locally from the server until it holds at most this much (the QUOTA usage where the server reports one, else the sum of its message sizes)",
+    },
+    KeyDoc {
+        key: "purge",
+        value: "table of folder = days, e.g. { Junk = 30, Trash = 30 } (IMAP)",
+        meaning: "`mailx clean` deletes messages that arrived more than that many days ago from these server folders, stored locally or not (not INBOX)",
+    },
+    KeyDoc {
         key: "folders",
         value: "list of names or patterns; default [\"INBOX\"] (IMAP)",
         meaning: "which folders to fetch or sync; * matches anything, % one level; server form (INBOX.Sent) or plain (Sent)",
@@ -271,6 +281,8 @@ struct RawAccount {
     watch: Option<Vec<String>>,
     max_delete: Option<RawMaxDelete>,
     max_message_size: Option<RawSize>,
+    max_server_size: Option<RawSize>,
+    purge: Option<BTreeMap<String, u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -392,17 +404,39 @@ pub struct Account {
     pub max_delete: MaxDelete,
     /// Messages larger than this (bytes) stay on the server, undownloaded.
     pub max_message_size: u64,
+    /// `mailx clean`: the most the server may hold (bytes).
+    pub max_server_size: Option<u64>,
+    /// `mailx clean`: server folders emptied of messages older than so many days.
+    pub purge: Vec<(String, u32)>,
 }
 
 impl Account {
     pub fn retention_words(&self) -> String {
-        match (self.keep, self.delete_after_days) {
-            (false, _) => "deletes mail from the server after download".into(),
-            (true, None) => "keeps mail on the server".into(),
+        let mut words = match (self.keep, self.delete_after_days) {
+            (false, _) => "deletes mail from the server after download".to_string(),
+            (true, None) => "keeps mail on the server".to_string(),
             (true, Some(n)) => {
                 format!("keeps mail on the server, deletes it {n} days after download")
             }
+        };
+        if let Some(max) = self.max_server_size {
+            words.push_str(&format!(
+                "; at most {} on the server (oldest stored mail deleted first)",
+                crate::units::human_bytes(max)
+            ));
         }
+        for (folder, days) in &self.purge {
+            words.push_str(&format!("; {folder} emptied after {days} days"));
+        }
+        words
+    }
+
+    /// Rules `mailx clean` applies at the end of a fetch or sync; `delete_after_days`
+    /// counts for sync only (fetch applies it itself).
+    pub fn cleans_after(&self, sync: bool) -> bool {
+        self.max_server_size.is_some()
+            || !self.purge.is_empty()
+            || (sync && self.delete_after_days.is_some())
     }
 }
 
@@ -671,20 +705,67 @@ fn validate(name: &str, mut raw: RawAccount, base: &Path) -> std::result::Result
             match n {
                 Some(n) if (1024..=LARGEST_MAX_MESSAGE).contains(&n) => n,
                 _ => {
-                    let shown = match &raw_size {
-                        RawSize::Bytes(n) => n.to_string(),
-                        RawSize::Text(t) => format!("{t:?}"),
-                    };
                     return Err((
                         "max_message_size",
                         format!(
-                            "{shown} is not a size from 1K to 1G: write bytes (max_message_size = 52428800) or a size (max_message_size = \"50M\")"
+                            "{} is not a size from 1K to 1G: write bytes (max_message_size = 52428800) or a size (max_message_size = \"50M\")",
+                            shown_size(&raw_size)
                         ),
                     ));
                 }
             }
         }
     };
+    let max_server_size = match raw.max_server_size {
+        None => None,
+        Some(raw_size) => {
+            let n = match &raw_size {
+                RawSize::Bytes(n) => Some(*n),
+                RawSize::Text(t) => crate::units::parse_bytes(t),
+            };
+            match n {
+                Some(n) if n >= 1 << 20 => Some(n),
+                _ => {
+                    return Err((
+                        "max_server_size",
+                        format!(
+                            "{} is not a size of at least 1M: write a size (max_server_size = \"1.5 GiB\") or bytes",
+                            shown_size(&raw_size)
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let mut purge = Vec::new();
+    for (folder, days) in raw.purge.unwrap_or_default() {
+        if raw.protocol == Protocol::Pop3 {
+            return Err((
+                "purge",
+                "POP3 sees only INBOX; use delete_after_days (it deletes only what mailx stored)"
+                    .into(),
+            ));
+        }
+        if folder.eq_ignore_ascii_case("INBOX") {
+            return Err((
+                "purge",
+                "INBOX holds mail you may not have read; use delete_after_days or max_server_size, which delete only what mailx stored".into(),
+            ));
+        }
+        if folder.is_empty() || folder.contains(['*', '%']) {
+            return Err((
+                "purge",
+                format!("{folder:?}: name a folder (no patterns), e.g. purge = {{ Junk = 30 }}"),
+            ));
+        }
+        if days == 0 {
+            return Err((
+                "purge",
+                format!("{folder} = 0: the number of days must be at least 1"),
+            ));
+        }
+        purge.push((folder, days));
+    }
     let folders = raw.folders.unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.is_empty()) {
         return Err((
@@ -732,7 +813,17 @@ fn validate(name: &str, mut raw: RawAccount, base: &Path) -> std::result::Result
         watch,
         max_delete,
         max_message_size,
+        max_server_size,
+        purge,
     })
+}
+
+/// A size setting as the user wrote it, for an error message.
+fn shown_size(raw: &RawSize) -> String {
+    match raw {
+        RawSize::Bytes(n) => n.to_string(),
+        RawSize::Text(t) => format!("{t:?}"),
+    }
 }
 
 /// One account, one Maildir: two accounts writing into one tree would each take the
@@ -908,6 +999,27 @@ maildir = "Mail/home"
         let (line, msg) = config_error(&format!("{GOOD}keep = false\ndelete_after_days = 3\n"));
         assert_eq!(line, 9);
         assert!(msg.contains("delete_after_days"), "{msg}");
+    }
+
+    #[test]
+    fn retention_rules_as_written() {
+        let c = parse_str(&format!(
+            "{GOOD}max_server_size = \"1.5 GiB\"\npurge = {{ Junk = 30, \"Deleted Items\" = 7 }}\n"
+        ))
+        .unwrap();
+        let a = &c.accounts["home"];
+        assert_eq!(a.max_server_size, Some(3 << 29));
+        assert_eq!(
+            a.purge,
+            [("Deleted Items".to_string(), 7), ("Junk".to_string(), 30)]
+        );
+        assert!(a.cleans_after(false));
+        let plain = &parse_str(GOOD).unwrap().accounts["home"];
+        assert!(plain.max_server_size.is_none() && plain.purge.is_empty());
+        assert!(!plain.cleans_after(true));
+        let (line, msg) = config_error(&format!("{GOOD}purge = {{ \"*\" = 3 }}\n"));
+        assert_eq!(line, 8);
+        assert!(msg.contains("no patterns"), "{msg}");
     }
 
     #[test]

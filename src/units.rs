@@ -35,13 +35,14 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-/// A size as people write it in a config: `1048576`, `"500K"`, `"25 MiB"`, `"1G"` (binary
-/// units, case-insensitive, optional `B`/`iB`).
+/// A size as people write it in a config: `1048576`, `"500K"`, `"25 MiB"`, `"1.5 GiB"`,
+/// `"1G"` (binary units, case-insensitive, optional `B`/`iB`, a fraction with a unit).
 pub fn parse_bytes(text: &str) -> Option<u64> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: u64 = digits.parse().ok()?;
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
     let unit = unit.trim().to_ascii_lowercase();
     let unit = unit
         .strip_suffix("ib")
@@ -52,9 +53,22 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
         "k" => 10,
         "m" => 20,
         "g" => 30,
+        "t" => 40,
         _ => return None,
     };
-    n.checked_mul(1 << shift)
+    match number.split_once('.') {
+        None => number.parse::<u64>().ok()?.checked_mul(1 << shift),
+        Some((whole, fraction)) => {
+            let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if shift == 0 || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 6 {
+                return None;
+            }
+            let scale = 10u64.pow(fraction.len() as u32);
+            let parts =
+                whole.parse::<u64>().ok()?.checked_mul(scale)? + fraction.parse::<u64>().ok()?;
+            Some(u64::try_from((u128::from(parts) << shift) / u128::from(scale)).ok()?)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -67,7 +81,21 @@ mod tests {
         assert_eq!(parse_bytes("25 MiB"), Some(25 << 20));
         assert_eq!(parse_bytes("1g"), Some(1 << 30));
         assert_eq!(parse_bytes("10MB"), Some(10 << 20));
-        for bad in ["", "M", "ten", "5 T", "-1", "99999999999999999999G"] {
+        assert_eq!(parse_bytes("1.5 GiB"), Some(3 << 29));
+        assert_eq!(parse_bytes("0.5k"), Some(512));
+        assert_eq!(parse_bytes("2 TiB"), Some(2 << 40));
+        for bad in [
+            "",
+            "M",
+            "ten",
+            "5 P",
+            "-1",
+            "99999999999999999999G",
+            "1.5",
+            "1..5G",
+            ".5G",
+            "1.G",
+        ] {
             assert_eq!(parse_bytes(bad), None, "{bad}");
         }
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::clean;
 use super::{
     account_code, combine, errors_json, load_config, logout, pick, print_errors, state_path,
 };
@@ -17,7 +18,6 @@ use crate::engine::check::{
 };
 use crate::error::{Error, Result, exit};
 use crate::output::Printer;
-use crate::remote::Remote;
 use crate::remote::connect;
 use crate::state::State;
 use crate::units::human_bytes;
@@ -171,16 +171,7 @@ async fn status_account(account: &Account, timeout: u64) -> StatusRun {
     let result = async {
         let mut remote = connect(account, timeout).await?;
         let usage = check::folder_usage(&mut remote, &account.folders, &account.maildir).await;
-        // Quota is extra: a server whose answer cannot be read (Courier-IMAP 5.0.13 sends
-        // `* QUOTA "ROOT"` with no resource list, against RFC 2087 §5.1, 2026-11-29)
-        // still gets its status.
-        let quota = remote.quota().await.unwrap_or_else(|e| {
-            tracing::warn!(
-                "{}: the server's quota could not be read: {e}",
-                account.name
-            );
-            None
-        });
+        let quota = crate::remote::readable_quota(&mut remote).await;
         logout(&mut remote).await;
         Ok::<_, Error>((usage?, quota))
     }
@@ -245,8 +236,16 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
     let accounts = pick(&config, names)?;
     let runs =
         futures::future::join_all(accounts.iter().map(|a| status_account(a, global.timeout))).await;
+    // What the retention rules would delete now: a dry run of `clean`.
+    let cleans = futures::future::join_all(accounts.iter().map(|a| async {
+        match clean::rules(a, true).any() {
+            true => Some(clean::clean_one(a, &config.state_dir, global.timeout, true, true).await),
+            false => None,
+        }
+    }))
+    .await;
     let mut codes = Vec::new();
-    for (account, run) in accounts.iter().zip(&runs) {
+    for ((account, run), clean) in accounts.iter().zip(&runs).zip(&cleans) {
         let state = open_state(&config.state_dir, &account.name).ok().flatten();
         let (local_messages, local_bytes) = maildir_usage(&account.maildir)?;
         let server_messages: u64 = run.folders.iter().map(|f| f.messages).sum();
@@ -257,7 +256,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
             && quota_percent(used, limit) >= 90
         {
             warnings.push(format!(
-                "server quota {} is nearly full: delete or archive mail (or set delete_after_days) before new mail is refused",
+                "server quota {} is nearly full: delete or archive mail (or set max_server_size or delete_after_days, then `mailx clean`) before new mail is refused",
                 quota_words(used, limit)
             ));
         }
@@ -293,6 +292,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
                 "last_fetch": last_fetch,
                 "last_sync": last_sync,
                 "retention": retention_words(account),
+                "clean": clean.as_ref().map(|c| c.to_json()),
                 "warnings": warnings,
                 "error": run.error.as_ref().map(|e| e.to_string()),
             }));
@@ -333,6 +333,13 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
             printer.line("  last run:  never");
         }
         printer.line(&format!("  retention: {}", retention_words(account)));
+        if let Some(c) = clean {
+            let words = match &c.error {
+                None => c.words(),
+                Some(e) => format!("not known ({e})"),
+            };
+            printer.line(&format!("  clean now: {words}"));
+        }
         if !run.folders.is_empty() {
             printer.line(&format!(
                 "  {:<24} {:>9} {:>9} {:>10} {:>9} {:>10}",

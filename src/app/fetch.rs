@@ -4,9 +4,10 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, pick, print_run, record_outcome, retention,
-    state_path,
+    account_code, combine, errors_json, load_config, pick, print_errors, print_run, record_outcome,
+    retention, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -26,6 +27,8 @@ pub(super) struct AccountRun {
     folders: Vec<FolderReport>,
     pub error: Option<Error>,
     dry_run: bool,
+    /// The clean that followed (`max_server_size`, `purge`).
+    clean: Option<CleanRun>,
 }
 
 impl AccountRun {
@@ -34,7 +37,10 @@ impl AccountRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        account_code(self.error.as_ref(), &self.folders)
+        after_clean(
+            account_code(self.error.as_ref(), &self.folders),
+            self.clean.as_ref(),
+        )
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -51,6 +57,7 @@ impl AccountRun {
             "deleted_on_server": sum(|f| f.deleted_on_server),
             "folders": self.folders,
             "errors": errors,
+            "clean": self.clean.as_ref().map(CleanRun::to_json),
         })
     }
 
@@ -75,6 +82,9 @@ impl AccountRun {
             let verb = if self.dry_run { "to delete" } else { "deleted" };
             s.push_str(&format!("; {deleted} {verb} on the server"));
         }
+        if let Some(c) = &self.clean {
+            s.push_str(&format!("; clean: {}", c.words()));
+        }
         s
     }
 }
@@ -90,7 +100,7 @@ pub(super) async fn fetch(
     let runs = futures::future::join_all(
         accounts
             .iter()
-            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer, dry_run)),
+            .map(|a| fetch_one(a, &config.state_dir, global.timeout, printer, dry_run, true)),
     )
     .await;
     let codes: Vec<i32> = runs.iter().map(|run| report(printer, run)).collect();
@@ -99,6 +109,9 @@ pub(super) async fn fetch(
 
 /// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
 pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
+    if let Some(c) = &run.clean {
+        print_errors(printer, &c.account, &c.report.folders, c.error.as_ref());
+    }
     print_run(
         printer,
         &run.account,
@@ -117,6 +130,7 @@ pub(super) async fn fetch_one(
     timeout: u64,
     printer: &Printer,
     dry_run: bool,
+    clean_after: bool,
 ) -> AccountRun {
     let progress = printer.progress(&account.name);
     let mut folders = Vec::new();
@@ -130,12 +144,19 @@ pub(super) async fn fetch_one(
     )
     .await;
     progress.finish();
+    let clean = match (&result, dry_run) {
+        (Ok(()), false) if clean_after => {
+            clean::after_run(account, state_dir, timeout, false).await
+        }
+        _ => None,
+    };
     let run = AccountRun {
         account: account.name.clone(),
         protocol: account.protocol,
         folders,
         error: result.err(),
         dry_run,
+        clean,
     };
     if !dry_run {
         record_outcome(

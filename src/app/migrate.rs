@@ -69,6 +69,9 @@ pub(super) async fn migrate(global: &Global, printer: &Printer, args: &MigrateAr
                 dry_run: args.dry_run,
                 reconcile: true,
                 allow_deletes: false,
+                // The account's retention rules wait for its first own run: right after
+                // an upload they would take back what was just put on the server.
+                clean_after: false,
             };
             let run = sync::sync_one(new, &config.state_dir, global.timeout, printer, opts).await;
             sync::report(printer, &run)
@@ -80,6 +83,7 @@ pub(super) async fn migrate(global: &Global, printer: &Printer, args: &MigrateAr
                 global.timeout,
                 printer,
                 args.dry_run,
+                false,
             )
             .await;
             fetch::report(printer, &run)

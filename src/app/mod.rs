@@ -5,6 +5,7 @@
 mod account;
 mod backup;
 mod check;
+mod clean;
 mod fetch;
 mod migrate;
 mod sync;
@@ -66,11 +67,15 @@ pub async fn run(cli: Cli) -> i32 {
                 dry_run: *dry_run,
                 reconcile: *reconcile,
                 allow_deletes: *allow_deletes,
+                clean_after: true,
             };
             sync::sync(&cli.global, &printer, accounts, opts).await
         }
         Command::Check { accounts } => check::check(&cli.global, &printer, accounts).await,
         Command::Status { accounts } => check::status(&cli.global, &printer, accounts).await,
+        Command::Clean { accounts, dry_run } => {
+            clean::clean(&cli.global, &printer, accounts, *dry_run).await
+        }
         Command::Watch {
             accounts,
             sync,

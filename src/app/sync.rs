@@ -4,9 +4,10 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_run, record_outcome,
-    state_path,
+    account_code, combine, errors_json, load_config, logout, pick, print_errors, print_run,
+    record_outcome, state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -24,6 +25,8 @@ pub(super) struct SyncOptions {
     pub dry_run: bool,
     pub reconcile: bool,
     pub allow_deletes: bool,
+    /// Apply the account's retention rules afterwards (`mailx clean`); not while migrating.
+    pub clean_after: bool,
 }
 
 pub(super) struct SyncRun {
@@ -31,6 +34,8 @@ pub(super) struct SyncRun {
     folders: Vec<SyncReport>,
     pub error: Option<Error>,
     dry_run: bool,
+    /// The clean that followed (`delete_after_days`, `max_server_size`, `purge`).
+    clean: Option<CleanRun>,
 }
 
 impl SyncRun {
@@ -39,7 +44,10 @@ impl SyncRun {
     }
 
     pub fn exit_code(&self) -> i32 {
-        account_code(self.error.as_ref(), &self.folders)
+        after_clean(
+            account_code(self.error.as_ref(), &self.folders),
+            self.clean.as_ref(),
+        )
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -59,6 +67,7 @@ impl SyncRun {
             "deleted_on_server": sum(|f| f.deleted_on_server),
             "folders": self.folders,
             "errors": errors,
+            "clean": self.clean.as_ref().map(CleanRun::to_json),
         })
     }
 
@@ -83,7 +92,7 @@ impl SyncRun {
             .filter_map(|f| f.created.map(|side| format!("{} created {side}ly", f.name)))
             .map(|s| s.replace("remotely", "on the server"))
             .collect();
-        if parts.is_empty() && created.is_empty() {
+        let mut s = if parts.is_empty() && created.is_empty() {
             format!(
                 "{}: {} folders in sync, nothing to do",
                 self.account,
@@ -93,7 +102,11 @@ impl SyncRun {
             let mut all = parts;
             all.extend(created);
             format!("{}: {verb}: {}", self.account, all.join(", "))
+        };
+        if let Some(c) = &self.clean {
+            s.push_str(&format!("; clean: {}", c.words()));
         }
+        s
     }
 }
 
@@ -139,6 +152,9 @@ pub(super) async fn sync(
 /// Prints one account's outcome: errors with their hints, the plan of a dry run, JSON or
 /// a summary.
 pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
+    if let Some(c) = &run.clean {
+        print_errors(printer, &c.account, &c.report.folders, c.error.as_ref());
+    }
     print_run(
         printer,
         &run.account,
@@ -162,11 +178,18 @@ pub(super) async fn sync_one(
     let mut folders = Vec::new();
     let result = sync_account(account, state_dir, timeout, &progress, opts, &mut folders).await;
     progress.finish();
+    let clean = match (&result, opts.dry_run) {
+        (Ok(()), false) if opts.clean_after => {
+            clean::after_run(account, state_dir, timeout, true).await
+        }
+        _ => None,
+    };
     let run = SyncRun {
         account: account.name.clone(),
         folders,
         error: result.err(),
         dry_run: opts.dry_run,
+        clean,
     };
     if !opts.dry_run {
         let totals = run.to_json();

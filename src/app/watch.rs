@@ -287,6 +287,8 @@ async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<
             dry_run: false,
             reconcile: false,
             allow_deletes: false,
+            // Cleaned below, over all the account's folders, not only this one.
+            clean_after: false,
         };
         let run = super::sync::sync_one(
             &scoped,
@@ -308,6 +310,7 @@ async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<
             shared.timeout,
             shared.printer,
             false,
+            false,
         )
         .await;
         let locked = matches!(run.error, Some(Error::Locked { .. }));
@@ -322,6 +325,18 @@ async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<
             account.name
         );
         return true;
+    }
+    if new > 0
+        && let Some(run) =
+            super::clean::after_run(account, shared.state_dir, shared.timeout, sync).await
+    {
+        super::print_errors(
+            shared.printer,
+            &run.account,
+            &run.report.folders,
+            run.error.as_ref(),
+        );
+        tracing::info!(target: "logfile", "{}: clean: {}", run.account, run.words());
     }
     if new > 0
         && let Some(cmd) = &shared.opts.exec

@@ -1,8 +1,11 @@
 //! The protocol-agnostic engines: `fetch` (download, retention), `sync` (two-way IMAP
-//! ⇄ Maildir) and `check` (counts for `check` and `status`, read-only). Their decisions are pure functions (`plan`, `sync_plan`); the rest applies
+//! ⇄ Maildir), `clean` (the server's retention rules) and `check` (counts for `check` and
+//! `status`, read-only). Their decisions are pure functions (`plan`, `sync_plan`); the rest applies
 //! them against a `Remote`, the Maildir and the state.
 
 pub mod check;
+pub mod clean;
+pub mod clean_plan;
 pub mod deliver;
 pub mod fetch;
 pub mod folders;
@@ -90,7 +93,7 @@ macro_rules! folder_outcome {
 folder_outcome!(
     check::CheckReport,
     check::FolderUsage;
-    with plan fetch::FolderReport, sync::SyncReport
+    with plan fetch::FolderReport, sync::SyncReport, clean::FolderClean
 );
 
 /// What an engine tells while it works; the command layer decides how to show it (a

@@ -736,3 +736,246 @@ async fn a_fetch_dry_run_changes_nothing_and_predicts_the_run() {
         unit::set_now(None);
     }
 }
+
+// `mailx clean`: the server's retention rules.
+
+impl Local {
+    async fn clean(
+        &mut self,
+        remote: &mut FakeRemote,
+        rules: super::clean::Rules<'_>,
+        patterns: &[&str],
+        dry_run: bool,
+    ) -> Result<super::clean::CleanReport> {
+        let root = self.root();
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let settings = super::clean::Settings {
+            maildir: &root,
+            patterns: &patterns,
+            rules,
+            dry_run,
+        };
+        let mut report = Default::default();
+        super::clean::clean_account(remote, &mut self.state, &settings, &mut report).await?;
+        Ok(report)
+    }
+}
+
+fn rules(
+    after_days: Option<u32>,
+    max_server_size: Option<u64>,
+    purge: &[(String, u32)],
+) -> super::clean::Rules<'_> {
+    super::clean::Rules {
+        after_days,
+        max_server_size,
+        purge,
+    }
+}
+
+/// Subjects of the server's INBOX, sorted.
+fn server_subjects(server: &FakeRemote, folder: usize) -> Vec<String> {
+    let mut out: Vec<String> = server.folders[folder]
+        .messages
+        .values()
+        .map(|m| subject(&m.body))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn clean_by_size_deletes_the_oldest_stored_messages_only() {
+    let t0 = 1_800_000_000;
+    // Arrival: m5 is the oldest on the server, but it is not stored locally.
+    let arrivals = [10, 9, 8, 7, 20, 1];
+    let mut server = FakeRemote::imap(Vec::new());
+    server.quota_limit = Some(1 << 30);
+    let mut local = Local::new();
+    unit::set_now(Some(t0));
+    for (i, days) in arrivals.iter().enumerate() {
+        if i == 4 {
+            // m5 and m6 arrive after the fetch (m5 with an old date: moved in by a rule).
+            local.fetch(&mut server, Retention::Keep).await.unwrap();
+        }
+        let uid = server.deliver(message(i as u32 + 1, "size"), Flags::default());
+        server.inbox().messages.get_mut(&uid).unwrap().arrived = Some(t0 - days * DAY);
+    }
+    // The user deleted m2's local copy.
+    local.delete("size 2");
+    let size = message(1, "size").len() as u64;
+    let used = 6 * size;
+    // At most 3.5 messages' worth: three must go, and only 1, 3 and 4 are stored.
+    let limit = used - 2 * size - size / 2;
+    let dry = local
+        .clean(&mut server, rules(None, Some(limit), &[]), &["INBOX"], true)
+        .await
+        .unwrap();
+    assert_eq!(dry.deleted(), 3, "{dry:?}");
+    assert_eq!(
+        server.inbox().messages.len(),
+        6,
+        "a dry run deletes nothing"
+    );
+    let r = local
+        .clean(
+            &mut server,
+            rules(None, Some(limit), &[]),
+            &["INBOX"],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.deleted(), 3, "{r:?}");
+    let usage = r.usage.as_ref().unwrap();
+    assert_eq!(
+        (usage.before, usage.after, usage.measured_by),
+        (used, used - 3 * size, "quota")
+    );
+    assert_eq!(usage.still_over, 0);
+    assert_eq!(
+        server_subjects(&server, 0),
+        ["size 2", "size 5", "size 6"],
+        "only stored messages go"
+    );
+    assert_eq!(local.bodies().len(), 3, "local copies untouched");
+    // A lower limit: nothing more can go, m2, m5 and m6 not being stored.
+    let again = local
+        .clean(&mut server, rules(None, Some(size), &[]), &["INBOX"], false)
+        .await
+        .unwrap();
+    assert_eq!(again.deleted(), 0);
+    assert_eq!(again.usage.unwrap().still_over, 2 * size);
+    unit::set_now(None);
+}
+
+#[tokio::test]
+async fn clean_by_age_and_purge_keeps_local_copies_and_sync_leaves_them() {
+    let t0 = 1_800_000_000;
+    let mut server = FakeRemote::imap(bodies(3, "inbox"));
+    let mut junk = crate::remote::fake::FakeFolder {
+        path: vec!["Junk".into()],
+        validity: 9,
+        next_uid: 1,
+        messages: Default::default(),
+    };
+    for (n, days) in [(1, 40), (2, 31), (3, 5)] {
+        junk.messages.insert(
+            n,
+            crate::remote::fake::FakeMessage {
+                body: message(n, "junk"),
+                flags: Flags::default(),
+                arrived: Some(t0 - days * DAY),
+            },
+        );
+        junk.next_uid = n + 1;
+    }
+    server.folders.push(junk);
+    let mut local = Local::new();
+    unit::set_now(Some(t0 - 31 * DAY));
+    local.sync(&mut server, None).await.unwrap();
+    // A message that arrives later is not old enough.
+    server.deliver(message(4, "inbox"), Flags::default());
+    unit::set_now(Some(t0 - DAY));
+    local.sync(&mut server, None).await.unwrap();
+    unit::set_now(Some(t0));
+    let purge = [("Junk".to_string(), 30)];
+    let r = local
+        .clean(
+            &mut server,
+            rules(Some(30), None, &purge),
+            &["INBOX"],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.deleted(), 5, "{r:?}");
+    assert_eq!(server_subjects(&server, 0), ["inbox 4"]);
+    assert_eq!(server_subjects(&server, 1), ["junk 3"]);
+    assert_eq!(local.bodies().len(), 4, "local INBOX untouched");
+    let local_junk = Folder::existing(&local.root(), ".Junk").scan().unwrap();
+    assert_eq!(local_junk.len(), 3, "local Junk untouched");
+    // The next sync neither deletes the local copies nor uploads them again.
+    let again = local.sync(&mut server, None).await.unwrap();
+    for f in &again {
+        assert_eq!(
+            (
+                f.downloaded,
+                f.uploaded,
+                f.deleted_local,
+                f.deleted_on_server
+            ),
+            (0, 0, 0, 0),
+            "{f:?}"
+        );
+    }
+    assert_eq!(server_subjects(&server, 0), ["inbox 4"]);
+    assert_eq!(local.bodies().len(), 4);
+    unit::set_now(None);
+}
+
+#[tokio::test]
+async fn clean_on_pop3_records_deletions_only_after_a_clean_quit() {
+    let mut server = FakeRemote::pop3(bodies(4, "pop"));
+    let mut local = Local::new();
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    let size = message(1, "pop").len() as u64;
+    // Without QUOTA: the sum of the message sizes.
+    let r = local
+        .clean(
+            &mut server,
+            rules(None, Some(2 * size), &[]),
+            &["INBOX"],
+            false,
+        )
+        .await
+        .unwrap();
+    let usage = r.usage.as_ref().unwrap();
+    assert_eq!(
+        (usage.before, usage.measured_by),
+        (4 * size, "message sizes")
+    );
+    assert_eq!(r.deleted(), 2);
+    assert_eq!(server.bodies(), vec![message(3, "pop"), message(4, "pop")]);
+    assert_eq!(local.bodies().len(), 4);
+    // Nothing downloaded again, nothing more deleted.
+    let f = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(downloaded(&f), 0);
+    let again = local
+        .clean(
+            &mut server,
+            rules(None, Some(2 * size), &[]),
+            &["INBOX"],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.deleted(), 0);
+}
+
+#[tokio::test]
+async fn clean_counts_nothing_as_stored_in_a_replaced_folder() {
+    let mut server = FakeRemote::imap(bodies(4, "moved"));
+    server.quota_limit = Some(1 << 30);
+    let mut local = Local::new();
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    // The Maildir is moved aside and a copy put in its place: same files, another
+    // directory.
+    let root = local.root();
+    let aside = local.dir.path().join("aside");
+    std::fs::rename(&root, &aside).unwrap();
+    std::fs::create_dir(&root).unwrap();
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir(root.join(sub)).unwrap();
+        for e in std::fs::read_dir(aside.join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), root.join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    let r = local
+        .clean(&mut server, rules(Some(1), Some(1), &[]), &["INBOX"], false)
+        .await
+        .unwrap();
+    assert_eq!(r.deleted(), 0, "{r:?}");
+    assert_eq!(server.bodies().len(), 4);
+}

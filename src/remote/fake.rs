@@ -17,6 +17,8 @@ pub struct FakeMessage {
     /// As on the wire: CRLF line ends.
     pub body: Vec<u8>,
     pub flags: Flags,
+    /// INTERNALDATE (IMAP-like servers), seconds since the epoch.
+    pub arrived: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +53,8 @@ pub struct FakeRemote {
     pub drop_after: Option<usize>,
     /// (folder path, uid) of every message deleted on the server, in order.
     pub deleted: Vec<(Vec<String>, u32)>,
+    /// A storage limit reported as QUOTA (usage: the sum of all message sizes).
+    pub quota_limit: Option<u64>,
     open: Option<usize>,
     /// POP3-like: deletions wait for `finish`.
     pending: Vec<(usize, u32)>,
@@ -79,6 +83,7 @@ impl FakeRemote {
                 FakeMessage {
                     body,
                     flags: Flags::default(),
+                    arrived: None,
                 },
             );
             inbox.next_uid += 1;
@@ -95,6 +100,7 @@ impl FakeRemote {
             size_offset: 0,
             drop_after: None,
             deleted: Vec::new(),
+            quota_limit: None,
             open: None,
             pending: Vec::new(),
         }
@@ -119,7 +125,14 @@ impl FakeRemote {
     pub fn deliver(&mut self, body: Vec<u8>, flags: Flags) -> u32 {
         let inbox = self.inbox();
         let uid = inbox.next_uid;
-        inbox.messages.insert(uid, FakeMessage { body, flags });
+        inbox.messages.insert(
+            uid,
+            FakeMessage {
+                body,
+                flags,
+                arrived: None,
+            },
+        );
         inbox.next_uid += 1;
         uid
     }
@@ -300,6 +313,28 @@ impl Remote for FakeRemote {
         Ok(())
     }
 
+    async fn quota(&mut self) -> Result<Option<(u64, u64)>> {
+        let used = self
+            .folders
+            .iter()
+            .flat_map(|f| f.messages.values())
+            .map(|m| m.body.len() as u64)
+            .sum();
+        Ok(self.quota_limit.map(|limit| (used, limit)))
+    }
+
+    async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
+        if self.caps.deletes_at_finish {
+            return Ok(Default::default());
+        }
+        Ok(self
+            .folder()?
+            .messages
+            .iter()
+            .filter_map(|(uid, m)| m.arrived.map(|t| (*uid, t)))
+            .collect())
+    }
+
     async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
         let offset = self.size_offset;
         let folder = self.folder()?;
@@ -419,6 +454,7 @@ impl Remote for FakeRemote {
                 FakeMessage {
                     body: m.body.to_vec(),
                     flags: m.flags,
+                    arrived: m.date,
                 },
             );
             f.next_uid += 1;

@@ -284,6 +284,12 @@ impl Remote for ImapRemote {
         self.check(r)
     }
 
+    async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
+        let s = self.selected()?;
+        let r = s.internal_dates().await;
+        self.check(r)
+    }
+
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
         let uids: Vec<u32> = msgs.iter().map(|(_, u)| *u).collect();
         if !matches!(self.open, Some((_, true))) {

@@ -132,6 +132,11 @@ pub trait Remote {
         msgs: &[RemoteMessage],
         sink: &mut dyn FnMut(Fetched) -> Result<()>,
     ) -> Result<()>;
+    /// Arrival time (seconds since the epoch) of the open folder's messages, by UID:
+    /// IMAP's INTERNALDATE; empty where the protocol keeps none (POP3).
+    async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
+        Ok(Default::default())
+    }
     /// (uid, size, header block) of every message with UID >= `from_uid`, to re-identify
     /// messages by content (after the server renumbered the folder, or a crashed upload).
     async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>>;
@@ -198,6 +203,18 @@ pub trait Remote {
     ) -> Result<IdleEvent> {
         Err(unsupported("waiting for new mail (IDLE)"))
     }
+}
+
+/// The server's quota, or `None` where it cannot be read: quota is extra, and a server
+/// whose answer cannot be parsed (Courier-IMAP 5.0.13 sends `* QUOTA "ROOT"` with no
+/// resource list, against RFC 2087 §5.1, 2026-11-29) is measured another way. The
+/// session that failed is replaced on the next call.
+pub async fn readable_quota<R: Remote>(remote: &mut R) -> Option<(u64, u64)> {
+    remote.quota().await.unwrap_or_else(|e| {
+        // The error names the account and server.
+        tracing::warn!("the server's quota could not be read: {e}");
+        None
+    })
 }
 
 /// What the last complete sync of a folder saw: lets the server report only changes.
@@ -312,6 +329,9 @@ impl Remote for AnyRemote {
     }
     async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
         either!(self, r => r.headers(from_uid).await)
+    }
+    async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
+        either!(self, r => r.arrival_dates().await)
     }
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {
         either!(self, r => r.delete(msgs).await)

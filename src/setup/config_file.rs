@@ -198,6 +198,7 @@ pub fn switch_protocol(
             "create",
             "max_delete",
             "watch",
+            "purge",
         ],
     };
     for k in drop {

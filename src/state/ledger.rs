@@ -42,6 +42,25 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
+    /// Messages of `folder` stored whole and not yet deleted from the server by mailx,
+    /// as (id, uid, file, first_seen): what `clean` may count as kept locally.
+    pub fn stored(&self, folder: &str) -> Result<Vec<(String, u32, String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, uid, file, first_seen FROM messages
+                 WHERE folder = ?1 AND status = ?2 AND verified = 1 AND deleted = 0",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![folder, RowStatus::Delivered], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Step 1 of delivery: remember what is about to appear in the Maildir.
     pub fn record_pending(&mut self, folder: &str, rows: &[NewRow], now: i64) -> Result<()> {
         let err = db_err(self.path.clone());

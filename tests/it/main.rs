@@ -7,6 +7,7 @@
 
 mod auth;
 mod backup;
+mod clean;
 mod common;
 mod crash;
 mod docs;

@@ -38,6 +38,7 @@ fn help_of_every_command() {
         vec!["sync", "--help"],
         vec!["check", "--help"],
         vec!["status", "--help"],
+        vec!["clean", "--help"],
         vec!["watch", "--help"],
         vec!["account", "--help"],
         vec!["account", "list", "--help"],

@@ -1,6 +1,6 @@
 //! The IMAP commands mailx sends, each raw with its tagged status checked.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use imap_proto::{
     AttributeValue, MailboxDatum, MessageSection, NameAttribute, Response, ResponseCode,
@@ -372,6 +372,37 @@ impl Imap {
             Ok(())
         })
         .await
+    }
+
+    /// Arrival time (INTERNALDATE, seconds since the epoch) of every message, by UID; a
+    /// message whose date the server leaves out or garbles is absent (never guessed).
+    pub async fn internal_dates(&mut self) -> Result<HashMap<u32, i64>> {
+        let mut out = HashMap::new();
+        let size = u64::from(self.exists) * LISTING_BYTES;
+        self.command_sized(
+            "UID FETCH 1:* (UID INTERNALDATE)",
+            size,
+            limits::SMALL_LITERAL,
+            |r| {
+                if let Response::Fetch(_, attrs) = r {
+                    let mut uid = None;
+                    let mut date = None;
+                    for a in attrs {
+                        match a {
+                            AttributeValue::Uid(u) => uid = Some(*u),
+                            AttributeValue::InternalDate(d) => date = parse_internal_date(d),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(uid), Some(date)) = (uid, date) {
+                        out.insert(uid, date);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        Ok(out)
     }
 
     /// Header block and size of every message with UID >= `from`, for matching messages
