@@ -133,7 +133,7 @@ impl rusqlite::types::FromSql for RowStatus {
     }
 }
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 impl State {
     /// Rewrites the recorded fingerprint of message `id` (tests of rows written by older
@@ -220,6 +220,10 @@ impl State {
                 sql.push_str(
                     "ALTER TABLE messages ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;",
                 );
+            }
+            // 5: the local folder's change stamp at the last sync that changed nothing.
+            if !has_column("folders", "local_stamp")? {
+                sql.push_str("ALTER TABLE folders ADD COLUMN local_stamp TEXT;");
             }
             sql.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
             conn.execute_batch(&sql).map_err(&err)?;

@@ -19,18 +19,58 @@ impl State {
             .map_err(|e| self.err(e))
     }
 
-    /// Ends a complete sync of a folder: its high-water marks move together.
+    /// Ends a complete sync of a folder: its high-water marks move together, with the
+    /// local folder's change stamp when the run found it unchanged (else none).
     pub fn finish_folder_sync(
         &mut self,
         folder: &str,
         f: &FolderState,
         modseq: Option<u64>,
+        local_stamp: Option<&str>,
     ) -> Result<()> {
         let err = db_err(self.path.clone());
         let tx = self.conn.transaction().map_err(&err)?;
         write_folder(&tx, folder, f).map_err(&err)?;
         set_modseq(&tx, folder, modseq).map_err(&err)?;
+        tx.execute(
+            "UPDATE folders SET local_stamp = ?1 WHERE remote = ?2",
+            params![local_stamp, folder],
+        )
+        .map_err(&err)?;
         tx.commit().map_err(&err)
+    }
+
+    /// The local folder's change stamp recorded by the last sync that found it unchanged.
+    pub fn local_stamp(&self, folder: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT local_stamp FROM folders WHERE remote = ?1",
+                [folder],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    /// What a server-side baseline needs from the pairs, counted without loading them:
+    /// the messages up to `last_uid` that should still be on the server, and whether
+    /// every pair has its flag baseline (rows of an older mailx have none).
+    pub fn baseline_counts(&self, folder: &str, last_uid: u32) -> Result<(usize, bool)> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(SUM(deleted = 0 AND uid <= ?2), 0),
+                        COALESCE(SUM(flags IS NULL AND deleted = 0), 0)
+                 FROM messages WHERE folder = ?1 AND status IN (?3, ?4)",
+                params![
+                    folder,
+                    last_uid,
+                    RowStatus::Delivered,
+                    RowStatus::LocalDeleted
+                ],
+                |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? == 0)),
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Drops everything known about a folder (its files and server messages stay).

@@ -283,6 +283,20 @@ impl Folder {
         Ok(out)
     }
 
+    /// When new/ and cur/ last changed, in nanoseconds since the epoch: adding, removing or
+    /// renaming a message (a flag change) changes one of them; nothing else a Maildir
+    /// reader does to messages can.
+    pub fn changed_at(&self) -> Result<[i128; 2]> {
+        use std::os::unix::fs::MetadataExt;
+        let mut out = [0; 2];
+        for (slot, sub) in out.iter_mut().zip(["new", "cur"]) {
+            let dir = self.path.join(sub);
+            let m = fs::metadata(&dir).map_err(|e| Error::io(&dir, e))?;
+            *slot = i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec());
+        }
+        Ok(out)
+    }
+
     /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
     pub fn usage(&self) -> Result<(u64, u64)> {
         let files = self.message_files()?;

@@ -1021,3 +1021,65 @@ fn courier_survives_a_crash_at_every_step() {
         assert!(steps >= 4, "{}: only {steps} steps", s.name);
     }
 }
+
+/// A folder unchanged on both sides since a sync that changed nothing is skipped without
+/// scanning it (the stamp of new/ and cur/), and every kind of local change made right
+/// after such a run, within the same second, is still seen by the next one.
+#[test]
+fn an_unchanged_folder_is_skipped_and_a_change_right_after_is_seen() {
+    let dc = Dovecot::start();
+    let w = World::new(&dc, Layout::Slash, "");
+    for s in ["one", "two", "three"] {
+        w.seed("", s, "");
+    }
+    assert_ok(&w.sync(&[]));
+    // The stamp is recorded only once the directories' times are older than any file
+    // system's timestamp granularity.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    let skipped = || {
+        let out = w.c.mailx(&["-vv", "sync"]);
+        assert_ok(&out);
+        stderr(&out).contains("INBOX: unchanged on both sides")
+    };
+    let settled_and_skipped = || {
+        settle();
+        assert!(!skipped(), "the run after a change scans the folder");
+        assert!(skipped(), "nothing changed since: skipped");
+    };
+    settled_and_skipped();
+
+    w.local_set_flags("", "one", "F");
+    assert!(!skipped(), "a flag change is seen");
+    assert!(
+        w.server()[""].contains(&("one".into(), "F".into())),
+        "{:?}",
+        w.server()
+    );
+    settled_and_skipped();
+
+    w.local_delete("", "two");
+    assert!(!skipped(), "a deletion is seen");
+    assert!(
+        w.server()[""].contains(&("two".into(), "T".into())),
+        "{:?}",
+        w.server()
+    );
+    settled_and_skipped();
+
+    w.local_new("", "four", "");
+    assert!(!skipped(), "a new message is seen");
+    assert!(
+        w.server()[""].iter().any(|(s, _)| s == "four"),
+        "{:?}",
+        w.server()
+    );
+    settled_and_skipped();
+
+    w.server_flags("", "three", "add", "\\Seen");
+    assert!(!skipped(), "a server change is seen");
+    assert!(
+        w.local()[""].contains(&("three".into(), "S".into())),
+        "{:?}",
+        w.local()
+    );
+}

@@ -63,6 +63,8 @@ pub(super) async fn apply<R: Remote>(
         pairs,
         local_msgs,
         max_message_size,
+        stamp,
+        expunge,
     } = *snap;
     let key = rf.server_name.as_str();
     // 1. Downloads, recorded batch by batch.
@@ -174,7 +176,12 @@ pub(super) async fn apply<R: Remote>(
         let top = plan.download.iter().map(|m| m.uid).max().unwrap_or(0);
         fstate.last_uid = fstate.last_uid.max(seen).max(top);
     }
-    state.finish_folder_sync(key, fstate, listing.modseq)?;
+    // The stamp read before the scan stands for the folder only if nothing changed it
+    // since (this run's own writes included) and nothing is left for the next run to do.
+    let stamp = stamp
+        .filter(|_| failures.is_empty() && skipped.is_empty() && downloads_complete)
+        .filter(|s| local_stamp(maildir, expunge).is_some_and(|(now, _)| now == *s));
+    state.finish_folder_sync(key, fstate, listing.modseq, stamp)?;
     testhook::step("commit folder")?;
 
     if !failures.is_empty() {

@@ -95,6 +95,38 @@ struct Snapshot<'a> {
     pairs: &'a [Pair],
     local_msgs: &'a HashMap<String, LocalMessage>,
     max_message_size: u64,
+    /// The local folder's change stamp read before the scan, when it was settled then.
+    stamp: Option<&'a str>,
+    expunge: bool,
+}
+
+/// A local folder's change stamp: the modification times of new/ and cur/ (and the
+/// setting that changes what sync does with unchanged folders). Equal stamps mean no
+/// message was added, removed or renamed in between, provided the first was read when
+/// the times were settled: at least `SETTLED_NS` old, more than any file system's
+/// timestamp granularity (FAT: 2 s), so that a change in the same clock tick cannot hide
+/// behind an equal time (git's "racy" index entries). Returns (stamp, settled).
+fn local_stamp(maildir: &Folder, expunge: bool) -> Option<(String, bool)> {
+    const SETTLED_NS: i128 = 2_000_000_000;
+    let times = maildir.changed_at().ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos() as i128;
+    let settled = times.iter().all(|t| *t < now - SETTLED_NS);
+    Some((
+        format!("{}/{}/{}", times[0], times[1], u8::from(expunge)),
+        settled,
+    ))
+}
+
+/// True when a listing taken against `base` says nothing changed on the server.
+fn unchanged_since(listing: &SyncListing, base: &Baseline) -> bool {
+    !listing.complete
+        && listing.messages.is_empty()
+        && listing.vanished.is_empty()
+        && listing.validity == base.validity
+        && listing.modseq == Some(base.modseq)
 }
 
 /// Syncs every selected folder; one folder's failure does not stop the others.
@@ -328,27 +360,16 @@ async fn sync_folder<R: Remote>(
     } else {
         state.folder(key)?
     };
-    let stored_pairs = if prev.is_some() {
-        state.pairs(key)?
-    } else {
-        Vec::new()
-    };
     let since = match (&prev, state.modseq(key)?) {
-        (Some(f), Some(modseq))
-            if stored_pairs
-                .iter()
-                .all(|p| p.flags.is_some() || p.server_deleted) =>
-        {
-            f.uidvalidity.map(|validity| Baseline {
+        (Some(f), Some(modseq)) => match (f.uidvalidity, state.baseline_counts(key, f.last_uid)?) {
+            (Some(validity), (present, true)) => Some(Baseline {
                 validity,
                 modseq,
                 last_uid: f.last_uid,
-                present: stored_pairs
-                    .iter()
-                    .filter(|p| !p.server_deleted && p.uid <= f.last_uid)
-                    .count(),
-            })
-        }
+                present,
+            }),
+            _ => None,
+        },
         _ => None,
     };
     let listing = remote.sync_open(rf, !settings.dry_run, since).await?;
@@ -358,6 +379,26 @@ async fn sync_folder<R: Remote>(
         let f = Folder::open(settings.maildir, local)?;
         f.clean_tmp();
         f
+    };
+    // Read before the scan: a change after this point makes the stamp differ.
+    let stamp = local_stamp(&maildir, settings.expunge);
+    // Nothing changed on either side since a sync that changed nothing: done, without
+    // loading the pairs or scanning the folder (what keeps a no-change run flat in time
+    // and memory as the folder grows).
+    if let (Some(p), Some(base), Some((now, _))) = (&prev, &since, &stamp)
+        && unchanged_since(&listing, base)
+        && state.local_stamp(key)?.as_ref() == Some(now)
+        && p.local_id.is_some()
+        && maildir.identity(false)? == p.local_id
+        && state.pending_uploads(key)?.is_empty()
+    {
+        tracing::debug!("{}: unchanged on both sides", report.name);
+        return Ok(());
+    }
+    let stored_pairs = if prev.is_some() {
+        state.pairs(key)?
+    } else {
+        Vec::new()
     };
     let local_msgs = maildir.scan()?;
     let remote_all = full_remote(&listing, &stored_pairs);
@@ -433,6 +474,11 @@ async fn sync_folder<R: Remote>(
         pairs: &pairs,
         local_msgs: &local_msgs,
         max_message_size: settings.max_message_size,
+        stamp: stamp
+            .as_ref()
+            .filter(|(_, settled)| *settled)
+            .map(|(s, _)| s.as_str()),
+        expunge: settings.expunge,
     };
     apply(remote, state, &snap, &mut fstate, &plan, progress, report).await
 }
