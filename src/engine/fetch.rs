@@ -307,13 +307,18 @@ fn describe(plan: &plan::FetchPlan, max_message_size: u64, report: &mut FolderRe
 /// (uid, (size, header fingerprint)) of the open folder's messages with UID >= `from`:
 /// what `plan::match_by_content` pairs on.
 pub async fn identities<R: Remote>(remote: &mut R, from: u32) -> Result<Vec<(u32, (u64, i64))>> {
-    Ok(remote
-        .headers(from)
-        .await?
-        .into_iter()
-        .map(|(uid, size, header)| (uid, (size, plan::fingerprint(&header))))
-        .collect())
+    let mut out = Vec::new();
+    remote
+        .headers(from, &mut |uid, size, header| {
+            out.push((uid, (size, plan::fingerprint(header))))
+        })
+        .await?;
+    Ok(out)
 }
+
+/// A server message's identities for re-identification: (uid, size, header fingerprint,
+/// the fingerprint as recorded before 2026-11-29).
+type HeaderPrints = (u32, u64, i64, i64);
 
 /// The most server messages one whole-content comparison downloads.
 pub(crate) const WHOLE_CONTENT_MAX: usize = 2_000;
@@ -350,7 +355,7 @@ pub(crate) async fn whole_content<R: Remote>(
 async fn same_whole_content<R: Remote>(
     remote: &mut R,
     maildir: &Folder,
-    headers: &[(u32, u64, Vec<u8>)],
+    headers: &[HeaderPrints],
     rows: &[(String, u64, i64, String)],
     matched: &[(u32, String)],
 ) -> Result<Vec<(u32, String)>> {
@@ -363,14 +368,13 @@ async fn same_whole_content<R: Remote>(
     let prints: HashSet<i64> = rows_left.iter().map(|(_, _, fp, _)| *fp).collect();
     let mut candidates = Vec::new();
     let mut sent_prints = HashSet::new();
-    for (uid, size, h) in headers.iter().filter(|(uid, ..)| !taken.contains(uid)) {
-        let fp = plan::fingerprint(h);
+    for &(uid, size, fp, _) in headers.iter().filter(|(uid, ..)| !taken.contains(uid)) {
         if prints.contains(&fp) {
             sent_prints.insert(fp);
             candidates.push(RemoteMessage {
                 id: uid.to_string(),
-                uid: *uid,
-                size: *size,
+                uid,
+                size,
                 flags: Default::default(),
             });
             if candidates.len() == WHOLE_CONTENT_MAX {
@@ -409,25 +413,31 @@ async fn recover_renumbered<R: Remote>(
 ) -> Result<FolderState> {
     let old = prev.uidvalidity.unwrap_or(0);
     let new_validity = snap.validity.unwrap_or(0);
-    let headers = remote.headers(1).await.map_err(|e| Error::UidValidity {
-        folder: key.to_string(),
-        old,
-        new: new_validity,
-        detail: format!("the messages could not be compared: {e}"),
-    })?;
+    let mut headers: Vec<HeaderPrints> = Vec::new();
+    remote
+        .headers(1, &mut |uid, size, h| {
+            headers.push((uid, size, plan::fingerprint(h), plan::fingerprint_v1(h)))
+        })
+        .await
+        .map_err(|e| Error::UidValidity {
+            folder: key.to_string(),
+            old,
+            new: new_validity,
+            detail: format!("the messages could not be compared: {e}"),
+        })?;
     let rows = state.fingerprints(key)?;
     let recorded: Vec<(String, (u64, i64))> = rows
         .iter()
         .map(|(id, size, fp, _)| (id.clone(), (*size, *fp)))
         .collect();
-    let with = |f: fn(&[u8]) -> i64, skip: &HashSet<u32>| -> Vec<(u32, (u64, i64))> {
+    let with = |v1: bool, skip: &HashSet<u32>| -> Vec<(u32, (u64, i64))> {
         headers
             .iter()
-            .filter(|(uid, _, _)| !skip.contains(uid))
-            .map(|(uid, size, h)| (*uid, (*size, f(h))))
+            .filter(|(uid, ..)| !skip.contains(uid))
+            .map(|&(uid, size, fp, fp_v1)| (uid, (size, if v1 { fp_v1 } else { fp })))
             .collect()
     };
-    let mut pairs = plan::match_by_content(&with(plan::fingerprint, &HashSet::new()), &recorded);
+    let mut pairs = plan::match_by_content(&with(false, &HashSet::new()), &recorded);
     // Rows recorded before the fingerprint was normalized: a second pass over what is left.
     let taken: HashSet<u32> = pairs.iter().map(|(uid, _)| *uid).collect();
     let matched: HashSet<&str> = pairs.iter().map(|(_, id)| id.as_str()).collect();
@@ -436,10 +446,7 @@ async fn recover_renumbered<R: Remote>(
         .filter(|(id, _)| !matched.contains(id.as_str()))
         .cloned()
         .collect();
-    pairs.extend(plan::match_by_content(
-        &with(plan::fingerprint_v1, &taken),
-        &rest,
-    ));
+    pairs.extend(plan::match_by_content(&with(true, &taken), &rest));
     let last = same_whole_content(remote, maildir, &headers, &rows, &pairs).await?;
     pairs.extend(last);
     // IMAP ids are the UIDs; POP3's are the UIDLs of its listing.

@@ -335,22 +335,23 @@ impl Remote for FakeRemote {
             .collect())
     }
 
-    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    async fn headers(
+        &mut self,
+        from_uid: u32,
+        sink: &mut dyn FnMut(u32, u64, &[u8]),
+    ) -> Result<()> {
         let offset = self.size_offset;
         let folder = self.folder()?;
-        Ok(folder
-            .messages
-            .range(from_uid.max(1)..)
-            .map(|(uid, m)| {
-                let end = m
-                    .body
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map(|p| p + 4)
-                    .unwrap_or(m.body.len());
-                (*uid, m.body.len() as u64 + offset, m.body[..end].to_vec())
-            })
-            .collect())
+        for (uid, m) in folder.messages.range(from_uid.max(1)..) {
+            let end = m
+                .body
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map(|p| p + 4)
+                .unwrap_or(m.body.len());
+            sink(*uid, m.body.len() as u64 + offset, &m.body[..end]);
+        }
+        Ok(())
     }
 
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()> {

@@ -278,9 +278,13 @@ impl Remote for ImapRemote {
         self.check(r)
     }
 
-    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    async fn headers(
+        &mut self,
+        from_uid: u32,
+        sink: &mut dyn FnMut(u32, u64, &[u8]),
+    ) -> Result<()> {
         let s = self.selected()?;
-        let r = s.fetch_headers(from_uid).await;
+        let r = s.fetch_headers(from_uid, sink).await;
         self.check(r)
     }
 

@@ -137,9 +137,11 @@ pub trait Remote {
     async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
         Ok(Default::default())
     }
-    /// (uid, size, header block) of every message with UID >= `from_uid`, to re-identify
-    /// messages by content (after the server renumbered the folder, or a crashed upload).
-    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>>;
+    /// Hands (uid, size, header block) of every message with UID >= `from_uid` to `sink`
+    /// as it arrives, to re-identify messages by content (after the server renumbered the
+    /// folder, or a crashed upload); the blocks are not kept, so memory stays flat.
+    async fn headers(&mut self, from_uid: u32, sink: &mut dyn FnMut(u32, u64, &[u8]))
+    -> Result<()>;
     /// Deletes messages of the open folder, given as (id, uid). POP3 applies deletions
     /// only at `finish`.
     async fn delete(&mut self, msgs: &[(String, u32)]) -> Result<()>;
@@ -327,8 +329,12 @@ impl Remote for AnyRemote {
     ) -> Result<()> {
         either!(self, r => r.download(msgs, sink).await)
     }
-    async fn headers(&mut self, from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
-        either!(self, r => r.headers(from_uid).await)
+    async fn headers(
+        &mut self,
+        from_uid: u32,
+        sink: &mut dyn FnMut(u32, u64, &[u8]),
+    ) -> Result<()> {
+        either!(self, r => r.headers(from_uid, sink).await)
     }
     async fn arrival_dates(&mut self) -> Result<std::collections::HashMap<u32, i64>> {
         either!(self, r => r.arrival_dates().await)

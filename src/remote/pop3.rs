@@ -217,10 +217,13 @@ impl Remote for Pop3Remote {
 
     /// TOP n 0 of every listed message: how a folder last read over IMAP is found again
     /// by content over POP3 (after `mailx migrate --to pop3`).
-    async fn headers(&mut self, _from_uid: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
+    async fn headers(
+        &mut self,
+        _from_uid: u32,
+        sink: &mut dyn FnMut(u32, u64, &[u8]),
+    ) -> Result<()> {
         let numbers: Vec<(u32, u64)> = self.listing.iter().map(|m| (m.uid, m.size)).collect();
         let sizes: HashMap<u32, u64> = numbers.iter().copied().collect();
-        let mut out = Vec::with_capacity(numbers.len());
         let mut refused = None;
         let conn = self
             .conn
@@ -229,7 +232,7 @@ impl Remote for Pop3Remote {
         let r = conn
             .retr_many(&numbers, true, |n, answer| {
                 match answer {
-                    Ok(header) => out.push((n, sizes.get(&n).copied().unwrap_or(0), header)),
+                    Ok(header) => sink(n, sizes.get(&n).copied().unwrap_or(0), &header),
                     Err(reason) => refused = Some(reason),
                 }
                 Ok(())
@@ -238,7 +241,7 @@ impl Remote for Pop3Remote {
         self.note(r)?;
         match refused {
             Some(reason) => Err(Error::protocol(&self.label, format!("TOP: {reason}"))),
-            None => Ok(out),
+            None => Ok(()),
         }
     }
 

@@ -405,10 +405,14 @@ impl Imap {
         Ok(out)
     }
 
-    /// Header block and size of every message with UID >= `from`, for matching messages
-    /// by content (after a UIDVALIDITY change, or to find an upload a crash interrupted).
-    pub async fn fetch_headers(&mut self, from: u32) -> Result<Vec<(u32, u64, Vec<u8>)>> {
-        let mut out = Vec::new();
+    /// Hands the header block and size of every message with UID >= `from` to `sink` as
+    /// each arrives, for matching messages by content (after a UIDVALIDITY change, or to
+    /// find an upload a crash interrupted).
+    pub async fn fetch_headers(
+        &mut self,
+        from: u32,
+        sink: &mut dyn FnMut(u32, u64, &[u8]),
+    ) -> Result<()> {
         let cmd = format!(
             "UID FETCH {}:* (UID RFC822.SIZE BODY.PEEK[HEADER])",
             from.max(1)
@@ -428,20 +432,19 @@ impl Imap {
                             section: Some(SectionPath::Full(MessageSection::Header)),
                             index: None,
                             data,
-                        } => header = Some(data.as_deref().unwrap_or_default().to_vec()),
+                        } => header = Some(data.as_deref().unwrap_or_default()),
                         _ => {}
                     }
                 }
                 if let (Some(uid), Some(size), Some(header)) = (uid, size, header)
                     && uid >= from
                 {
-                    out.push((uid, size, header));
+                    sink(uid, size, header);
                 }
             }
             Ok(())
         })
-        .await?;
-        Ok(out)
+        .await
     }
 
     /// Flags `uids` \Deleted and expunges exactly those (UIDPLUS); returns false when the
