@@ -289,13 +289,13 @@ async fn gather<R: Remote>(
         None => HashMap::new(),
     };
     for m in &listing {
-        let kept = stored.get(&m.id).copied();
+        let kept = stored.get(m.id.as_str()).copied();
         if kept.is_none() && target.purge_days.is_none() {
             continue;
         }
         candidates.push(Candidate {
             folder: index,
-            id: m.id.clone(),
+            id: m.id.to_string(),
             uid: m.uid,
             size: m.size,
             arrived: dates.get(&m.uid).copied(),

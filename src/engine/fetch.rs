@@ -1,6 +1,7 @@
 //! `mailx fetch` for one account: snapshot → diff against state → download → deliver →
 //! record → only then apply the retention policy on the server.
 
+use compact_str::ToCompactString;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -199,7 +200,7 @@ async fn fetch_folder<R: Remote>(
     };
     let present: Option<HashMap<String, u32>> = snap
         .lists_everything
-        .then(|| listing.iter().map(|m| (m.id.clone(), m.uid)).collect());
+        .then(|| listing.iter().map(|m| (m.id.to_string(), m.uid)).collect());
     // Every stored row, for retention: the rows read above when they were all of them
     // (POP3 lists everything), otherwise read once more.
     let none = HashMap::new();
@@ -256,7 +257,7 @@ async fn fetch_folder<R: Remote>(
         to_delete.extend(
             new.iter()
                 .filter(|m| delivered.contains(m.id.as_str()))
-                .map(|m| (m.id.clone(), m.uid)),
+                .map(|m| (m.id.to_string(), m.uid)),
         );
     }
     if snap.lists_everything && snap.stable_ids {
@@ -372,7 +373,7 @@ async fn same_whole_content<R: Remote>(
         if prints.contains(&fp) {
             sent_prints.insert(fp);
             candidates.push(RemoteMessage {
-                id: uid.to_string(),
+                id: uid.to_compact_string(),
                 uid,
                 size,
                 flags: Default::default(),
@@ -390,7 +391,7 @@ async fn same_whole_content<R: Remote>(
     let mut stored = Vec::new();
     for (id, _, fp, file) in rows_left {
         if let (true, Some(msg)) = (sent_prints.contains(fp), on_disk.get(file)) {
-            let body = std::fs::read(&msg.path).map_err(|e| Error::io(&msg.path, e))?;
+            let body = std::fs::read(&msg.path).map_err(|e| Error::io(&*msg.path, e))?;
             stored.push((id.clone(), (0, plan::content_hash(&body))));
         }
     }
@@ -455,7 +456,7 @@ async fn recover_renumbered<R: Remote>(
             .list(0)
             .await?
             .into_iter()
-            .map(|m| (m.uid, m.id))
+            .map(|m| (m.uid, m.id.to_string()))
             .collect()
     } else {
         HashMap::new()

@@ -26,7 +26,7 @@ pub fn new_messages(
 ) -> Vec<RemoteMessage> {
     listing
         .iter()
-        .filter(|m| !known.contains_key(&m.id))
+        .filter(|m| !known.contains_key(m.id.as_str()))
         .cloned()
         .collect()
 }
@@ -179,25 +179,33 @@ pub fn fingerprint_v1(raw: &[u8]) -> i64 {
 /// Pairs messages by content where UIDs cannot (no usable state, UIDVALIDITY change, an
 /// upload whose UID is unknown): `remote` and `local` are (key, (size with CRLF, header
 /// fingerprint)); equal identities pair up as a multiset, so two identical copies pair
-/// with two copies. Returns (uid, local key) pairs.
-pub fn match_by_content(
+/// with two copies. Returns (uid, local key) pairs, local keys in order, each with the
+/// lowest UID of its identity still free. One sorted index, no allocation per message:
+/// pairing 100,000 messages stays within a few MB.
+pub fn match_by_content<K: Ord + Clone>(
     remote: &[(u32, (u64, i64))],
-    local: &[(String, (u64, i64))],
-) -> Vec<(u32, String)> {
-    let mut by_identity: HashMap<(u64, i64), Vec<u32>> = HashMap::new();
-    for (uid, id) in remote {
-        by_identity.entry(*id).or_default().push(*uid);
-    }
-    for uids in by_identity.values_mut() {
-        // Pop the lowest UID first, for a stable result.
-        uids.sort_unstable_by(|a, b| b.cmp(a));
-    }
-    let mut sorted_local: Vec<&(String, (u64, i64))> = local.iter().collect();
-    sorted_local.sort();
-    let mut out = Vec::new();
+    local: &[(K, (u64, i64))],
+) -> Vec<(u32, K)> {
+    let mut by_identity: Vec<((u64, i64), u32)> =
+        remote.iter().map(|(uid, id)| (*id, *uid)).collect();
+    by_identity.sort_unstable();
+    let mut taken = vec![false; by_identity.len()];
+    // Next free position in the run of an identity with several copies (the rest need
+    // only `taken`).
+    let mut next: HashMap<usize, usize> = HashMap::new();
+    let mut sorted_local: Vec<&(K, (u64, i64))> = local.iter().collect();
+    sorted_local.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut out = Vec::with_capacity(local.len().min(remote.len()));
+    let same = |at: usize, id: &(u64, i64)| by_identity.get(at).is_some_and(|(i, _)| i == id);
     for (file, id) in sorted_local {
-        if let Some(uid) = by_identity.get_mut(id).and_then(|v| v.pop()) {
-            out.push((uid, file.clone()));
+        let start = by_identity.partition_point(|(i, _)| i < id);
+        let at = next.get(&start).copied().unwrap_or(start);
+        if same(at, id) && !taken[at] {
+            taken[at] = true;
+            out.push((by_identity[at].1, file.clone()));
+            if same(at + 1, id) {
+                next.insert(start, at + 1);
+            }
         }
     }
     out

@@ -197,7 +197,7 @@ mod tests {
                 (
                     *uid,
                     RemoteMessage {
-                        id: uid.to_string(),
+                        id: compact_str::ToCompactString::to_compact_string(uid),
                         uid: *uid,
                         size: 10,
                         flags: f(flags),
@@ -213,8 +213,7 @@ mod tests {
                 (
                     name.to_string(),
                     LocalMessage {
-                        unique: name.to_string(),
-                        path: PathBuf::from(format!("cur/{name}:2,{flags}")),
+                        path: PathBuf::from(format!("cur/{name}:2,{flags}")).into(),
                         flags: f(flags),
                     },
                 )

@@ -3,6 +3,7 @@
 //! failures a test can script: a message the server refuses or sends short, a connection
 //! that drops after some messages. It records what it was asked to delete.
 
+use compact_str::ToCompactString;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::domain::Flags;
@@ -165,7 +166,7 @@ impl FakeRemote {
             .messages
             .range(from.max(1)..)
             .map(|(uid, m)| RemoteMessage {
-                id: uid.to_string(),
+                id: uid.to_compact_string(),
                 uid: *uid,
                 size: m.body.len() as u64 + self.size_offset,
                 flags: m.flags,
@@ -271,7 +272,7 @@ impl Remote for FakeRemote {
             };
             let fetched = if self.refuse.contains(&m.uid) {
                 Fetched::Refused {
-                    id: m.id.clone(),
+                    id: m.id.to_string(),
                     uid: m.uid,
                     reason: "NO refused by the fake".into(),
                 }
@@ -281,7 +282,7 @@ impl Remote for FakeRemote {
                 body.truncate(body.len() / 2);
                 Fetched::Mismatch {
                     downloaded: Downloaded {
-                        id: m.id.clone(),
+                        id: m.id.to_string(),
                         flags: stored.flags,
                         internal_date: None,
                         body,
@@ -293,7 +294,7 @@ impl Remote for FakeRemote {
                 Fetched::Mismatch {
                     announced: stored.body.len() as u64 + self.size_offset,
                     downloaded: Downloaded {
-                        id: m.id.clone(),
+                        id: m.id.to_string(),
                         flags: stored.flags,
                         internal_date: None,
                         body: stored.body,
@@ -302,7 +303,7 @@ impl Remote for FakeRemote {
                 }
             } else {
                 Fetched::Whole(Downloaded {
-                    id: m.id.clone(),
+                    id: m.id.to_string(),
                     flags: stored.flags,
                     internal_date: None,
                     body: stored.body,

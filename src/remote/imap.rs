@@ -12,6 +12,7 @@ use crate::remote::{
     RemoteFolder, RemoteMessage, SyncListing, Upload,
 };
 use crate::secret::Password;
+use compact_str::ToCompactString;
 
 /// What it takes to (re)connect.
 pub struct Login {
@@ -237,7 +238,7 @@ impl Remote for ImapRemote {
         Ok(metas
             .into_iter()
             .map(|m| RemoteMessage {
-                id: m.uid.to_string(),
+                id: m.uid.to_compact_string(),
                 uid: m.uid,
                 size: m.size,
                 flags: Flags::from_imap(&m.flags),
@@ -461,7 +462,7 @@ impl ImapRemote {
             metas
                 .into_iter()
                 .map(|m| RemoteMessage {
-                    id: m.uid.to_string(),
+                    id: m.uid.to_compact_string(),
                     uid: m.uid,
                     size: m.size,
                     flags: Flags::from_imap(&m.flags),
@@ -505,7 +506,7 @@ impl ImapRemote {
             .into_iter()
             .filter(|(uid, _)| *uid <= base.last_uid)
             .map(|(uid, flags)| RemoteMessage {
-                id: uid.to_string(),
+                id: uid.to_compact_string(),
                 uid,
                 size: 0,
                 flags: Flags::from_imap(&flags),

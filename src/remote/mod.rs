@@ -44,7 +44,8 @@ pub struct FolderStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteMessage {
     /// Stable identity: the UID (IMAP, with the folder's validity) or the UIDL (POP3).
-    pub id: String,
+    /// Inline up to 24 bytes (every UID, most UIDLs): no allocation per listed message.
+    pub id: compact_str::CompactString,
     /// IMAP UID, or POP3 message number for this session.
     pub uid: u32,
     pub size: u64,

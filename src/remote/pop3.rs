@@ -150,7 +150,7 @@ impl Remote for Pop3Remote {
         self.listing = ids
             .into_iter()
             .map(|(number, id)| RemoteMessage {
-                id,
+                id: compact_str::CompactString::new(&id),
                 uid: number,
                 size: sizes.get(&number).copied().unwrap_or(0),
                 flags: Flags::default(),
@@ -185,7 +185,7 @@ impl Remote for Pop3Remote {
             .retr_many(&numbers, false, |n, answer| {
                 let (id, size) = listed
                     .get(&n)
-                    .map(|m| (m.id.clone(), m.size))
+                    .map(|m| (m.id.to_string(), m.size))
                     .unwrap_or_default();
                 let refused = |reason: String| Fetched::Refused {
                     id: id.clone(),

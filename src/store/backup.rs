@@ -117,7 +117,7 @@ fn inventory(root: &Path) -> Result<Vec<(Entry, PathBuf)>> {
         let mut messages: Vec<_> = f.scan()?.into_values().collect();
         messages.sort_by(|a, b| a.path.cmp(&b.path));
         for m in messages {
-            let body = std::fs::read(&m.path).map_err(|e| Error::io(&m.path, e))?;
+            let body = std::fs::read(&m.path).map_err(|e| Error::io(&*m.path, e))?;
             let sub = m
                 .path
                 .parent()
@@ -139,7 +139,7 @@ fn inventory(root: &Path) -> Result<Vec<(Entry, PathBuf)>> {
                     mtime: mtime_of(&m.path),
                     message_id: message_id(&body),
                 },
-                m.path,
+                m.path.into(),
             ));
         }
     }

@@ -14,11 +14,23 @@ use crate::store::durability;
 /// A message file in new/ or cur/.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalMessage {
-    /// The unique part of the file name (before `:2,`): stable across flag changes and
-    /// the move from new/ to cur/.
-    pub unique: String,
-    pub path: PathBuf,
+    /// Boxed: no spare capacity, for the 100,000 of a large folder's scan.
+    pub path: Box<Path>,
     pub flags: Flags,
+}
+
+impl LocalMessage {
+    /// The unique part of the file name (before `:2,`): stable across flag changes and
+    /// the move from new/ to cur/. (Derived, not stored: a scan of 100,000 messages holds
+    /// one copy of each name less.)
+    pub fn unique(&self) -> String {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        split_info(&name).0.to_string()
+    }
 }
 
 /// One folder: a directory with cur/, new/ and tmp/.
@@ -237,19 +249,27 @@ impl Folder {
         Ok(self.scan()?.into_keys().collect())
     }
 
-    /// Message files in new/, then cur/: regular files other than dot files (not
-    /// directories, sockets or a reader's lock files), with their names.
-    fn message_files(&self) -> Result<Vec<(fs::DirEntry, String)>> {
-        let mut out = Vec::new();
+    /// Hands each message file in new/, then cur/, to `f` with its name: regular files
+    /// other than dot files (not directories, sockets or a reader's lock files). Streamed
+    /// from the directory, never collected: a folder of 100,000 holds no list of entries.
+    fn each_message_file(&self, mut f: impl FnMut(&fs::DirEntry, &str)) -> Result<()> {
         for sub in ["new", "cur"] {
-            for entry in entries(&self.path.join(sub))? {
-                let name = entry.file_name().to_string_lossy().into_owned();
+            let dir = self.path.join(sub);
+            let listing = match fs::read_dir(&dir) {
+                Ok(rd) => rd,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&dir, e)),
+            };
+            for entry in listing {
+                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
                 if !name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_file()) {
-                    out.push((entry, name));
+                    f(&entry, &name);
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// True when the folder's directory exists (`open` would create it).
@@ -266,20 +286,18 @@ impl Folder {
     /// crashed mid-rename) keeps the copy in cur/.
     pub fn scan(&self) -> Result<HashMap<String, LocalMessage>> {
         let mut out = HashMap::new();
-        for (entry, name) in self.message_files()? {
-            let (unique, info) = split_info(&name);
-            if unique.is_empty() {
-                continue;
+        self.each_message_file(|entry, name| {
+            let (unique, info) = split_info(name);
+            if !unique.is_empty() {
+                out.insert(
+                    unique.to_string(),
+                    LocalMessage {
+                        path: entry.path().into_boxed_path(),
+                        flags: Flags::from_info(info),
+                    },
+                );
             }
-            out.insert(
-                unique.to_string(),
-                LocalMessage {
-                    unique: unique.to_string(),
-                    path: entry.path(),
-                    flags: Flags::from_info(info),
-                },
-            );
-        }
+        })?;
         Ok(out)
     }
 
@@ -299,13 +317,12 @@ impl Folder {
 
     /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
     pub fn usage(&self) -> Result<(u64, u64)> {
-        let files = self.message_files()?;
-        let bytes = files
-            .iter()
-            .filter_map(|(entry, _)| entry.metadata().ok())
-            .map(|m| m.len())
-            .sum();
-        Ok((files.len() as u64, bytes))
+        let (mut n, mut bytes) = (0, 0);
+        self.each_message_file(|entry, _| {
+            n += 1;
+            bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        })?;
+        Ok((n, bytes))
     }
 
     /// Renames a message to carry `flags` (into cur/), keeping info letters mailx does not
@@ -328,9 +345,9 @@ impl Folder {
         let dest = self
             .path
             .join("cur")
-            .join(format!("{}:2,{info}", msg.unique));
-        if dest != msg.path {
-            fs::rename(&msg.path, &dest).map_err(|e| Error::io(&msg.path, e))?;
+            .join(format!("{}:2,{info}", msg.unique()));
+        if *dest != *msg.path {
+            fs::rename(&msg.path, &dest).map_err(|e| Error::io(&*msg.path, e))?;
         }
         Ok(dest)
     }
@@ -343,9 +360,9 @@ impl Folder {
             match fs::remove_file(&path) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&path, e)),
+                Err(e) => return Err(Error::io(&*path, e)),
             }
-            match self.scan()?.remove(&msg.unique) {
+            match self.scan()?.remove(&msg.unique()) {
                 Some(moved) => path = moved.path,
                 None => return Ok(()),
             }
@@ -455,7 +472,7 @@ pub(crate) fn split_info(name: &str) -> (&str, &str) {
 /// A message file as it goes on the wire: LF line ends become CRLF (existing CRLF kept),
 /// with the file's modification time as the arrival date.
 pub fn read_for_upload(msg: &LocalMessage) -> Result<(Vec<u8>, Option<i64>)> {
-    let raw = fs::read(&msg.path).map_err(|e| Error::io(&msg.path, e))?;
+    let raw = fs::read(&msg.path).map_err(|e| Error::io(&*msg.path, e))?;
     let mtime = fs::metadata(&msg.path)
         .ok()
         .and_then(|m| m.modified().ok())

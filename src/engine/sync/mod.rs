@@ -372,7 +372,7 @@ async fn sync_folder<R: Remote>(
         },
         _ => None,
     };
-    let listing = remote.sync_open(rf, !settings.dry_run, since).await?;
+    let mut listing = remote.sync_open(rf, !settings.dry_run, since).await?;
     let maildir = if settings.dry_run {
         Folder::existing(settings.maildir, local)
     } else {
@@ -401,7 +401,7 @@ async fn sync_folder<R: Remote>(
         Vec::new()
     };
     let local_msgs = maildir.scan()?;
-    let remote_all = full_remote(&listing, &stored_pairs);
+    let remote_all = full_remote(&mut listing, &stored_pairs);
 
     let renumbered = prev
         .as_ref()

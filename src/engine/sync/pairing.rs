@@ -3,6 +3,7 @@
 //! files a mail reader renamed during the scan, and the full server picture from an
 //! incremental listing.
 
+use compact_str::ToCompactString;
 use std::collections::{HashMap, HashSet};
 
 use super::*;
@@ -39,15 +40,19 @@ pub(super) fn find_missing_again(
 }
 
 /// Every server message with its flags: the listing itself when complete, otherwise the
-/// last sync's pairs with what changed since applied.
-pub(super) fn full_remote(listing: &SyncListing, pairs: &[Pair]) -> HashMap<u32, RemoteMessage> {
-    let mut all: HashMap<u32, RemoteMessage> = HashMap::new();
+/// last sync's pairs with what changed since applied. Takes the listing's messages (one
+/// copy of a large folder in memory, not two).
+pub(super) fn full_remote(
+    listing: &mut SyncListing,
+    pairs: &[Pair],
+) -> HashMap<u32, RemoteMessage> {
+    let mut all: HashMap<u32, RemoteMessage> = HashMap::with_capacity(listing.messages.len());
     if !listing.complete {
         for p in pairs.iter().filter(|p| !p.server_deleted) {
             all.insert(
                 p.uid,
                 RemoteMessage {
-                    id: p.uid.to_string(),
+                    id: p.uid.to_compact_string(),
                     uid: p.uid,
                     size: p.size,
                     flags: p.flags.unwrap_or_default(),
@@ -58,11 +63,11 @@ pub(super) fn full_remote(listing: &SyncListing, pairs: &[Pair]) -> HashMap<u32,
             all.remove(uid);
         }
     }
-    for m in &listing.messages {
+    for m in std::mem::take(&mut listing.messages) {
         match all.get_mut(&m.uid) {
             Some(known) if m.size == 0 => known.flags = m.flags,
             _ => {
-                all.insert(m.uid, m.clone());
+                all.insert(m.uid, m);
             }
         }
     }
@@ -89,34 +94,53 @@ pub(super) async fn pair_by_content<R: Remote>(
     if remote_all.is_empty() || (local_msgs.is_empty() && locally_deleted.is_empty()) {
         return Ok(Vec::new());
     }
-    let server: Vec<(u32, (u64, i64))> = fetch::identities(remote, 1)
-        .await?
-        .into_iter()
-        .filter(|(uid, _)| remote_all.contains_key(uid))
-        .collect();
-    let mut identities = HashMap::new();
-    let mut local_ids = Vec::with_capacity(local_msgs.len());
+    let mut server: Vec<(u32, (u64, i64))> = Vec::with_capacity(remote_all.len());
+    remote
+        .headers(1, &mut |uid, size, header| {
+            if remote_all.contains_key(&uid) {
+                server.push((uid, (size, plan::fingerprint(header))));
+            }
+        })
+        .await?;
+    // Sorted by name: the one index of local identities (no copy of the names).
+    let mut local_ids: Vec<(&str, (u64, i64))> = Vec::with_capacity(local_msgs.len());
     for (name, msg) in local_msgs {
-        let id = local_identity(msg)?;
-        identities.insert(name.clone(), id);
-        local_ids.push((name.clone(), id));
+        local_ids.push((name.as_str(), local_identity(msg)?));
     }
-    let mut pairs = Vec::new();
+    local_ids.sort_unstable();
+    let identity_of = |file: &str| {
+        local_ids
+            .binary_search_by(|(f, _)| (*f).cmp(file))
+            .ok()
+            .map(|i| local_ids[i].1)
+    };
     let mut matched = plan::match_by_content(&server, &local_ids);
     let second = pair_by_whole_content(
         remote, remote_all, &server, &local_ids, &matched, local_msgs,
     )
     .await?;
     matched.extend(second);
-    let taken: HashSet<u32> = matched.iter().map(|(uid, _)| *uid).collect();
+    // What is left of the server side, before the pairs are built: only its messages
+    // flagged \Deleted matter further on.
+    let mut taken: Vec<u32> = matched.iter().map(|(uid, _)| *uid).collect();
+    taken.sort_unstable();
+    let rest: Vec<(u32, (u64, i64))> = server
+        .into_iter()
+        .filter(|(uid, _)| taken.binary_search(uid).is_err() && remote_all[uid].flags.deleted)
+        .collect();
+    drop(taken);
+    let mut pairs = Vec::with_capacity(matched.len());
     for (uid, file) in matched {
-        let (Some(r), Some(l)) = (remote_all.get(&uid), local_msgs.get(&file)) else {
+        let (Some(r), Some(l), Some((size, fingerprint))) = (
+            remote_all.get(&uid),
+            local_msgs.get(file),
+            identity_of(file),
+        ) else {
             continue;
         };
-        let (size, fingerprint) = identities[&file];
         pairs.push(Pair {
             uid,
-            file,
+            file: file.to_string(),
             // Baseline = what both have: the merge then keeps every flag either side has.
             flags: Some(l.flags.intersection(&r.flags)),
             local_deleted: false,
@@ -125,10 +149,6 @@ pub(super) async fn pair_by_content<R: Remote>(
             fingerprint,
         });
     }
-    let rest: Vec<(u32, (u64, i64))> = server
-        .into_iter()
-        .filter(|(uid, _)| !taken.contains(uid) && remote_all[uid].flags.deleted)
-        .collect();
     let gone: Vec<(String, (u64, i64))> = locally_deleted
         .iter()
         .map(|p| (p.file.clone(), (p.size, p.fingerprint)))
@@ -156,20 +176,18 @@ pub(super) async fn pair_by_content<R: Remote>(
 /// (`plan::content_hash`). Courier-IMAP 5.0.13 sends a message stored with CRLF as
 /// `\r\r\n` and counts RFC822.SIZE so (2026-11-29): without this, a lost state made such
 /// messages upload and download again. Returns (uid, file) pairs.
-async fn pair_by_whole_content<R: Remote>(
+async fn pair_by_whole_content<'a, R: Remote>(
     remote: &mut R,
     remote_all: &HashMap<u32, RemoteMessage>,
     server: &[(u32, (u64, i64))],
-    local: &[(String, (u64, i64))],
-    first: &[(u32, String)],
+    local: &[(&'a str, (u64, i64))],
+    first: &[(u32, &str)],
     local_msgs: &HashMap<String, LocalMessage>,
-) -> Result<Vec<(u32, String)>> {
+) -> Result<Vec<(u32, &'a str)>> {
     let taken: HashSet<u32> = first.iter().map(|(uid, _)| *uid).collect();
-    let used: HashSet<&str> = first.iter().map(|(_, f)| f.as_str()).collect();
-    let local_left: Vec<&(String, (u64, i64))> = local
-        .iter()
-        .filter(|(f, _)| !used.contains(f.as_str()))
-        .collect();
+    let used: HashSet<&str> = first.iter().map(|(_, f)| *f).collect();
+    let local_left: Vec<&(&str, (u64, i64))> =
+        local.iter().filter(|(f, _)| !used.contains(f)).collect();
     // Same header fingerprint, or same size (a server that frames the header block
     // differently: a message without headers).
     let prints: HashSet<i64> = local_left.iter().map(|(_, (_, fp))| *fp).collect();
@@ -193,9 +211,9 @@ async fn pair_by_whole_content<R: Remote>(
     let mut local_whole = Vec::new();
     for (file, (size, fp)) in local_left {
         let near = server_prints.contains(fp) || server_sizes.contains(size);
-        if let (true, Some(msg)) = (near, local_msgs.get(file)) {
+        if let (true, Some(msg)) = (near, local_msgs.get(*file)) {
             let (body, _) = maildir::read_for_upload(msg)?;
-            local_whole.push((file.clone(), (0, plan::content_hash(&body))));
+            local_whole.push((*file, (0, plan::content_hash(&body))));
         }
     }
     Ok(plan::match_by_content(&whole, &local_whole))
