@@ -162,7 +162,7 @@ struct StatusRun {
     error: Option<Error>,
 }
 
-async fn status_account(account: &Account, timeout: u64) -> StatusRun {
+async fn status_account(account: &Account, state_dir: &Path, timeout: u64) -> StatusRun {
     let mut run = StatusRun {
         folders: Vec::new(),
         quota: None,
@@ -170,7 +170,14 @@ async fn status_account(account: &Account, timeout: u64) -> StatusRun {
     };
     let result = async {
         let mut remote = connect(account, timeout).await?;
-        let usage = check::folder_usage(&mut remote, &account.folders, &account.maildir).await;
+        let state = open_state(state_dir, &account.name).ok().flatten();
+        let usage = check::folder_usage(
+            &mut remote,
+            &account.folders,
+            &account.maildir,
+            state.as_ref(),
+        )
+        .await;
         let quota = crate::remote::readable_quota(&mut remote).await;
         logout(&mut remote).await;
         Ok::<_, Error>((usage?, quota))
@@ -234,8 +241,12 @@ fn retention_words(account: &Account) -> String {
 pub(super) async fn status(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
     let config = load_config(global)?;
     let accounts = pick(&config, names)?;
-    let runs =
-        futures::future::join_all(accounts.iter().map(|a| status_account(a, global.timeout))).await;
+    let runs = futures::future::join_all(
+        accounts
+            .iter()
+            .map(|a| status_account(a, &config.state_dir, global.timeout)),
+    )
+    .await;
     // What the retention rules would delete now: a dry run of `clean`.
     let cleans = futures::future::join_all(accounts.iter().map(|a| async {
         match clean::rules(a, true).any() {
@@ -247,7 +258,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
     let mut codes = Vec::new();
     for ((account, run), clean) in accounts.iter().zip(&runs).zip(&cleans) {
         let state = open_state(&config.state_dir, &account.name).ok().flatten();
-        let (local_messages, local_bytes) = maildir_usage(&account.maildir)?;
+        let (local_messages, local_bytes) = maildir_usage(&account.maildir, &run.folders)?;
         let server_messages: u64 = run.folders.iter().map(|f| f.messages).sum();
         let server_bytes: u64 = run.folders.iter().map(|f| f.bytes).sum();
         let mut warnings = Vec::new();

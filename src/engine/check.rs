@@ -37,6 +37,9 @@ pub struct FolderUsage {
     /// The same folder in the Maildir.
     pub local_messages: u64,
     pub local_bytes: u64,
+    /// Its Maildir++ name ("" = INBOX), so the Maildir's total need not count it again.
+    #[serde(skip)]
+    pub local: Option<String>,
     pub error: Option<Failure>,
 }
 
@@ -121,6 +124,7 @@ pub async fn folder_usage<R: Remote>(
     remote: &mut R,
     patterns: &[String],
     maildir_root: &Path,
+    cache: Option<&State>,
 ) -> Result<Vec<FolderUsage>> {
     let mut selection = folders::select(remote, patterns).await?;
     let mut out = selection.failed_reports(Some("on the server"), |name, f| FolderUsage {
@@ -132,14 +136,41 @@ pub async fn folder_usage<R: Remote>(
     for (folder, local) in selected {
         let mut row = FolderUsage {
             name: names::display_name(&folder.path),
+            local: Some(local.clone()),
             ..Default::default()
         };
         let result: Result<()> = async {
             let status = remote.status(&folder).await?;
             row.messages = status.messages;
             row.unseen = status.unseen;
-            remote.open(&folder, false).await?;
-            row.bytes = remote.list(1).await?.iter().map(|m| m.size).sum();
+            // Same UIDVALIDITY, UIDNEXT and count: no message came (UIDNEXT would have
+            // grown) and none went (the count would have shrunk), and a message's size
+            // never changes, so the bytes counted last time still hold.
+            let key = format!("bytes:{}", folder.server_name);
+            let seen = match (status.validity, status.uidnext) {
+                (Some(v), Some(next)) => Some(format!("{v}/{next}/{}", status.messages)),
+                _ => None,
+            };
+            let cached = cache
+                .zip(seen.as_ref())
+                .and_then(|(st, seen)| st.meta(&key).ok().flatten().map(|v| (v, seen)))
+                .and_then(|(v, seen)| {
+                    let (at, bytes) = v.split_once('=')?;
+                    (at == seen).then(|| bytes.parse().ok()).flatten()
+                });
+            row.bytes = match cached {
+                Some(bytes) => bytes,
+                None => {
+                    remote.open(&folder, false).await?;
+                    let bytes = remote.list(1).await?.iter().map(|m| m.size).sum();
+                    if let (Some(st), Some(seen)) = (cache, &seen)
+                        && let Err(e) = st.set_meta(&key, &format!("{seen}={bytes}"))
+                    {
+                        tracing::debug!("could not remember the size of {key}: {e}");
+                    }
+                    bytes
+                }
+            };
             Ok(())
         }
         .await;
@@ -156,11 +187,15 @@ pub async fn folder_usage<R: Remote>(
     Ok(out)
 }
 
-/// Messages and bytes in the whole Maildir (every folder).
-pub fn maildir_usage(root: &Path) -> Result<(u64, u64)> {
-    let mut total = maildir::Folder::existing(root, "").usage()?;
-    for name in maildir::list_folders(root)? {
-        let (n, b) = maildir::Folder::existing(root, &name).usage()?;
+/// Messages and bytes in the whole Maildir (every folder): those of `counted` as they
+/// say, the rest counted now (each folder read once).
+pub fn maildir_usage(root: &Path, counted: &[FolderUsage]) -> Result<(u64, u64)> {
+    let mut total = (0, 0);
+    for name in std::iter::once(String::new()).chain(maildir::list_folders(root)?) {
+        let (n, b) = match counted.iter().find(|f| f.local.as_deref() == Some(&name)) {
+            Some(f) => (f.local_messages, f.local_bytes),
+            None => maildir::Folder::existing(root, &name).usage()?,
+        };
         total.0 += n;
         total.1 += b;
     }

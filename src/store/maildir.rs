@@ -125,8 +125,10 @@ impl Folder {
                 return Err(Error::io(&tmp, e));
             }
         };
+        // The size in the name (",S=", Dovecot's and Courier's convention): folder sizes
+        // are then read from names, without a stat per message.
         Ok(Staged {
-            unique,
+            unique: format!("{unique},S={size}"),
             tmp,
             size,
             file: Some(file),
@@ -318,9 +320,11 @@ impl Folder {
     /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
     pub fn usage(&self) -> Result<(u64, u64)> {
         let (mut n, mut bytes) = (0, 0);
-        self.each_message_file(|entry, _| {
+        self.each_message_file(|entry, name| {
             n += 1;
-            bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            bytes += size_in_name(name)
+                .or_else(|| entry.metadata().ok().map(|m| m.len()))
+                .unwrap_or(0);
         })?;
         Ok((n, bytes))
     }
@@ -459,6 +463,16 @@ fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(Error::io(dir, e)),
     }
+}
+
+/// The file size a name states (`,S=1234` in its unique part), if any.
+fn size_in_name(name: &str) -> Option<u64> {
+    let unique = split_info(name).0;
+    unique
+        .split(',')
+        .skip(1)
+        .find_map(|field| field.strip_prefix("S="))
+        .and_then(|n| n.parse().ok())
 }
 
 /// `unique:2,info` → (unique, info); a name without info has empty info.
@@ -617,6 +631,21 @@ mod tests {
         assert_eq!(fs::read(&p).unwrap(), b"Subject: x\n\nbody\n");
         assert!(folder.delivered_names().unwrap().contains(&s.unique));
         assert!(dir.path().join(".Sent/maildirfolder").exists());
+        // The name states the size on disk, which usage reads without a stat.
+        assert!(s.unique.ends_with(",S=17"), "{}", s.unique);
+        assert_eq!(folder.usage().unwrap(), (1, 17));
+    }
+
+    #[test]
+    fn usage_reads_sizes_from_names_and_stats_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path(), "").unwrap();
+        fs::write(dir.path().join("cur/1.a,S=5:2,S"), b"hello").unwrap();
+        fs::write(dir.path().join("new/2.b"), b"abc").unwrap();
+        assert_eq!(folder.usage().unwrap(), (2, 8));
+        assert_eq!(size_in_name("1.x,W=9,S=44:2,S"), Some(44));
+        assert_eq!(size_in_name("1.x:2,S=3"), None, "info letters, not a size");
+        assert_eq!(size_in_name("1.x,S=oops"), None);
     }
 
     #[test]

@@ -548,3 +548,39 @@ fn watch_retries_a_refused_login() {
         "the refusal was reported: {err}"
     );
 }
+
+/// `status` remembers a folder's byte count against its UIDVALIDITY, UIDNEXT and message
+/// count; a message added or expunged on the server shows in the next status.
+#[test]
+fn status_bytes_follow_the_server_as_it_changes() {
+    let dc = Dovecot::start();
+    let u = dc.add_user(false);
+    dc.add_messages(&u, "", &[body("a", 3_000), body("b", 5_000)], "");
+    let c = Client::new();
+    c.write_config(&account("a", &dc, "imap", &u, &c, ""));
+    let crlf = |b: &[u8]| (b.len() + b.iter().filter(|&&x| x == b'\n').count()) as u64;
+    let server_bytes = || {
+        dc.server_messages(&u, "")
+            .iter()
+            .map(|b| crlf(b))
+            .sum::<u64>()
+    };
+    let status_bytes = || {
+        let out = c.mailx(&["--json", "status"]);
+        assert_ok(&out);
+        json_of(&out, "a")["server"]["bytes"].as_u64().unwrap()
+    };
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(status_bytes(), server_bytes());
+    assert_eq!(status_bytes(), server_bytes(), "remembered");
+    let trace = stderr(&c.mailx(&["-vv", "status"]));
+    assert!(
+        trace.contains("C: STATUS") && !trace.contains("UID FETCH"),
+        "the size is remembered, not listed again: {trace}"
+    );
+    dc.add_message(&u, "", &body("c", 7_000), "");
+    assert_eq!(status_bytes(), server_bytes(), "after a new message");
+    dc.doveadm(&["expunge", "-u", &u, "mailbox", "INBOX", "SUBJECT", "a"]);
+    assert_eq!(dc.server_messages(&u, "").len(), 2);
+    assert_eq!(status_bytes(), server_bytes(), "after an expunge");
+}
