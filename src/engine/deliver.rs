@@ -254,7 +254,7 @@ async fn download_batch<R: Remote>(
                 }
             };
             let fingerprint = plan::fingerprint(&d.body);
-            let file = maildir.stage(&d.body)?;
+            let file = maildir.stage(&d.body, d.internal_date)?;
             progress.stored(d.body.len() as u64);
             // The body is on disk; keep only the metadata.
             let d = Downloaded {
@@ -307,7 +307,7 @@ async fn download_batch<R: Remote>(
         testhook::step("record pending")?;
     }
     for a in &staged {
-        maildir.deliver(&a.file, a.d.flags, a.d.internal_date)?;
+        maildir.deliver(&a.file, a.d.flags)?;
         tally.messages += 1;
         tally.bytes += a.file.size;
         tally.delivered.push(a.d.id.clone());

@@ -100,10 +100,11 @@ impl Folder {
         Ok(Folder { path })
     }
 
-    /// Writes `raw` (as received, CRLF line ends) to tmp/ with LF line ends. Not durable
-    /// yet: `sync_staged` fsyncs a whole batch at once, which the file system turns into
-    /// far fewer journal commits than one fsync after each write.
-    pub fn stage(&self, raw: &[u8]) -> Result<Staged> {
+    /// Writes `raw` (as received, CRLF line ends) to tmp/ with LF line ends, its time set
+    /// to `mtime` (mail readers sort by file time when Date: is missing: the server's
+    /// arrival time). Not durable yet: `sync_staged` fsyncs a whole batch at once, which
+    /// the file system turns into far fewer journal commits than one fsync after each.
+    pub fn stage(&self, raw: &[u8], mtime: Option<i64>) -> Result<Staged> {
         let unique = unique_name();
         let tmp = self.path.join("tmp").join(&unique);
         let file = File::options()
@@ -113,9 +114,12 @@ impl Folder {
             .map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::with_capacity(256 * 1024, file);
         let written = write_lf(&mut w, raw).and_then(|size| {
-            w.into_inner()
-                .map(|file| (size, file))
-                .map_err(|e| e.into_error())
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            // On the open file: no second open per message to set it.
+            if let Some(secs) = mtime.filter(|s| *s > 0) {
+                file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))?;
+            }
+            Ok((size, file))
         });
         let (size, file) = match written {
             Ok(done) => done,
@@ -210,7 +214,7 @@ impl Folder {
 
     /// Moves a staged message into new/ (no flags) or cur/ (with flags); returns its path.
     /// The file must have been through `sync_staged`.
-    pub fn deliver(&self, staged: &Staged, flags: Flags, mtime: Option<i64>) -> Result<PathBuf> {
+    pub fn deliver(&self, staged: &Staged, flags: Flags) -> Result<PathBuf> {
         if staged.file.is_some() {
             return Err(Error::Internal(format!(
                 "{} delivered before it was synced",
@@ -224,12 +228,6 @@ impl Folder {
                 .join("cur")
                 .join(format!("{}:2,{}", staged.unique, flags.info()))
         };
-        if let Some(secs) = mtime.filter(|s| *s > 0) {
-            // Mail readers sort by file time when Date: is missing; use the server's date.
-            if let Ok(f) = File::options().write(true).open(&staged.tmp) {
-                let _ = f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64));
-            }
-        }
         durability::rename_no_replace(&staged.tmp, &dest).map_err(|e| Error::io(&dest, e))?;
         Ok(dest)
     }
@@ -611,9 +609,11 @@ mod tests {
     fn stage_and_deliver() {
         let dir = tempfile::tempdir().unwrap();
         let folder = Folder::open(dir.path(), ".Sent").unwrap();
-        let mut s = folder.stage(b"Subject: x\r\n\r\nbody\r\n").unwrap();
+        let mut s = folder
+            .stage(b"Subject: x\r\n\r\nbody\r\n", Some(1_000_000_000))
+            .unwrap();
         assert!(
-            folder.deliver(&s, Flags::default(), None).is_err(),
+            folder.deliver(&s, Flags::default()).is_err(),
             "not synced yet"
         );
         folder.sync_staged([&mut s]).unwrap();
@@ -624,10 +624,14 @@ mod tests {
                     seen: true,
                     ..Default::default()
                 },
-                Some(1_000_000_000),
             )
             .unwrap();
         assert!(p.to_string_lossy().ends_with(":2,S"));
+        let mtime = fs::metadata(&p).unwrap().modified().unwrap();
+        assert_eq!(
+            mtime,
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000)
+        );
         assert_eq!(fs::read(&p).unwrap(), b"Subject: x\n\nbody\n");
         assert!(folder.delivered_names().unwrap().contains(&s.unique));
         assert!(dir.path().join(".Sent/maildirfolder").exists());
