@@ -391,7 +391,8 @@ async fn same_whole_content<R: Remote>(
     let mut stored = Vec::new();
     for (id, _, fp, file) in rows_left {
         if let (true, Some(msg)) = (sent_prints.contains(fp), on_disk.get(file)) {
-            let body = std::fs::read(&msg.path).map_err(|e| Error::io(&*msg.path, e))?;
+            let path = msg.path();
+            let body = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             stored.push((id.clone(), (0, plan::content_hash(&body))));
         }
     }

@@ -212,10 +212,7 @@ mod tests {
             .map(|(name, flags)| {
                 (
                     name.to_string(),
-                    LocalMessage {
-                        path: PathBuf::from(format!("cur/{name}:2,{flags}")).into(),
-                        flags: f(flags),
-                    },
+                    LocalMessage::new(&PathBuf::from(format!("cur/{name}:2,{flags}")), f(flags)),
                 )
             })
             .collect()

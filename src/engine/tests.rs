@@ -44,7 +44,7 @@ impl Local {
             .scan()
             .unwrap()
             .values()
-            .map(|m| crate::store::maildir::to_crlf(&std::fs::read(&m.path).unwrap()))
+            .map(|m| crate::store::maildir::to_crlf(&std::fs::read(m.path()).unwrap()))
             .collect();
         out.sort();
         out
@@ -56,7 +56,7 @@ impl Local {
             .scan()
             .unwrap()
             .values()
-            .map(|m| (subject(&std::fs::read(&m.path).unwrap()), m.flags.info()))
+            .map(|m| (subject(&std::fs::read(m.path()).unwrap()), m.flags.info()))
             .collect();
         out.sort();
         out
@@ -132,7 +132,7 @@ impl Local {
             .scan()
             .unwrap()
             .into_values()
-            .find(|m| subject(&std::fs::read(&m.path).unwrap()) == subject_text)
+            .find(|m| subject(&std::fs::read(m.path()).unwrap()) == subject_text)
             .unwrap();
         folder.set_flags(&msg, Flags::from_info(flags)).unwrap();
     }
@@ -143,8 +143,8 @@ impl Local {
             .unwrap()
             .into_values()
         {
-            if subject(&std::fs::read(&m.path).unwrap()) == subject_text {
-                std::fs::remove_file(&m.path).unwrap();
+            if subject(&std::fs::read(m.path()).unwrap()) == subject_text {
+                std::fs::remove_file(m.path()).unwrap();
             }
         }
     }

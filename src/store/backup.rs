@@ -115,20 +115,12 @@ fn inventory(root: &Path) -> Result<Vec<(Entry, PathBuf)>> {
     for folder in folders {
         let f = Folder::existing(root, &folder);
         let mut messages: Vec<_> = f.scan()?.into_values().collect();
-        messages.sort_by(|a, b| a.path.cmp(&b.path));
+        messages.sort_by_key(|m| m.path());
         for m in messages {
-            let body = std::fs::read(&m.path).map_err(|e| Error::io(&*m.path, e))?;
-            let sub = m
-                .path
-                .parent()
-                .and_then(|p| p.file_name())
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let name = m
-                .path
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let path = m.path();
+            let body = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let sub = m.sub();
+            let name = m.file_name();
             out.push((
                 Entry {
                     folder: folder.clone(),
@@ -136,10 +128,10 @@ fn inventory(root: &Path) -> Result<Vec<(Entry, PathBuf)>> {
                     name,
                     size: body.len() as u64,
                     sha256: sha256(&body),
-                    mtime: mtime_of(&m.path),
+                    mtime: mtime_of(&path),
                     message_id: message_id(&body),
                 },
-                m.path.into(),
+                path,
             ));
         }
     }

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -14,22 +15,44 @@ use crate::store::durability;
 /// A message file in new/ or cur/.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalMessage {
-    /// Boxed: no spare capacity, for the 100,000 of a large folder's scan.
-    pub path: Box<Path>,
+    /// Its directory (new/ or cur/), shared by every message of a scan, and its file
+    /// name: a scan of 100,000 messages holds each directory path once, not 100,000 times.
+    dir: Arc<Path>,
+    name: Box<std::ffi::OsStr>,
     pub flags: Flags,
 }
 
 impl LocalMessage {
+    #[cfg(test)]
+    pub fn new(path: &Path, flags: Flags) -> Self {
+        LocalMessage {
+            dir: Arc::from(path.parent().unwrap_or(Path::new(""))),
+            name: path.file_name().unwrap_or_default().into(),
+            flags,
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(&*self.name)
+    }
+
+    /// "new" or "cur".
+    pub fn sub(&self) -> String {
+        self.dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn file_name(&self) -> String {
+        self.name.to_string_lossy().into_owned()
+    }
+
     /// The unique part of the file name (before `:2,`): stable across flag changes and
     /// the move from new/ to cur/. (Derived, not stored: a scan of 100,000 messages holds
     /// one copy of each name less.)
     pub fn unique(&self) -> String {
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        split_info(&name).0.to_string()
+        split_info(&self.name.to_string_lossy()).0.to_string()
     }
 }
 
@@ -252,20 +275,20 @@ impl Folder {
     /// Hands each message file in new/, then cur/, to `f` with its name: regular files
     /// other than dot files (not directories, sockets or a reader's lock files). Streamed
     /// from the directory, never collected: a folder of 100,000 holds no list of entries.
-    fn each_message_file(&self, mut f: impl FnMut(&fs::DirEntry, &str)) -> Result<()> {
+    fn each_message_file(&self, mut f: impl FnMut(&Arc<Path>, &fs::DirEntry, &str)) -> Result<()> {
         for sub in ["new", "cur"] {
-            let dir = self.path.join(sub);
+            let dir: Arc<Path> = Arc::from(self.path.join(sub));
             let listing = match fs::read_dir(&dir) {
                 Ok(rd) => rd,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&dir, e)),
+                Err(e) => return Err(Error::io(&*dir, e)),
             };
             for entry in listing {
-                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+                let entry = entry.map_err(|e| Error::io(&*dir, e))?;
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 if !name.starts_with('.') && entry.file_type().is_ok_and(|t| t.is_file()) {
-                    f(&entry, &name);
+                    f(&dir, &entry, &name);
                 }
             }
         }
@@ -286,13 +309,14 @@ impl Folder {
     /// crashed mid-rename) keeps the copy in cur/.
     pub fn scan(&self) -> Result<HashMap<String, LocalMessage>> {
         let mut out = HashMap::new();
-        self.each_message_file(|entry, name| {
+        self.each_message_file(|dir, entry, name| {
             let (unique, info) = split_info(name);
             if !unique.is_empty() {
                 out.insert(
                     unique.to_string(),
                     LocalMessage {
-                        path: entry.path().into_boxed_path(),
+                        dir: Arc::clone(dir),
+                        name: entry.file_name().into_boxed_os_str(),
                         flags: Flags::from_info(info),
                     },
                 );
@@ -318,7 +342,7 @@ impl Folder {
     /// (messages, bytes) in new/ and cur/; a folder that does not exist is empty.
     pub fn usage(&self) -> Result<(u64, u64)> {
         let (mut n, mut bytes) = (0, 0);
-        self.each_message_file(|entry, name| {
+        self.each_message_file(|_, entry, name| {
             n += 1;
             bytes += size_in_name(name)
                 .or_else(|| entry.metadata().ok().map(|m| m.len()))
@@ -330,11 +354,7 @@ impl Folder {
     /// Renames a message to carry `flags` (into cur/), keeping info letters mailx does not
     /// model (e.g. P, or lowercase keywords). Returns the new path.
     pub fn set_flags(&self, msg: &LocalMessage, flags: Flags) -> Result<PathBuf> {
-        let name = msg
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = msg.file_name();
         let (_, info) = split_info(&name);
         let mut letters: Vec<char> = info
             .chars()
@@ -348,8 +368,9 @@ impl Folder {
             .path
             .join("cur")
             .join(format!("{}:2,{info}", msg.unique()));
-        if *dest != *msg.path {
-            fs::rename(&msg.path, &dest).map_err(|e| Error::io(&*msg.path, e))?;
+        let from = msg.path();
+        if dest != from {
+            fs::rename(&from, &dest).map_err(|e| Error::io(&from, e))?;
         }
         Ok(dest)
     }
@@ -357,7 +378,7 @@ impl Folder {
     /// Deletes a message file, wherever a mail reader renamed it since the scan (a flag
     /// change moves it within cur/, reading it from new/ to cur/); one gone is no error.
     pub fn remove(&self, msg: &LocalMessage) -> Result<()> {
-        let mut path = msg.path.clone();
+        let mut path = msg.path();
         for _ in 0..3 {
             match fs::remove_file(&path) {
                 Ok(()) => return Ok(()),
@@ -365,7 +386,7 @@ impl Folder {
                 Err(e) => return Err(Error::io(&*path, e)),
             }
             match self.scan()?.remove(&msg.unique()) {
-                Some(moved) => path = moved.path,
+                Some(moved) => path = moved.path(),
                 None => return Ok(()),
             }
         }
@@ -484,8 +505,9 @@ pub(crate) fn split_info(name: &str) -> (&str, &str) {
 /// A message file as it goes on the wire: LF line ends become CRLF (existing CRLF kept),
 /// with the file's modification time as the arrival date.
 pub fn read_for_upload(msg: &LocalMessage) -> Result<(Vec<u8>, Option<i64>)> {
-    let raw = fs::read(&msg.path).map_err(|e| Error::io(&*msg.path, e))?;
-    let mtime = fs::metadata(&msg.path)
+    let path = msg.path();
+    let raw = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let mtime = fs::metadata(&path)
         .ok()
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
