@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::Flags;
-use crate::remote::RemoteMessage;
+use crate::remote::{ByUid, RemoteMessage};
 use crate::state::{Pair, PairChange};
 use crate::store::maildir::LocalMessage;
 
@@ -62,7 +62,7 @@ pub fn merge_flags(base: Option<Flags>, local: Flags, remote: Flags) -> Flags {
 /// `remote` holds every server message (by UID), `local` every local file (by unique name).
 pub fn plan_folder(
     pairs: &[Pair],
-    remote: &HashMap<u32, RemoteMessage>,
+    remote: &ByUid,
     local: &HashMap<String, LocalMessage>,
     expunge: bool,
 ) -> FolderPlan {
@@ -191,7 +191,7 @@ mod tests {
         }
     }
 
-    fn remote(list: &[(u32, &str)]) -> HashMap<u32, RemoteMessage> {
+    fn remote(list: &[(u32, &str)]) -> ByUid {
         list.iter()
             .map(|(uid, flags)| {
                 (

@@ -18,7 +18,7 @@ pub(super) fn mass_deletion(
     folder: &str,
     plan: &FolderPlan,
     pairs: &[Pair],
-    remote: &HashMap<u32, RemoteMessage>,
+    remote: &ByUid,
     local: &HashMap<String, LocalMessage>,
     max_delete: Option<MaxDelete>,
 ) -> Result<()> {

@@ -20,7 +20,7 @@ use crate::engine::plan;
 use crate::engine::sync_plan::{self, FolderPlan};
 use crate::engine::{Failure, folders};
 use crate::error::{Error, Result, exit};
-use crate::remote::{Baseline, Remote, RemoteFolder, RemoteMessage, SyncListing};
+use crate::remote::{Baseline, ByUid, Remote, RemoteFolder, RemoteMessage, SyncListing};
 use crate::state::{FolderState, Pair, PairChange, PendingUpload, State};
 use crate::store::maildir::{self, Folder, LocalMessage};
 use crate::testhook;
@@ -591,7 +591,7 @@ mod tests {
             deletions: 11,
             ..FolderPlan::default()
         };
-        let (r, l) = (HashMap::new(), HashMap::new());
+        let (r, l) = (ByUid::default(), HashMap::new());
         let guard = |plan: &FolderPlan, max| mass_deletion("INBOX", plan, &pairs, &r, &l, max);
         assert!(matches!(
             guard(&plan, Some(MaxDelete::DEFAULT)),

@@ -42,36 +42,33 @@ pub(super) fn find_missing_again(
 /// Every server message with its flags: the listing itself when complete, otherwise the
 /// last sync's pairs with what changed since applied. Takes the listing's messages (one
 /// copy of a large folder in memory, not two).
-pub(super) fn full_remote(
-    listing: &mut SyncListing,
-    pairs: &[Pair],
-) -> HashMap<u32, RemoteMessage> {
-    let mut all: HashMap<u32, RemoteMessage> = HashMap::with_capacity(listing.messages.len());
-    if !listing.complete {
-        for p in pairs.iter().filter(|p| !p.server_deleted) {
-            all.insert(
-                p.uid,
-                RemoteMessage {
-                    id: p.uid.to_compact_string(),
-                    uid: p.uid,
-                    size: p.size,
-                    flags: p.flags.unwrap_or_default(),
-                },
-            );
-        }
-        for uid in &listing.vanished {
-            all.remove(uid);
+pub(super) fn full_remote(listing: &mut SyncListing, pairs: &[Pair]) -> ByUid {
+    let listed = std::mem::take(&mut listing.messages);
+    if listing.complete {
+        return ByUid::new(listed);
+    }
+    let vanished: HashSet<u32> = listing.vanished.iter().copied().collect();
+    let mut all: Vec<RemoteMessage> = pairs
+        .iter()
+        .filter(|p| !p.server_deleted && !vanished.contains(&p.uid))
+        .map(|p| RemoteMessage {
+            id: p.uid.to_compact_string(),
+            uid: p.uid,
+            size: p.size,
+            flags: p.flags.unwrap_or_default(),
+        })
+        .collect();
+    all.sort_by_key(|m| m.uid);
+    let mut added = Vec::new();
+    for m in listed {
+        match all.binary_search_by_key(&m.uid, |known| known.uid) {
+            Ok(i) if m.size == 0 => all[i].flags = m.flags,
+            Ok(i) => all[i] = m,
+            Err(_) => added.push(m),
         }
     }
-    for m in std::mem::take(&mut listing.messages) {
-        match all.get_mut(&m.uid) {
-            Some(known) if m.size == 0 => known.flags = m.flags,
-            _ => {
-                all.insert(m.uid, m);
-            }
-        }
-    }
-    all
+    all.extend(added);
+    ByUid::new(all)
 }
 
 /// Identity of a message for content matching: size with CRLF line ends and the
@@ -86,7 +83,7 @@ pub(super) fn local_identity(msg: &LocalMessage) -> Result<(u64, i64)> {
 /// when their server copy still carries \Deleted.
 pub(super) async fn pair_by_content<R: Remote>(
     remote: &mut R,
-    remote_all: &HashMap<u32, RemoteMessage>,
+    remote_all: &ByUid,
     local_msgs: &HashMap<String, LocalMessage>,
     old_pairs: &[Pair],
 ) -> Result<Vec<Pair>> {
@@ -126,7 +123,10 @@ pub(super) async fn pair_by_content<R: Remote>(
     taken.sort_unstable();
     let rest: Vec<(u32, (u64, i64))> = server
         .into_iter()
-        .filter(|(uid, _)| taken.binary_search(uid).is_err() && remote_all[uid].flags.deleted)
+        .filter(|(uid, _)| {
+            taken.binary_search(uid).is_err()
+                && remote_all.get(uid).is_some_and(|m| m.flags.deleted)
+        })
         .collect();
     drop(taken);
     let mut pairs = Vec::with_capacity(matched.len());
@@ -178,7 +178,7 @@ pub(super) async fn pair_by_content<R: Remote>(
 /// messages upload and download again. Returns (uid, file) pairs.
 async fn pair_by_whole_content<'a, R: Remote>(
     remote: &mut R,
-    remote_all: &HashMap<u32, RemoteMessage>,
+    remote_all: &ByUid,
     server: &[(u32, (u64, i64))],
     local: &[(&'a str, (u64, i64))],
     first: &[(u32, &str)],
@@ -226,7 +226,7 @@ pub(super) async fn recover_uploads<R: Remote>(
     state: &mut State,
     key: &str,
     local_msgs: &HashMap<String, LocalMessage>,
-    remote_all: &HashMap<u32, RemoteMessage>,
+    remote_all: &ByUid,
 ) -> Result<()> {
     let pending = state.pending_uploads(key)?;
     let found = find_uploaded(remote, state, key, &pending).await?;
