@@ -697,45 +697,27 @@ fn validate(name: &str, mut raw: RawAccount, base: &Path) -> std::result::Result
     };
     let max_message_size = match raw.max_message_size {
         None => DEFAULT_MAX_MESSAGE,
-        Some(raw_size) => {
-            let n = match &raw_size {
-                RawSize::Bytes(n) => Some(*n),
-                RawSize::Text(t) => crate::units::parse_bytes(t),
-            };
-            match n {
-                Some(n) if (1024..=LARGEST_MAX_MESSAGE).contains(&n) => n,
-                _ => {
-                    return Err((
-                        "max_message_size",
-                        format!(
-                            "{} is not a size from 1K to 1G: write bytes (max_message_size = 52428800) or a size (max_message_size = \"50M\")",
-                            shown_size(&raw_size)
-                        ),
-                    ));
-                }
-            }
-        }
+        Some(size) => size_within(&size, 1024..=LARGEST_MAX_MESSAGE).ok_or_else(|| {
+            (
+                "max_message_size",
+                format!(
+                    "{} is not a size from 1K to 1G: write bytes (max_message_size = 52428800) or a size (max_message_size = \"50M\")",
+                    shown_size(&size)
+                ),
+            )
+        })?,
     };
     let max_server_size = match raw.max_server_size {
         None => None,
-        Some(raw_size) => {
-            let n = match &raw_size {
-                RawSize::Bytes(n) => Some(*n),
-                RawSize::Text(t) => crate::units::parse_bytes(t),
-            };
-            match n {
-                Some(n) if n >= 1 << 20 => Some(n),
-                _ => {
-                    return Err((
-                        "max_server_size",
-                        format!(
-                            "{} is not a size of at least 1M: write a size (max_server_size = \"1.5 GiB\") or bytes",
-                            shown_size(&raw_size)
-                        ),
-                    ));
-                }
-            }
-        }
+        Some(size) => Some(size_within(&size, 1 << 20..=u64::MAX).ok_or_else(|| {
+            (
+                "max_server_size",
+                format!(
+                    "{} is not a size of at least 1M: write a size (max_server_size = \"1.5 GiB\") or bytes",
+                    shown_size(&size)
+                ),
+            )
+        })?),
     };
     let mut purge = Vec::new();
     for (folder, days) in raw.purge.unwrap_or_default() {
@@ -816,6 +798,15 @@ fn validate(name: &str, mut raw: RawAccount, base: &Path) -> std::result::Result
         max_server_size,
         purge,
     })
+}
+
+/// A size setting in bytes, when it reads as one within `range`.
+fn size_within(raw: &RawSize, range: std::ops::RangeInclusive<u64>) -> Option<u64> {
+    let n = match raw {
+        RawSize::Bytes(n) => Some(*n),
+        RawSize::Text(t) => crate::units::parse_bytes(t),
+    };
+    n.filter(|n| range.contains(n))
 }
 
 /// A size setting as the user wrote it, for an error message.
