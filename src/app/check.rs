@@ -162,7 +162,7 @@ struct StatusRun {
     error: Option<Error>,
 }
 
-async fn status_account(account: &Account, state_dir: &Path, timeout: u64) -> StatusRun {
+async fn status_account(account: &Account, state: Option<&State>, timeout: u64) -> StatusRun {
     let mut run = StatusRun {
         folders: Vec::new(),
         quota: None,
@@ -170,14 +170,8 @@ async fn status_account(account: &Account, state_dir: &Path, timeout: u64) -> St
     };
     let result = async {
         let mut remote = connect(account, timeout).await?;
-        let state = open_state(state_dir, &account.name).ok().flatten();
-        let usage = check::folder_usage(
-            &mut remote,
-            &account.folders,
-            &account.maildir,
-            state.as_ref(),
-        )
-        .await;
+        let usage =
+            check::folder_usage(&mut remote, &account.folders, &account.maildir, state).await;
         let quota = crate::remote::readable_quota(&mut remote).await;
         logout(&mut remote).await;
         Ok::<_, Error>((usage?, quota))
@@ -241,10 +235,15 @@ fn retention_words(account: &Account) -> String {
 pub(super) async fn status(global: &Global, printer: &Printer, names: &[String]) -> Result<i32> {
     let config = load_config(global)?;
     let accounts = pick(&config, names)?;
+    let states: Vec<Option<State>> = accounts
+        .iter()
+        .map(|a| open_state(&config.state_dir, &a.name).ok().flatten())
+        .collect();
     let runs = futures::future::join_all(
         accounts
             .iter()
-            .map(|a| status_account(a, &config.state_dir, global.timeout)),
+            .zip(&states)
+            .map(|(a, st)| status_account(a, st.as_ref(), global.timeout)),
     )
     .await;
     // What the retention rules would delete now: a dry run of `clean`.
@@ -256,8 +255,7 @@ pub(super) async fn status(global: &Global, printer: &Printer, names: &[String])
     }))
     .await;
     let mut codes = Vec::new();
-    for ((account, run), clean) in accounts.iter().zip(&runs).zip(&cleans) {
-        let state = open_state(&config.state_dir, &account.name).ok().flatten();
+    for (((account, run), clean), state) in accounts.iter().zip(&runs).zip(&cleans).zip(&states) {
         let (local_messages, local_bytes) = maildir_usage(&account.maildir, &run.folders)?;
         let server_messages: u64 = run.folders.iter().map(|f| f.messages).sum();
         let server_bytes: u64 = run.folders.iter().map(|f| f.bytes).sum();

@@ -43,6 +43,16 @@ impl CleanRun {
         })
     }
 
+    /// Its errors on stderr: each failed folder, then what stopped the account.
+    pub fn print_errors(&self, printer: &Printer) {
+        super::print_errors(
+            printer,
+            &self.account,
+            &self.report.folders,
+            self.error.as_ref(),
+        );
+    }
+
     /// What was (or would be) freed, and where the server stands against its limit.
     pub fn words(&self) -> String {
         let n = self.report.deleted();

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, pick, print_errors, print_run, record_outcome,
-    retention, state_path,
+    account_code, combine, errors_json, load_config, pick, print_run, record_outcome, retention,
+    state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -110,7 +110,7 @@ pub(super) async fn fetch(
 /// Prints one account's outcome (errors on stderr; JSON or a summary on stdout).
 pub(super) fn report(printer: &Printer, run: &AccountRun) -> i32 {
     if let Some(c) = &run.clean {
-        print_errors(printer, &c.account, &c.report.folders, c.error.as_ref());
+        c.print_errors(printer);
     }
     print_run(
         printer,

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_errors, print_run,
-    record_outcome, state_path,
+    account_code, combine, errors_json, load_config, logout, pick, print_run, record_outcome,
+    state_path,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
@@ -153,7 +153,7 @@ pub(super) async fn sync(
 /// a summary.
 pub(super) fn report(printer: &Printer, run: &SyncRun) -> i32 {
     if let Some(c) = &run.clean {
-        print_errors(printer, &c.account, &c.report.folders, c.error.as_ref());
+        c.print_errors(printer);
     }
     print_run(
         printer,

@@ -330,12 +330,7 @@ async fn run_folder_once(shared: &Shared<'_>, account: &Account, folder: Option<
         && let Some(run) =
             super::clean::after_run(account, shared.state_dir, shared.timeout, sync).await
     {
-        super::print_errors(
-            shared.printer,
-            &run.account,
-            &run.report.folders,
-            run.error.as_ref(),
-        );
+        run.print_errors(shared.printer);
         tracing::info!(target: "logfile", "{}: clean: {}", run.account, run.words());
     }
     if new > 0
