@@ -232,6 +232,10 @@ pub fn tls_connector(ca_file: Option<&Path>) -> Result<TlsConnector> {
     ctx.set_min_proto_version(Some(SslVersion::TLS1_2))
         .map_err(setup)?;
     ctx.set_verify(SslVerifyMode::PEER);
+    // Read whole socket buffers, not a record header and then its body: Dovecot 2.3
+    // sends ~4 KB records, and without read-ahead a 233 MB download took 117,604
+    // recvfrom(2) calls (strace -c, 2026-11-29).
+    ctx.set_read_ahead(true);
     let mut store = X509StoreBuilder::new().map_err(setup)?;
     let probe = openssl_probe::probe();
     let dirs: Vec<&Path> = probe
