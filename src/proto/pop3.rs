@@ -365,7 +365,8 @@ impl Pop3 {
                     // Line ends counted as LF by the server arrive as CRLF: at most double.
                     let max = size.saturating_mul(2).saturating_add(1024);
                     let max = max.min(self.ep.max_message) as usize;
-                    let body = self.multiline_bytes(&what, max).await?;
+                    let expected = if headers_only { 0 } else { size as usize + 64 };
+                    let body = self.multiline_sized(&what, max, expected).await?;
                     sink(n, Ok(body))?;
                 }
                 Err(Error::Refused(text)) => {
@@ -509,7 +510,21 @@ impl Pop3 {
     /// exactly up to the terminator, so pipelined answers behind it stay buffered.
     /// An answer longer than `max` bytes is an error: an endless body never fills memory.
     async fn multiline_bytes(&mut self, what: &str, max: usize) -> Result<Vec<u8>> {
-        let mut block = Unstuffer::default();
+        self.multiline_sized(what, max, 0).await
+    }
+
+    /// `multiline_bytes` for an answer of about `expected` bytes (LIST's size): room for
+    /// it at once instead of growing the buffer as it arrives.
+    async fn multiline_sized(
+        &mut self,
+        what: &str,
+        max: usize,
+        expected: usize,
+    ) -> Result<Vec<u8>> {
+        let mut block = Unstuffer {
+            out: Vec::with_capacity(expected.min(max)),
+            ..Unstuffer::default()
+        };
         let ep = self.ep.clone();
         loop {
             let chunk = net::within(&ep, what, self.deadline, async {
@@ -561,29 +576,43 @@ impl Unstuffer {
     }
 
     /// Takes bytes from `chunk`; returns how many were used and whether the terminating
-    /// line was among them (bytes after it are not used).
+    /// line was among them (bytes after it are not used). Only lines that start with '.'
+    /// need a look: the spans between them are copied whole (memchr's search; a loop
+    /// over every line was 10% of a POP3 fetch's CPU time by perf, 8,000 messages).
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {
         let mut i = 0;
         while i < chunk.len() {
-            if !self.mid_line && self.dot_line.is_none() && chunk[i] == b'.' {
-                self.dot_line = Some(Vec::new());
-            }
-            self.mid_line = true;
             let rest = &chunk[i..];
-            let end = rest.iter().position(|&b| b == b'\n').map(|p| p + 1);
-            let piece = &rest[..end.unwrap_or(rest.len())];
-            i += piece.len();
-            match self.dot_line.as_mut() {
-                Some(line) => line.extend_from_slice(piece),
-                None => self.out.extend_from_slice(piece),
-            }
-            if end.is_some() {
+            if let Some(line) = self.dot_line.as_mut() {
+                let Some(end) = memchr::memchr(b'\n', rest) else {
+                    line.extend_from_slice(rest);
+                    return (chunk.len(), false);
+                };
+                line.extend_from_slice(&rest[..=end]);
+                i += end + 1;
                 self.mid_line = false;
                 if let Some(line) = self.dot_line.take() {
                     if trim_eol(&line) == b"." {
                         return (i, true);
                     }
                     self.out.extend_from_slice(&line[1..]);
+                }
+            } else if !self.mid_line && rest[0] == b'.' {
+                self.dot_line = Some(Vec::new());
+                self.mid_line = true;
+            } else {
+                // Up to and with the line end before the next line that starts with '.'.
+                match memchr::memmem::find(rest, b"\n.") {
+                    Some(at) => {
+                        self.out.extend_from_slice(&rest[..=at]);
+                        i += at + 1;
+                        self.mid_line = false;
+                    }
+                    None => {
+                        self.out.extend_from_slice(rest);
+                        self.mid_line = rest.last() != Some(&b'\n');
+                        return (chunk.len(), false);
+                    }
                 }
             }
         }
@@ -613,23 +642,43 @@ mod tests {
 
     #[test]
     fn unstuffing_is_the_same_however_the_bytes_arrive() {
-        let wire: &[u8] = b"Subject: x\r\n\r\n..\r\n...\r\n..x\r\nplain.\r\n.\r\n+OK next";
-        let want: &[u8] = b"Subject: x\r\n\r\n.\r\n..\r\n.x\r\nplain.\r\n";
-        let end = wire.len() - b"+OK next".len();
-        for size in 1..=wire.len() {
-            let mut u = Unstuffer::default();
-            let mut pos = 0;
-            let done = loop {
-                let stop = (pos + size).min(wire.len());
-                let (used, done) = u.feed(&wire[pos..stop]);
-                pos += used;
-                if done || pos == wire.len() {
-                    break done;
-                }
+        let cases: [(&[u8], &[u8]); 5] = [
+            (
+                b"Subject: x\r\n\r\n..\r\n...\r\n..x\r\nplain.\r\n.\r\n+OK next",
+                b"Subject: x\r\n\r\n.\r\n..\r\n.x\r\nplain.\r\n",
+            ),
+            // Empty, a first line with a dot, bare LF line ends, a dot not at a line start.
+            (b".\r\n+OK", b""),
+            (b"..a\r\nb\r\n.\r\n", b".a\r\nb\r\n"),
+            (b"a\n..\nb.c\n.\nrest", b"a\n.\nb.c\n"),
+            (b"x\r\n.y.\r\n\r.\r\n.\r\n", b"x\r\ny.\r\n\r.\r\n"),
+        ];
+        for (wire, want) in cases {
+            let end = wire.windows(3).position(|w| w == b"\n.\r" || w == b"\n.\n");
+            let end = match (wire.starts_with(b".\r\n"), end) {
+                (true, _) => 3,
+                (false, Some(at)) => at + 2 + if wire[at + 2] == b'\r' { 2 } else { 1 },
+                (false, None) => unreachable!("every case ends"),
             };
-            assert!(done, "pieces of {size}");
-            assert_eq!(pos, end, "pieces of {size}: must stop at the terminator");
-            assert_eq!(u.out, want, "pieces of {size}");
+            for size in 1..=wire.len() {
+                let mut u = Unstuffer::default();
+                let mut pos = 0;
+                let done = loop {
+                    let stop = (pos + size).min(wire.len());
+                    let (used, done) = u.feed(&wire[pos..stop]);
+                    pos += used;
+                    if done || pos == wire.len() {
+                        break done;
+                    }
+                };
+                let shown = String::from_utf8_lossy(wire);
+                assert!(done, "{shown:?} in pieces of {size}");
+                assert_eq!(
+                    pos, end,
+                    "{shown:?} in pieces of {size}: stop at the terminator"
+                );
+                assert_eq!(u.out, want, "{shown:?} in pieces of {size}");
+            }
         }
     }
 

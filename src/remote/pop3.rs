@@ -55,7 +55,7 @@ impl Pop3Remote {
 /// arrives with the CRLF the protocol adds before the terminating dot.
 fn is_whole(body: &[u8], listed: u64) -> bool {
     let len = body.len() as u64;
-    let crlf = body.windows(2).filter(|w| w == b"\r\n").count() as u64;
+    let crlf = memchr::memmem::find_iter(body, b"\r\n").count() as u64;
     let added_eol = u64::from(body.ends_with(b"\r\n"));
     [
         len,
