@@ -49,6 +49,32 @@ pub fn step(what: &str) -> crate::error::Result<()> {
     Ok(())
 }
 
+/// The unit tests' crash count, carried to a thread that does part of a run's durable
+/// steps (nothing outside unit tests: the process-wide count needs no carrying).
+pub struct Inherited {
+    #[cfg(test)]
+    crash: Option<std::sync::Arc<unit::Crash>>,
+}
+
+impl Inherited {
+    pub fn capture() -> Self {
+        Inherited {
+            #[cfg(test)]
+            crash: unit::CRASH.with(|c| c.borrow().clone()),
+        }
+    }
+
+    /// Runs `f` on this thread under the captured count.
+    pub fn run<T>(self, f: impl FnOnce() -> T) -> T {
+        #[cfg(test)]
+        let before = unit::CRASH.with(|c| c.replace(self.crash));
+        let out = f();
+        #[cfg(test)]
+        unit::CRASH.with(|c| *c.borrow_mut() = before);
+        out
+    }
+}
+
 /// `MAILX_TEST_HOLD_MS=N`: a run holding the account's lock waits N ms, so that tests can
 /// start a second run while the first is surely inside.
 pub async fn hold() {
@@ -82,30 +108,40 @@ pub fn now_override() -> Option<i64> {
     var("MAILX_TEST_NOW")
 }
 
-/// In-process crash injection for unit tests, per thread (tokio's test runtime runs a
-/// test on its own thread).
+/// In-process crash injection for unit tests, per test: tokio's test runtime runs a test
+/// on its own thread, and the threads a test's run hands work to share its count
+/// (`Inherited`).
 #[cfg(test)]
 pub mod unit {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    pub(super) struct Crash {
+        limit: u64,
+        steps: AtomicU64,
+    }
 
     thread_local! {
-        static LIMIT: Cell<Option<u64>> = const { Cell::new(None) };
-        static STEPS: Cell<u64> = const { Cell::new(0) };
+        pub(super) static CRASH: RefCell<Option<Arc<Crash>>> = const { RefCell::new(None) };
         static NOW: Cell<Option<i64>> = const { Cell::new(None) };
     }
 
     /// Fail at the `n`-th step from now (`None`: never).
     pub fn crash_at(n: Option<u64>) {
-        LIMIT.with(|l| l.set(n));
-        STEPS.with(|s| s.set(0));
+        let crash = n.map(|limit| {
+            Arc::new(Crash {
+                limit,
+                steps: AtomicU64::new(0),
+            })
+        });
+        CRASH.with(|c| *c.borrow_mut() = crash);
     }
 
     pub(super) fn reached() -> Option<u64> {
-        let n = STEPS.with(|s| {
-            s.set(s.get() + 1);
-            s.get()
-        });
-        LIMIT.with(Cell::get).filter(|limit| n >= *limit).map(|_| n)
+        let crash = CRASH.with(|c| c.borrow().clone())?;
+        let n = crash.steps.fetch_add(1, Ordering::SeqCst) + 1;
+        (n >= crash.limit).then_some(n)
     }
 
     /// Sets this thread's clock (`clock::now`).

@@ -109,7 +109,9 @@ impl Tally {
     }
 }
 
-/// Downloads `msgs` in batches. When a batch fails on the server's side (refused, or the
+/// Downloads `msgs` in batches. A batch is made durable and moved into the Maildir on a
+/// thread of its own while the next one downloads, so the network and the disk overlap
+/// instead of taking turns. When a batch fails on the server's side (refused, or the
 /// server dropped the connection over one message), its messages are retried one by one
 /// in a fresh session, so that one message the server cannot send does not stop the rest.
 pub async fn download_all<R: Remote>(
@@ -129,15 +131,27 @@ pub async fn download_all<R: Remote>(
         );
         tally.too_large.push((m.uid, m.size));
     }
+    let mut on_disk: Option<OnDisk> = None;
     for batch in plan::batches(&msgs, BATCH_COUNT, BATCH_BYTES) {
-        let r = download_batch(remote, state, to, fstate, batch, tally).await;
-        let first = match r {
-            Err(e) if server_side(&e) => e,
-            other => {
-                other?;
+        let first = match land(remote, state, to, batch, tally).await {
+            Ok(landed) => {
+                if let Some(previous) = on_disk.take()
+                    && let Err(e) = previous.finish(state, to, fstate, tally).await
+                {
+                    landed.abandon(state, to);
+                    return Err(e);
+                }
+                on_disk = Some(OnDisk::start(landed, to.maildir));
                 continue;
             }
+            Err(e) => e,
         };
+        if let Some(previous) = on_disk.take() {
+            previous.finish(state, to, fstate, tally).await?;
+        }
+        if !server_side(&first) {
+            return Err(first);
+        }
         tracing::warn!(
             "{}: {first}; trying the batch's messages one by one",
             to.key
@@ -146,19 +160,26 @@ pub async fn download_all<R: Remote>(
             reopen(remote, first).await?;
         }
         for one in batch.chunks(1) {
-            let r = download_batch(remote, state, to, fstate, one, tally).await;
-            match r {
+            match land(remote, state, to, one, tally).await {
+                Ok(landed) => {
+                    OnDisk::start(landed, to.maildir)
+                        .finish(state, to, fstate, tally)
+                        .await?
+                }
                 Err(e) if server_side(&e) => {
                     tally.refused.push((one[0].uid, e.to_string()));
                     if !matches!(e, Error::Rejected { .. }) {
                         reopen(remote, e).await?;
                     }
                 }
-                other => other?,
+                Err(e) => return Err(e),
             }
         }
     }
-    Ok(())
+    match on_disk {
+        Some(last) => last.finish(state, to, fstate, tally).await,
+        None => Ok(()),
+    }
 }
 
 /// A new session after `cause`; if that fails too, `cause` is the error to report.
@@ -201,17 +222,29 @@ fn same_again(state: &State, folder: &str, d: &Downloaded) -> Result<bool> {
     Ok(false)
 }
 
-/// Downloads one batch: write to tmp/ → fsync the batch's files → rows pending → rename
-/// into new/ or cur/ → fsync the directories → rows delivered, with the folder's gap-free
-/// high-water mark.
-async fn download_batch<R: Remote>(
+/// A batch downloaded into tmp/, its rows pending: what is left is to make it durable and
+/// move it into the Maildir (`OnDisk`).
+struct Landed {
+    arrived: Vec<Arrived>,
+    /// The rows recorded pending (when the delivery records), in `arrived`'s order.
+    rows: Vec<NewRow>,
+    /// The lowest UID requested and not received, and the highest requested.
+    first_missing: Option<u32>,
+    missing: usize,
+    highest: Option<u32>,
+}
+
+/// Downloads one batch into tmp/ and records its rows pending. Pending before the files
+/// are durable is safe: a pending row only says "maybe delivered", and a crash recovery
+/// (`recover`) forgets every one whose file is not in new/ or cur/, which a file reaches
+/// only after it is durable (`OnDisk`).
+async fn land<R: Remote>(
     remote: &mut R,
     state: &mut State,
     to: &Delivery<'_>,
-    fstate: &mut FolderState,
     batch: &[RemoteMessage],
     tally: &mut Tally,
-) -> Result<()> {
+) -> Result<Landed> {
     let Delivery {
         maildir,
         key,
@@ -270,20 +303,18 @@ async fn download_batch<R: Remote>(
             Ok(())
         })
         .await;
-    let result = result.and_then(|()| maildir.sync_staged(staged.iter_mut().map(|a| &mut a.file)));
     if let Err(e) = result {
         for a in staged {
             maildir.discard(a.file);
         }
         return Err(e);
     }
-    testhook::step("sync staged")?;
     let received: HashSet<&str> = staged.iter().map(|a| a.d.id.as_str()).collect();
-    let missing: Vec<&RemoteMessage> = batch
+    let missing: Vec<u32> = batch
         .iter()
         .filter(|m| !received.contains(m.id.as_str()))
+        .map(|m| m.uid)
         .collect();
-
     let requested: HashMap<&str, &RemoteMessage> =
         batch.iter().map(|m| (m.id.as_str(), m)).collect();
     let rows: Vec<NewRow> = staged
@@ -301,48 +332,133 @@ async fn download_batch<R: Remote>(
             }
         })
         .collect();
-    let now = clock::now();
+    let landed = Landed {
+        arrived: staged,
+        rows,
+        first_missing: missing.iter().copied().min(),
+        missing: missing.len(),
+        highest: batch.iter().map(|m| m.uid).max(),
+    };
     if record {
-        state.record_pending(key, &rows, now)?;
-        testhook::step("record pending")?;
+        let recorded = state
+            .record_pending(key, &landed.rows, clock::now())
+            .and_then(|()| testhook::step("record pending"));
+        if let Err(e) = recorded {
+            landed.abandon(state, to);
+            return Err(e);
+        }
     }
-    for a in &staged {
+    Ok(landed)
+}
+
+impl Landed {
+    /// Gives up a landed batch: its files out of tmp/, its pending rows forgotten (a
+    /// failure here leaves them to the next run's `recover`, which forgets them too).
+    fn abandon(self, state: &mut State, to: &Delivery<'_>) {
+        let ids: Vec<String> = self.rows.iter().map(|r| r.id.clone()).collect();
+        for a in self.arrived {
+            to.maildir.discard(a.file);
+        }
+        if to.record
+            && let Err(e) = state.forget_pending(to.key, &ids)
+        {
+            tracing::debug!("pending rows left to the next run: {e}");
+        }
+    }
+}
+
+/// A landed batch being made durable and moved into the Maildir on a blocking thread:
+/// fsync (one syncfs) → rename into new/ or cur/ → fsync the directories.
+struct OnDisk {
+    job: tokio::task::JoinHandle<(Landed, usize, Result<()>)>,
+}
+
+impl OnDisk {
+    fn start(mut landed: Landed, maildir: &Folder) -> OnDisk {
+        let maildir = maildir.clone();
+        let hooks = testhook::Inherited::capture();
+        let job = tokio::task::spawn_blocking(move || {
+            hooks.run(|| {
+                let mut moved = 0;
+                let r = move_in(&maildir, &mut landed.arrived, &mut moved);
+                (landed, moved, r)
+            })
+        });
+        OnDisk { job }
+    }
+
+    /// Waits for the disk, then records the batch delivered with the folder's gap-free
+    /// high-water mark.
+    async fn finish(
+        self,
+        state: &mut State,
+        to: &Delivery<'_>,
+        fstate: &mut FolderState,
+        tally: &mut Tally,
+    ) -> Result<()> {
+        let (landed, moved, result) = self
+            .job
+            .await
+            .map_err(|e| Error::Internal(format!("the disk thread failed: {e}")))?;
+        if let Err(e) = result {
+            // Files moved into the Maildir stay, their rows pending: not durable yet, so
+            // the next run's `recover` decides from what is on disk then.
+            let mut landed = landed;
+            let rest = landed.arrived.split_off(moved);
+            let rest_ids: HashSet<&str> = rest.iter().map(|a| a.d.id.as_str()).collect();
+            landed.rows.retain(|r| rest_ids.contains(r.id.as_str()));
+            landed.arrived = rest;
+            landed.abandon(state, to);
+            return Err(e);
+        }
+        let key = to.key;
+        for a in &landed.arrived {
+            tally.messages += 1;
+            tally.bytes += a.file.size;
+            tally.delivered.push(a.d.id.clone());
+        }
+        // Advance the high-water mark only past a gap-free prefix of what was requested,
+        // and never past a message the server refused earlier in this run or one too large.
+        let before = fstate.last_uid;
+        if let Some(first_missing) = landed.first_missing {
+            fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
+        } else if let Some(max) = landed.highest {
+            fstate.last_uid = fstate.last_uid.max(max);
+        }
+        if let Some(refused) = tally
+            .refused
+            .iter()
+            .map(|(u, _)| *u)
+            .chain(tally.too_large.iter().map(|(u, _)| *u))
+            .filter(|u| *u > before)
+            .min()
+        {
+            fstate.last_uid = fstate.last_uid.min(refused - 1).max(before);
+        }
+        if to.record {
+            let ids: Vec<String> = landed.rows.into_iter().map(|r| r.id).collect();
+            let folder_state = (fstate.uidvalidity.is_some()).then_some(&*fstate);
+            state.mark_delivered(key, &ids, folder_state)?;
+            testhook::step("commit delivered")?;
+        }
+        if landed.missing > 0 {
+            tracing::warn!(
+                "{key}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
+                landed.missing
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The disk side of a batch; `moved` counts the files already renamed into the Maildir.
+fn move_in(maildir: &Folder, arrived: &mut [Arrived], moved: &mut usize) -> Result<()> {
+    maildir.sync_staged(arrived.iter_mut().map(|a| &mut a.file))?;
+    testhook::step("sync staged")?;
+    for a in arrived.iter() {
         maildir.deliver(&a.file, a.d.flags)?;
-        tally.messages += 1;
-        tally.bytes += a.file.size;
-        tally.delivered.push(a.d.id.clone());
+        *moved += 1;
         testhook::step("deliver")?;
     }
-    maildir.sync_dirs()?;
-    // Advance the high-water mark only past a gap-free prefix of what was requested, and
-    // never past a message the server refused earlier in this run or one too large.
-    let before = fstate.last_uid;
-    if let Some(first_missing) = missing.iter().map(|m| m.uid).min() {
-        fstate.last_uid = fstate.last_uid.max(first_missing.saturating_sub(1));
-    } else if let Some(max) = batch.iter().map(|m| m.uid).max() {
-        fstate.last_uid = fstate.last_uid.max(max);
-    }
-    if let Some(refused) = tally
-        .refused
-        .iter()
-        .map(|(u, _)| *u)
-        .chain(tally.too_large.iter().map(|(u, _)| *u))
-        .filter(|u| *u > before)
-        .min()
-    {
-        fstate.last_uid = fstate.last_uid.min(refused - 1).max(before);
-    }
-    if record {
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let folder_state = (fstate.uidvalidity.is_some()).then_some(&*fstate);
-        state.mark_delivered(key, &ids, folder_state)?;
-        testhook::step("commit delivered")?;
-    }
-    if !missing.is_empty() {
-        tracing::warn!(
-            "{key}: the server did not return {} message(s) (expunged meanwhile?); will retry next run",
-            missing.len()
-        );
-    }
-    Ok(())
+    maildir.sync_dirs()
 }

@@ -7,6 +7,8 @@ use rusqlite::params;
 
 use super::*;
 
+const FORGET_PENDING: &str = "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3";
+
 impl State {
     /// Messages recorded for `folder` with a UID of at least `min_uid`, by id.
     pub fn known(&self, folder: &str, min_uid: u32) -> Result<HashMap<String, Known>> {
@@ -154,11 +156,19 @@ impl State {
             .map_err(&err)?;
         }
         for p in lost {
-            tx.execute(
-                "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
-                params![p.folder, p.id, RowStatus::Pending],
-            )
-            .map_err(&err)?;
+            tx.execute(FORGET_PENDING, params![p.folder, p.id, RowStatus::Pending])
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
+    }
+
+    /// Forgets pending rows whose files never reached the Maildir (a batch given up).
+    pub fn forget_pending(&mut self, folder: &str, ids: &[String]) -> Result<()> {
+        let err = db_err(self.path.clone());
+        let tx = self.conn.transaction().map_err(&err)?;
+        for id in ids {
+            tx.execute(FORGET_PENDING, params![folder, id, RowStatus::Pending])
+                .map_err(&err)?;
         }
         tx.commit().map_err(&err)
     }

@@ -405,6 +405,53 @@ fn a_full_disk_stops_with_74_and_deletes_nothing() {
     }
 }
 
+/// The disk fills while one batch is being made durable and the next is downloading
+/// (batches of 500 overlap): what reached the Maildir is whole, nothing is in tmp/,
+/// nothing is deleted on the server, and the next run stores every message once.
+#[test]
+fn a_disk_full_between_overlapping_batches_loses_nothing() {
+    let dc = Dovecot::start();
+    for protocol in ["pop3", "imap"] {
+        let user = dc.add_user(false);
+        let c = Client::new();
+        c.write_config(&account("a", &dc, protocol, &user, &c, "keep = false"));
+        let originals: Vec<Vec<u8>> = (0..1200).map(|i| message(i, "overlap")).collect();
+        for m in &originals {
+            dc.add_message(&user, "", m, "");
+        }
+        // Each file takes a 4 KiB page of the tmpfs: the first batch fits, the second not.
+        let Some(fs_guard) = Tmpfs::mount(&c.dir.path().join("Mail"), "3m") else {
+            eprintln!(
+                "SKIPPED a_disk_full_between_overlapping_batches_loses_nothing: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"
+            );
+            return;
+        };
+        let out = c.mailx(&["fetch"]);
+        let text = stderr(&out);
+        assert_eq!(exit_code(&out), 74, "{protocol}: {text}");
+        assert_eq!(dc.server_messages(&user, "").len(), 1200, "{protocol}");
+        let stored = read_maildir(&c.maildir("a"));
+        for (name, body) in &stored {
+            assert!(originals.contains(body), "{protocol}: partial file {name}");
+        }
+        assert!(stored.len() >= 500, "{protocol}: the first batch is stored");
+        let tmp_left = fs::read_dir(c.maildir("a").join("tmp")).unwrap().count();
+        assert_eq!(tmp_left, 0, "{protocol}: files left in tmp/");
+        fs_guard.resize("64m");
+        assert_ok(&c.mailx(&["fetch"]));
+        assert_eq!(
+            sorted(local_messages(&c.maildir("a"), "")),
+            sorted(originals.clone()),
+            "{protocol}: every message exactly once after space was freed"
+        );
+        assert!(dc.server_messages(&user, "").is_empty());
+        eprintln!(
+            "disk full between batches ({protocol}): exit 74, {} of 1200 stored whole; after resize 1200, server 0",
+            stored.len()
+        );
+    }
+}
+
 #[test]
 fn pop3_refused_message_is_skipped_not_deleted() {
     let dc = Dovecot::start();
