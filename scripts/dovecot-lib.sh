@@ -2,6 +2,18 @@
 # only, ephemeral ports, self-signed certificate. Never touches /etc/dovecot.
 # Usage: . scripts/dovecot-lib.sh; dovecot_start DIR; ...; dovecot_stop DIR
 
+# set_aside PATH: moves PATH (if any) into $work/trash, to be deleted when the script ends.
+# Benchmarks never delete a run's files before the next run: on ext4 without a journal
+# (this VM's root file system, 2026-11-29) every new inode is checked against inodes
+# deleted in the last 60-360 s (fs/ext4/ialloc.c recently_deleted), and 8,000 deletions
+# just before a run made that run's file creation 3-5x slower (perf: find_inode_bit),
+# whichever tool ran next.
+set_aside() {
+  [ -e "$1" ] || return 0
+  mkdir -p "$work/trash"
+  mv "$1" "$work/trash/$(basename "$1").$(date +%s%N)"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
