@@ -198,9 +198,6 @@ async fn fetch_folder<R: Remote>(
     } else {
         HashMap::new()
     };
-    let present: Option<HashMap<String, u32>> = snap
-        .lists_everything
-        .then(|| listing.iter().map(|m| (m.id.to_string(), m.uid)).collect());
     // Every stored row, for retention: the rows read above when they were all of them
     // (POP3 lists everything), otherwise read once more.
     let none = HashMap::new();
@@ -213,6 +210,9 @@ async fn fetch_folder<R: Remote>(
         all_rows = state.known(key, 0)?;
         &all_rows
     };
+    // Where each stored message is now, for retention only.
+    let present: Option<HashMap<String, u32>> = (snap.lists_everything && !stored.is_empty())
+        .then(|| listing.iter().map(|m| (m.id.to_string(), m.uid)).collect());
     let plan = plan::fetch_plan(
         &listing,
         &known,
@@ -260,9 +260,17 @@ async fn fetch_folder<R: Remote>(
                 .map(|m| (m.id.to_string(), m.uid)),
         );
     }
-    if snap.lists_everything && snap.stable_ids {
+    // Rows of messages the server no longer lists (deleted there, by mailx or by another
+    // client) are forgotten: a POP3 UIDL cannot recur. `known` holds every row here, and
+    // the listed ones are those not downloaded, so a count tells whether any is gone.
+    if snap.lists_everything && snap.stable_ids && known.len() > listing.len() - new.len() {
         let present: HashSet<&str> = listing.iter().map(|m| m.id.as_str()).collect();
-        state.forget_absent(key, &|id| present.contains(id))?;
+        let absent: Vec<String> = known
+            .keys()
+            .filter(|id| !present.contains(id.as_str()))
+            .cloned()
+            .collect();
+        state.forget(key, &absent)?;
     }
     if !to_delete.is_empty() {
         remote.delete(&to_delete).await?;

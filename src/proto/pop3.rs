@@ -36,6 +36,9 @@ pub struct Pop3 {
     deadline: net::Deadline,
     /// The maildrop's message count (STAT), once asked: it cannot change during a session.
     count: Option<u64>,
+    /// Commands written before their turn (`send_listings_ahead`), oldest first: their
+    /// answers are read when they are asked for, instead of sending them again.
+    sent_ahead: std::collections::VecDeque<&'static str>,
 }
 
 /// One line of a multi-line LIST or UIDL answer.
@@ -63,6 +66,7 @@ impl Pop3 {
             sasl: Vec::new(),
             deadline: ep.deadline(0),
             count: None,
+            sent_ahead: Default::default(),
         };
         pop.status_line("greeting").await?;
         pop.capa().await?;
@@ -91,6 +95,7 @@ impl Pop3 {
                 caps: HashSet::new(),
                 sasl: Vec::new(),
                 count: None,
+                sent_ahead: Default::default(),
             };
             pop.capa().await?;
         }
@@ -265,12 +270,46 @@ impl Pop3 {
         self.listing("LIST").await
     }
 
+    /// Writes STAT, UIDL and LIST at once where the server pipelines (RFC 2449 §6.6): it
+    /// then works on the next answer while this one is read. Their answers are read by
+    /// `uidl` and `list`, in that order (a no-change POP3 run spent 2-3 ms waiting for
+    /// LIST alone at 8,000 messages on Dovecot 2.3).
+    pub async fn send_listings_ahead(&mut self) -> Result<()> {
+        if !self.pipelining() || self.count.is_some() || !self.sent_ahead.is_empty() {
+            return Ok(());
+        }
+        tracing::trace!(target: "mailx::pop3", "C: STAT | UIDL | LIST");
+        self.write_raw(b"STAT\r\nUIDL\r\nLIST\r\n").await?;
+        self.sent_ahead.extend(["STAT", "UIDL", "LIST"]);
+        self.deadline = self.ep.deadline(0);
+        Ok(())
+    }
+
+    /// Sends `cmd` unless it went ahead already.
+    async fn send_in_turn(&mut self, cmd: &'static str) -> Result<()> {
+        if self.sent_ahead.front() == Some(&cmd) {
+            self.sent_ahead.pop_front();
+            return Ok(());
+        }
+        if !self.sent_ahead.is_empty() {
+            return Err(Error::Internal(format!(
+                "POP3 {cmd} asked for before the answers to {:?}",
+                self.sent_ahead
+            )));
+        }
+        self.send(cmd).await
+    }
+
     /// The number of messages in the maildrop (STAT, asked once a session).
     async fn count(&mut self) -> Result<u64> {
         if let Some(n) = self.count {
             return Ok(n);
         }
-        let text = self.command("STAT").await?;
+        self.send_in_turn("STAT").await?;
+        let text = self
+            .status_line("STAT")
+            .await
+            .map_err(|e| self.refusal_is_fatal("STAT", e))?;
         match text.split_whitespace().next().map(str::parse::<u64>) {
             Some(Ok(n)) => {
                 self.count = Some(n);
@@ -283,17 +322,21 @@ impl Pop3 {
         }
     }
 
-    async fn listing(&mut self, cmd: &str) -> Result<Vec<Listed>> {
+    async fn listing(&mut self, cmd: &'static str) -> Result<Vec<Listed>> {
         // STAT first: the listing's deadline grows with the number of messages.
         let count = self.count().await?;
-        self.send(cmd).await?;
+        self.send_in_turn(cmd).await?;
         let size = count.saturating_mul(LISTING_LINE).min(MAX_LISTING as u64);
         self.deadline = self.ep.deadline(size);
         self.status_line(cmd)
             .await
             .map_err(|e| self.refusal_is_fatal(cmd, e))?;
-        let mut out = Vec::new();
-        for line in self.multiline_text(cmd, MAX_LISTING).await? {
+        let body = self.multiline_bytes(cmd, MAX_LISTING).await?;
+        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(1 << 20));
+        let lines = body.strip_suffix(b"\n").unwrap_or(&body);
+        for line in lines.split(|&b| b == b'\n').filter(|_| !lines.is_empty()) {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let line = String::from_utf8_lossy(line);
             let mut it = line.split_whitespace();
             let number = it.next().and_then(|n| n.parse::<u32>().ok());
             let value = it.next();

@@ -94,6 +94,8 @@ impl Remote for Pop3Remote {
         if let Some(snap) = &self.snapshot {
             return Ok(snap.clone());
         }
+        let r = self.conn()?.send_listings_ahead().await;
+        self.note(r)?;
         let conn = self.conn()?;
         // Servers without CAPA may still know UIDL: ask once.
         let uidl = if conn.has_uidl() {
@@ -126,22 +128,30 @@ impl Remote for Pop3Remote {
                 ));
             }
         }
+        // Broken servers repeat a UIDL; the copies are then kept apart, so that neither is
+        // mistaken for the other.
+        let repeated = uidl.as_ref().is_some_and(|uidl| {
+            let mut distinct = std::collections::HashSet::with_capacity(uidl.len());
+            !uidl.iter().all(|l| distinct.insert(l.value.as_str()))
+        });
         let ids: Vec<(u32, String)> = if let Some(uidl) = uidl {
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            uidl.into_iter()
-                .map(|l| {
-                    // Broken servers repeat a UIDL; keep the copies apart so that neither
-                    // is mistaken for the other.
-                    let n = seen.entry(l.value.clone()).or_insert(0);
-                    *n += 1;
-                    let id = if *n == 1 {
-                        l.value
-                    } else {
-                        format!("{}#{}", l.value, n)
-                    };
-                    (l.number, id)
-                })
-                .collect()
+            if !repeated {
+                uidl.into_iter().map(|l| (l.number, l.value)).collect()
+            } else {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                uidl.into_iter()
+                    .map(|l| {
+                        let n = seen.entry(l.value.clone()).or_insert(0);
+                        *n += 1;
+                        let id = if *n == 1 {
+                            l.value
+                        } else {
+                            format!("{}#{}", l.value, n)
+                        };
+                        (l.number, id)
+                    })
+                    .collect()
+            }
         } else {
             let mut numbers: Vec<u32> = sizes.keys().copied().collect();
             numbers.sort_unstable();

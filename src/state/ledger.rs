@@ -40,8 +40,14 @@ impl State {
                 },
             )
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))
+        // Into a Vec first: the map is then built at its final size, not grown and
+        // rehashed along the way (6% of a POP3 no-change rerun's CPU by perf).
+        let rows: Vec<(String, Known)> = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))?;
+        let mut known = HashMap::with_capacity(rows.len());
+        known.extend(rows);
+        Ok(known)
     }
 
     /// Messages of `folder` stored whole and not yet deleted from the server by mailx,
@@ -186,24 +192,21 @@ impl State {
         tx.commit().map_err(&err)
     }
 
-    /// Forgets POP3 messages that are no longer on the server (their UIDL can't recur).
-    pub fn forget_absent(&mut self, folder: &str, present: &dyn Fn(&str) -> bool) -> Result<usize> {
-        let ids: Vec<String> = self
-            .known(folder, 0)?
-            .into_keys()
-            .filter(|id| !present(id))
-            .collect();
+    /// Forgets delivered POP3 messages no longer on the server (their UIDL can't recur).
+    pub fn forget(&mut self, folder: &str, ids: &[String]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let err = db_err(self.path.clone());
         let tx = self.conn.transaction().map_err(&err)?;
-        for id in &ids {
+        for id in ids {
             tx.execute(
                 "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
                 params![folder, id, RowStatus::Delivered],
             )
             .map_err(&err)?;
         }
-        tx.commit().map_err(&err)?;
-        Ok(ids.len())
+        tx.commit().map_err(&err)
     }
 
     /// (id, size, fingerprint, Maildir unique name) of every delivered message of `folder`.
