@@ -31,30 +31,43 @@ const KEYRING_SERVICE: &str = "mailx";
 
 /// The account's password, or its OAuth2 access token; `timeout` bounds a token refresh.
 pub async fn resolve(account: &Account, timeout: u64) -> Result<Password> {
-    if let Some(client) = &account.oauth2 {
-        return crate::oauth2::access_token(account, client, timeout).await;
+    match without_asking(account, timeout).await? {
+        Some(p) => Ok(p),
+        None => ask(account).await,
     }
-    let no_password = |detail: String| Error::NoPassword {
-        account: account.name.clone(),
-        detail,
-    };
+}
+
+/// The password from the account's sources other than asking on the terminal: `None`
+/// when only asking is left.
+pub async fn without_asking(account: &Account, timeout: u64) -> Result<Option<Password>> {
+    if let Some(client) = &account.oauth2 {
+        return crate::oauth2::access_token(account, client, timeout)
+            .await
+            .map(Some);
+    }
     if let Some(cmd) = &account.password_command {
-        return run_password_command(account, cmd).await;
+        return run_password_command(account, cmd).await.map(Some);
     }
     if let Some(var) = &account.password_env {
         return match std::env::var(var) {
-            Ok(v) if !v.is_empty() => Ok(Password(v)),
-            _ => Err(no_password(format!(
-                "password_env = \"{var}\" but that environment variable is unset or empty"
-            ))),
+            Ok(v) if !v.is_empty() => Ok(Some(Password(v))),
+            _ => Err(no_password(
+                account,
+                format!("password_env = \"{var}\" but that environment variable is unset or empty"),
+            )),
         };
     }
-    let keyring_result = from_keyring(&account.name).await;
-    match keyring_result {
-        Ok(Some(p)) => return Ok(p),
-        Ok(None) => {}
-        Err(e) => tracing::debug!("keyring unavailable: {e}"),
+    match from_keyring(&account.name).await {
+        Ok(found) => Ok(found),
+        Err(e) => {
+            tracing::debug!("keyring unavailable: {e}");
+            Ok(None)
+        }
     }
+}
+
+/// Asks on the terminal, when there is one.
+pub async fn ask(account: &Account) -> Result<Password> {
     if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         let prompt = format!("Password for {} ({})", account.name, account.user);
         let answer = tokio::task::spawn_blocking(move || {
@@ -64,18 +77,23 @@ pub async fn resolve(account: &Account, timeout: u64) -> Result<Password> {
         .map_err(|e| Error::Internal(e.to_string()))?;
         return answer
             .map(Password)
-            .map_err(|e| no_password(format!("prompt failed: {e}")));
+            .map_err(|e| no_password(account, format!("prompt failed: {e}")));
     }
     Err(no_password(
+        account,
         "no password_command, no password_env, and none in the OS keyring".into(),
     ))
 }
 
-async fn run_password_command(account: &Account, cmd: &str) -> Result<Password> {
-    let fail = |detail: String| Error::NoPassword {
+fn no_password(account: &Account, detail: String) -> Error {
+    Error::NoPassword {
         account: account.name.clone(),
         detail,
-    };
+    }
+}
+
+async fn run_password_command(account: &Account, cmd: &str) -> Result<Password> {
+    let fail = |detail: String| no_password(account, detail);
     let child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)

@@ -91,6 +91,15 @@ pub fn idle_renew(default: std::time::Duration) -> std::time::Duration {
         .unwrap_or(default)
 }
 
+/// `MAILX_TEST_DIALED_FRESH_MS=N` shortens how long a connection made while the password
+/// was looked up stays good for the login (`remote::connect`), so a test can see the
+/// connection made again.
+pub fn dialed_fresh_for(default: std::time::Duration) -> std::time::Duration {
+    var("MAILX_TEST_DIALED_FRESH_MS")
+        .map(std::time::Duration::from_millis)
+        .unwrap_or(default)
+}
+
 /// `MAILX_TEST_AUTH_RETRY_SECS=N` shortens the first pause before `watch` tries a refused
 /// login again (1 minute), so a test can see the retry.
 pub fn auth_retry(default: std::time::Duration) -> std::time::Duration {

@@ -181,10 +181,16 @@ async fn fetch_account(
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
     testhook::hold().await;
-    let mut state = State::open(&state_path(state_dir, &account.name))?;
-    if !dry_run {
-        deliver::recover(&mut state, &account.maildir)?;
-    }
+    // The state opens (and a crashed run is recovered) while the connection, the TLS
+    // handshake and the password lookup are under way.
+    let local = async {
+        let mut state = State::open(&state_path(state_dir, &account.name))?;
+        if !dry_run {
+            deliver::recover(&mut state, &account.maildir)?;
+        }
+        Ok(state)
+    };
+    let (mut remote, mut state) = tokio::try_join!(connect(account, timeout), local)?;
     let settings = Settings {
         maildir: &account.maildir,
         patterns: &account.folders,
@@ -193,6 +199,5 @@ async fn fetch_account(
         dry_run,
         max_message_size: account.max_message_size,
     };
-    let mut remote = connect(account, timeout).await?;
     fetch::fetch_account(&mut remote, &mut state, &settings, progress, reports).await
 }

@@ -214,10 +214,15 @@ async fn sync_account(
     reports: &mut Vec<SyncReport>,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
-    let mut state = State::open(&state_path(state_dir, &account.name))?;
-    if !opts.dry_run {
-        deliver::recover(&mut state, &account.maildir)?;
-    }
+    // As in fetch: the state opens while the connection is made.
+    let local = async {
+        let mut state = State::open(&state_path(state_dir, &account.name))?;
+        if !opts.dry_run {
+            deliver::recover(&mut state, &account.maildir)?;
+        }
+        Ok(state)
+    };
+    let (mut remote, mut state) = tokio::try_join!(connect(account, timeout), local)?;
     let settings = sync::Settings {
         maildir: &account.maildir,
         patterns: &account.folders,
@@ -228,7 +233,6 @@ async fn sync_account(
         max_delete: (!opts.allow_deletes).then_some(account.max_delete),
         max_message_size: account.max_message_size,
     };
-    let mut remote = connect(account, timeout).await?;
     *reports = sync::sync_folders(&mut remote, &mut state, &settings, progress).await?;
     logout(&mut remote).await;
     Ok(())

@@ -5,7 +5,7 @@ use crate::domain::names;
 use crate::domain::{Flags, IdleEvent};
 use crate::error::{Error, Result};
 use crate::net::Endpoint;
-use crate::proto::imap::{Body, Imap, ListedMailbox, Namespace};
+use crate::proto::imap::{Body, Dialed, Imap, ListedMailbox, Namespace};
 use crate::proto::mutf7;
 use crate::remote::{
     Baseline, Capabilities, Downloaded, Fetched, FolderSnapshot, FolderStatus, Remote,
@@ -29,6 +29,8 @@ pub struct ImapRemote {
     login: Login,
     prefix_config: FolderPrefix,
     conn: Option<Imap>,
+    /// A connection made while the password was being looked up, for the first login.
+    dialed: Option<Dialed>,
     namespace: Option<Namespace>,
     /// The hierarchy delimiter LIST reported, for servers without NAMESPACE.
     listed_delimiter: Option<char>,
@@ -44,11 +46,17 @@ pub struct ImapRemote {
 }
 
 impl ImapRemote {
-    pub async fn connect(login: Login, prefix_config: FolderPrefix) -> Result<Self> {
+    /// Logs in on `dialed` when given (see `remote::connect`), else on a new connection.
+    pub async fn connect(
+        login: Login,
+        prefix_config: FolderPrefix,
+        dialed: Option<Dialed>,
+    ) -> Result<Self> {
         let mut remote = ImapRemote {
             login,
             prefix_config,
             conn: None,
+            dialed,
             namespace: None,
             listed_delimiter: None,
             open: None,
@@ -63,16 +71,13 @@ impl ImapRemote {
     async fn session(&mut self) -> Result<&mut Imap> {
         if self.conn.is_none() {
             let l = &self.login;
-            let mut imap = Imap::connect(
-                &l.ep,
-                l.tls,
-                &l.connector,
-                &l.account,
-                &l.user,
-                &l.password,
-                l.auth,
-            )
-            .await?;
+            let dialed = match self.dialed.take() {
+                Some(d) => d,
+                None => Imap::dial(&l.ep, l.tls, &l.connector).await?,
+            };
+            let mut imap = dialed
+                .login(&l.ep, &l.account, &l.user, &l.password, l.auth)
+                .await?;
             // NAMESPACE first: see `Imap::namespace`.
             let ns = imap.namespace().await?;
             if self.namespace.is_none() {

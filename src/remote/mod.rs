@@ -295,10 +295,41 @@ pub enum AnyRemote {
     Imap(Box<imap::ImapRemote>),
 }
 
-/// Logs in to an account's server.
+/// A connection that waited longer than this for its password (a passphrase typed into
+/// pinentry) is not trusted to be open still: servers drop clients idle before login.
+const DIALED_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Logs in to an account's server. The password is looked up (a command such as `pass`,
+/// the keyring, an OAuth2 refresh) while the connection and the TLS handshake are made,
+/// and asked for on the terminal only after they succeeded.
 pub async fn connect(account: &Account, timeout: u64) -> Result<AnyRemote> {
-    let password = crate::secret::resolve(account, timeout).await?;
-    connect_with(account, timeout, password).await
+    let ep = endpoint(account, timeout);
+    let started = std::time::Instant::now();
+    let dial = async {
+        // OpenSSL's set-up (~2 ms) too, while a password command runs.
+        let connector = crate::net::tls_connector(account.ca_file.as_deref())?;
+        let dialed = match account.protocol {
+            Protocol::Pop3 => {
+                Dialed::Pop3(crate::proto::pop3::Pop3::connect(&ep, account.tls, &connector).await?)
+            }
+            Protocol::Imap => {
+                Dialed::Imap(crate::proto::imap::Imap::dial(&ep, account.tls, &connector).await?)
+            }
+        };
+        Ok((dialed, connector))
+    };
+    let (password, (dialed, connector)) =
+        tokio::try_join!(crate::secret::without_asking(account, timeout), dial)?;
+    let password = match password {
+        Some(p) => p,
+        None => crate::secret::ask(account).await?,
+    };
+    let fresh = started.elapsed() < crate::testhook::dialed_fresh_for(DIALED_FRESH_FOR);
+    if !fresh {
+        tracing::debug!("the password took a while: connecting again for the login");
+    }
+    let dialed = fresh.then_some(dialed);
+    login(account, ep, connector, password, dialed).await
 }
 
 /// Logs in with a password in hand (one just typed, before it is stored anywhere).
@@ -307,22 +338,56 @@ pub async fn connect_with(
     timeout: u64,
     password: crate::secret::Password,
 ) -> Result<AnyRemote> {
-    let ep = crate::net::Endpoint {
+    let connector = crate::net::tls_connector(account.ca_file.as_deref())?;
+    login(
+        account,
+        endpoint(account, timeout),
+        connector,
+        password,
+        None,
+    )
+    .await
+}
+
+/// A connection made, not logged in yet.
+enum Dialed {
+    Pop3(crate::proto::pop3::Pop3),
+    Imap(crate::proto::imap::Dialed),
+}
+
+fn endpoint(account: &Account, timeout: u64) -> crate::net::Endpoint {
+    crate::net::Endpoint {
         host: account.host.clone(),
         port: account.port,
         timeout: std::time::Duration::from_secs(timeout.max(1)),
         label: format!("{} ({}:{})", account.name, account.host, account.port),
         max_message: account.max_message_size,
-    };
-    let connector = crate::net::tls_connector(account.ca_file.as_deref())?;
+    }
+}
+
+/// Logs in on `dialed`, or on a new connection.
+async fn login(
+    account: &Account,
+    ep: crate::net::Endpoint,
+    connector: crate::net::TlsConnector,
+    password: crate::secret::Password,
+    dialed: Option<Dialed>,
+) -> Result<AnyRemote> {
     Ok(match account.protocol {
         Protocol::Pop3 => {
-            let mut conn = crate::proto::pop3::Pop3::connect(&ep, account.tls, &connector).await?;
+            let mut conn = match dialed {
+                Some(Dialed::Pop3(conn)) => conn,
+                _ => crate::proto::pop3::Pop3::connect(&ep, account.tls, &connector).await?,
+            };
             conn.login(&account.name, &account.user, &password, account.auth)
                 .await?;
             AnyRemote::Pop3(Box::new(pop3::Pop3Remote::new(conn, ep.label.clone())))
         }
         Protocol::Imap => {
+            let dialed = match dialed {
+                Some(Dialed::Imap(d)) => Some(d),
+                _ => None,
+            };
             let login = imap::Login {
                 ep,
                 tls: account.tls,
@@ -333,7 +398,7 @@ pub async fn connect_with(
                 auth: account.auth,
             };
             AnyRemote::Imap(Box::new(
-                imap::ImapRemote::connect(login, account.folder_prefix.clone()).await?,
+                imap::ImapRemote::connect(login, account.folder_prefix.clone(), dialed).await?,
             ))
         }
     })

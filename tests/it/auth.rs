@@ -169,3 +169,42 @@ fn courier_without_sasl_gets_login_and_user_pass() {
         );
     }
 }
+
+/// The password is looked up while the connection is made. A connection that waited too
+/// long for it (with MAILX_TEST_DIALED_FRESH_MS=0: any) is not trusted and a new one is
+/// made for the login; a password source that fails stops the run before any login.
+#[test]
+fn a_connection_that_waited_for_the_password_is_made_again() {
+    let dc = Dovecot::start();
+    for protocol in ["pop3", "imap"] {
+        let user = dc.add_user(false);
+        dc.add_message(&user, "", &message(1, "redial"), "");
+        let c = Client::new();
+        let slow = format!("password_command = \"sleep 0.3; printf {PASSWORD}\"");
+        c.write_config(
+            &account("a", &dc, protocol, &user, &c, "")
+                .replace(&format!("password_command = \"printf {PASSWORD}\""), &slow),
+        );
+        let out = c.mailx_env(&["-vv", "fetch"], &[("MAILX_TEST_DIALED_FRESH_MS", "0")]);
+        let text = stderr(&out);
+        assert_ok(&out);
+        assert!(text.contains("connecting again for the login"), "{text}");
+        assert_eq!(local_messages(&c.maildir("a"), "").len(), 1, "{protocol}");
+
+        let failing = AccountToml::new("a", &dc, protocol, &user, &c)
+            .extra("password_command = \"exit 3\"")
+            .no_password()
+            .toml();
+        c.write_config(&failing);
+        let out = c.mailx(&["-vv", "fetch"]);
+        let text = stderr(&out);
+        assert_ne!(code(&out), 0, "{text}");
+        assert!(text.contains("password_command exited"), "{text}");
+        assert!(
+            ["C: AUTH", "C: LOGIN", "C: USER"]
+                .iter()
+                .all(|login| !text.contains(login)),
+            "{protocol}: no login without a password: {text}"
+        );
+    }
+}

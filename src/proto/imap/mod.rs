@@ -130,15 +130,13 @@ pub struct FetchedMessage {
 }
 
 impl Imap {
-    pub async fn connect(
+    /// Connects, secures and reads the greeting and capabilities: everything before the
+    /// password is needed.
+    pub async fn dial(
         ep: &Endpoint,
         tls: TlsMode,
         connector: &net::TlsConnector,
-        account: &str,
-        user: &str,
-        password: &Password,
-        auth: Auth,
-    ) -> Result<Self> {
+    ) -> Result<Dialed> {
         let tcp = net::connect_tcp(ep).await?;
         let meter = Meter::default();
         let limited = |s| Limited::new(s, meter.clone());
@@ -182,6 +180,35 @@ impl Imap {
             Some(caps) => caps,
             None => prelogin_capabilities(ep, &mut client).await?,
         };
+        Ok(Dialed {
+            client,
+            caps,
+            meter,
+        })
+    }
+}
+
+/// A connection up to the login (`Imap::dial`).
+pub struct Dialed {
+    client: Client<Stream>,
+    caps: HashSet<String>,
+    meter: Meter,
+}
+
+impl Dialed {
+    pub async fn login(
+        self,
+        ep: &Endpoint,
+        account: &str,
+        user: &str,
+        password: &Password,
+        auth: Auth,
+    ) -> Result<Imap> {
+        let Dialed {
+            client,
+            caps,
+            meter,
+        } = self;
         // AUTHENTICATE PLAIN where offered: the password travels as UTF-8 bytes in base64,
         // so quotes, backslashes and non-ASCII characters need no IMAP quoting (a quoted
         // string is 7-bit, RFC 3501 §9). LOGIN otherwise, never where LOGINDISABLED.
@@ -300,7 +327,9 @@ impl Imap {
         imap.refresh_capabilities().await?;
         Ok(imap)
     }
+}
 
+impl Imap {
     pub fn has(&self, cap: &str) -> bool {
         self.caps.contains(cap)
     }
