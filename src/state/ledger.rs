@@ -170,41 +170,49 @@ impl State {
 
     /// Forgets pending rows whose files never reached the Maildir (a batch given up).
     pub fn forget_pending(&mut self, folder: &str, ids: &[String]) -> Result<()> {
-        let err = db_err(self.path.clone());
-        let tx = self.conn.transaction().map_err(&err)?;
-        for id in ids {
-            tx.execute(FORGET_PENDING, params![folder, id, RowStatus::Pending])
-                .map_err(&err)?;
-        }
-        tx.commit().map_err(&err)
+        self.each_id(FORGET_PENDING, folder, ids, &[&RowStatus::Pending])
     }
 
     pub fn mark_deleted(&mut self, folder: &str, ids: &[String]) -> Result<()> {
-        let err = db_err(self.path.clone());
-        let tx = self.conn.transaction().map_err(&err)?;
-        for id in ids {
-            tx.execute(
-                "UPDATE messages SET deleted = 1 WHERE folder = ?1 AND id = ?2",
-                params![folder, id],
-            )
-            .map_err(&err)?;
-        }
-        tx.commit().map_err(&err)
+        self.each_id(
+            "UPDATE messages SET deleted = 1 WHERE folder = ?1 AND id = ?2",
+            folder,
+            ids,
+            &[],
+        )
     }
 
     /// Forgets delivered POP3 messages no longer on the server (their UIDL can't recur).
     pub fn forget(&mut self, folder: &str, ids: &[String]) -> Result<()> {
+        self.each_id(
+            "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
+            folder,
+            ids,
+            &[&RowStatus::Delivered],
+        )
+    }
+
+    /// Runs `sql` (?1 = `folder`, ?2 = an id, then `more`) for each of `ids`, in one
+    /// transaction; none when there are no ids.
+    fn each_id(
+        &mut self,
+        sql: &str,
+        folder: &str,
+        ids: &[String],
+        more: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
         let err = db_err(self.path.clone());
         let tx = self.conn.transaction().map_err(&err)?;
-        for id in ids {
-            tx.execute(
-                "DELETE FROM messages WHERE folder = ?1 AND id = ?2 AND status = ?3",
-                params![folder, id, RowStatus::Delivered],
-            )
-            .map_err(&err)?;
+        {
+            let mut stmt = tx.prepare_cached(sql).map_err(&err)?;
+            for id in ids {
+                let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&folder, id];
+                bound.extend_from_slice(more);
+                stmt.execute(bound.as_slice()).map_err(&err)?;
+            }
         }
         tx.commit().map_err(&err)
     }

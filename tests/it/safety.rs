@@ -357,97 +357,78 @@ fn big_message(n: usize) -> Vec<u8> {
     m
 }
 
+/// Fetches `originals` (keep = false) into a Maildir on a tmpfs of `size`, which fills:
+/// exit 74, only whole messages stored, nothing left in tmp/, nothing deleted on the
+/// server; after a resize, every message exactly once and the server empty. Returns how
+/// many were stored when the disk was full.
+fn fetch_into_a_full_disk(protocol: &str, originals: &[Vec<u8>], size: &str) -> Option<usize> {
+    let dc = Dovecot::start();
+    let user = dc.add_user(false);
+    let c = Client::new();
+    c.write_config(&account("a", &dc, protocol, &user, &c, "keep = false"));
+    for m in originals {
+        dc.add_message(&user, "", m, "");
+    }
+    let Some(fs_guard) = Tmpfs::mount(&c.dir.path().join("Mail"), size) else {
+        // Not root, or a container without the right to mount: said, not hidden.
+        eprintln!(
+            "SKIPPED a full-disk test: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"
+        );
+        return None;
+    };
+    let out = c.mailx(&["fetch"]);
+    let text = stderr(&out);
+    assert_eq!(exit_code(&out), 74, "{protocol}: {text}");
+    assert!(text.contains("no space left on device"), "{text}");
+    assert_eq!(
+        dc.server_messages(&user, "").len(),
+        originals.len(),
+        "{protocol}: nothing deleted on the server"
+    );
+    let stored = read_maildir(&c.maildir("a"));
+    for (name, body) in &stored {
+        assert!(originals.contains(body), "{protocol}: partial file {name}");
+    }
+    let tmp_left = fs::read_dir(c.maildir("a").join("tmp")).unwrap().count();
+    assert_eq!(tmp_left, 0, "{protocol}: files left in tmp/");
+    fs_guard.resize("64m");
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(
+        sorted(local_messages(&c.maildir("a"), "")),
+        sorted(originals.to_vec()),
+        "{protocol}: every message exactly once after space was freed"
+    );
+    assert!(dc.server_messages(&user, "").is_empty());
+    Some(stored.len())
+}
+
 #[test]
 fn a_full_disk_stops_with_74_and_deletes_nothing() {
-    let dc = Dovecot::start();
     for protocol in ["pop3", "imap"] {
-        let user = dc.add_user(false);
-        let c = Client::new();
-        c.write_config(&account("a", &dc, protocol, &user, &c, "keep = false"));
-        let originals: Vec<Vec<u8>> = (0..10).map(big_message).collect();
-        for m in &originals {
-            dc.add_message(&user, "", m, "");
-        }
         // 10 messages of ~57 KB into 200 KB.
-        let Some(fs_guard) = Tmpfs::mount(&c.dir.path().join("Mail"), "200k") else {
-            // Not root, or a container without the right to mount: said, not hidden.
-            eprintln!(
-                "SKIPPED a_full_disk_stops_with_74_and_deletes_nothing: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"
-            );
+        let originals: Vec<Vec<u8>> = (0..10).map(big_message).collect();
+        let Some(stored) = fetch_into_a_full_disk(protocol, &originals, "200k") else {
             return;
         };
-        let out = c.mailx(&["fetch"]);
-        let text = stderr(&out);
-        assert_eq!(exit_code(&out), 74, "{protocol}: {text}");
-        assert!(text.contains("no space left on device"), "{text}");
-        assert_eq!(
-            dc.server_messages(&user, "").len(),
-            10,
-            "{protocol}: nothing deleted on the server"
-        );
-        for (name, body) in read_maildir(&c.maildir("a")) {
-            assert!(originals.contains(&body), "{protocol}: partial file {name}");
-        }
-        let tmp_left = fs::read_dir(c.maildir("a").join("tmp")).unwrap().count();
-        assert_eq!(tmp_left, 0, "{protocol}: partial files in tmp/");
-        let stored_when_full = read_maildir(&c.maildir("a")).len();
-        fs_guard.resize("4m");
-        assert_ok(&c.mailx(&["fetch"]));
-        assert_eq!(
-            sorted(local_messages(&c.maildir("a"), "")),
-            sorted(originals.clone()),
-            "{protocol}: every message exactly once after space was freed"
-        );
-        assert!(dc.server_messages(&user, "").is_empty());
         eprintln!(
-            "full disk ({protocol}): exit 74, {stored_when_full} of 10 stored whole, server kept 10; after resize 10 stored, server 0"
+            "full disk ({protocol}): exit 74, {stored} of 10 stored whole, server kept 10; after resize 10 stored, server 0"
         );
     }
 }
 
 /// The disk fills while one batch is being made durable and the next is downloading
-/// (batches of 500 overlap): what reached the Maildir is whole, nothing is in tmp/,
-/// nothing is deleted on the server, and the next run stores every message once.
+/// (batches of 500 overlap).
 #[test]
 fn a_disk_full_between_overlapping_batches_loses_nothing() {
-    let dc = Dovecot::start();
     for protocol in ["pop3", "imap"] {
-        let user = dc.add_user(false);
-        let c = Client::new();
-        c.write_config(&account("a", &dc, protocol, &user, &c, "keep = false"));
-        let originals: Vec<Vec<u8>> = (0..1200).map(|i| message(i, "overlap")).collect();
-        for m in &originals {
-            dc.add_message(&user, "", m, "");
-        }
         // Each file takes a 4 KiB page of the tmpfs: the first batch fits, the second not.
-        let Some(fs_guard) = Tmpfs::mount(&c.dir.path().join("Mail"), "3m") else {
-            eprintln!(
-                "SKIPPED a_disk_full_between_overlapping_batches_loses_nothing: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"
-            );
+        let originals: Vec<Vec<u8>> = (0..1200).map(|i| message(i, "overlap")).collect();
+        let Some(stored) = fetch_into_a_full_disk(protocol, &originals, "3m") else {
             return;
         };
-        let out = c.mailx(&["fetch"]);
-        let text = stderr(&out);
-        assert_eq!(exit_code(&out), 74, "{protocol}: {text}");
-        assert_eq!(dc.server_messages(&user, "").len(), 1200, "{protocol}");
-        let stored = read_maildir(&c.maildir("a"));
-        for (name, body) in &stored {
-            assert!(originals.contains(body), "{protocol}: partial file {name}");
-        }
-        assert!(stored.len() >= 500, "{protocol}: the first batch is stored");
-        let tmp_left = fs::read_dir(c.maildir("a").join("tmp")).unwrap().count();
-        assert_eq!(tmp_left, 0, "{protocol}: files left in tmp/");
-        fs_guard.resize("64m");
-        assert_ok(&c.mailx(&["fetch"]));
-        assert_eq!(
-            sorted(local_messages(&c.maildir("a"), "")),
-            sorted(originals.clone()),
-            "{protocol}: every message exactly once after space was freed"
-        );
-        assert!(dc.server_messages(&user, "").is_empty());
+        assert!(stored >= 500, "{protocol}: the first batch is stored");
         eprintln!(
-            "disk full between batches ({protocol}): exit 74, {} of 1200 stored whole; after resize 1200, server 0",
-            stored.len()
+            "disk full between batches ({protocol}): exit 74, {stored} of 1200 stored whole; after resize 1200, server 0"
         );
     }
 }
