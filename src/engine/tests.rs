@@ -205,6 +205,34 @@ async fn fetch_with_keep_false_deletes_only_what_it_stored() {
     }
 }
 
+/// A message another client deleted from a POP3 server is forgotten by the next run (a
+/// UIDL cannot recur); the others stay known, also when one goes and one arrives in the
+/// same run (the run counts known rows against the listing to tell whether any is gone).
+#[tokio::test]
+async fn a_pop3_message_gone_from_the_server_is_forgotten() {
+    let mut server = FakeRemote::pop3(bodies(3, "elsewhere"));
+    let mut local = Local::new();
+    let known = |local: &Local| {
+        let mut ids: Vec<String> = local.state.known("INBOX", 0).unwrap().into_keys().collect();
+        ids.sort();
+        ids
+    };
+    local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(known(&local), ["1", "2", "3"]);
+
+    server.inbox().messages.remove(&2);
+    let reports = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(reports[0].downloaded, 0);
+    assert_eq!(known(&local), ["1", "3"]);
+
+    server.inbox().messages.remove(&1);
+    server.deliver(message(4, "elsewhere"), Flags::default());
+    let reports = local.fetch(&mut server, Retention::Keep).await.unwrap();
+    assert_eq!(reports[0].downloaded, 1);
+    assert_eq!(known(&local), ["3", "4"]);
+    assert_eq!(local.bodies().len(), 4, "local copies are never touched");
+}
+
 #[tokio::test]
 async fn fetch_deletes_after_days_counted_from_the_download() {
     let mut server = FakeRemote::pop3(bodies(2, "aged"));
