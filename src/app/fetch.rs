@@ -6,17 +6,14 @@ use serde_json::json;
 
 use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, pick, print_run, record_outcome, retention,
-    state_path,
+    account_code, combine, connect_and_open_state, errors_json, load_config, pick, print_run,
+    record_outcome, retention,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
-use crate::engine::deliver;
 use crate::engine::fetch::{self, FolderReport, Settings};
 use crate::error::{Error, Result, exit};
 use crate::output::{Printer, Progress};
-use crate::remote::connect;
-use crate::state::State;
 use crate::units::human_bytes;
 use crate::{lock, testhook};
 
@@ -181,16 +178,8 @@ async fn fetch_account(
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
     testhook::hold().await;
-    // The state opens (and a crashed run is recovered) while the connection, the TLS
-    // handshake and the password lookup are under way.
-    let local = async {
-        let mut state = State::open(&state_path(state_dir, &account.name))?;
-        if !dry_run {
-            deliver::recover(&mut state, &account.maildir)?;
-        }
-        Ok(state)
-    };
-    let (mut remote, mut state) = tokio::try_join!(connect(account, timeout), local)?;
+    let (mut remote, mut state) =
+        connect_and_open_state(account, state_dir, timeout, dry_run).await?;
     let settings = Settings {
         maildir: &account.maildir,
         patterns: &account.folders,

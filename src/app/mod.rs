@@ -369,6 +369,25 @@ pub(super) fn state_path(state_dir: &Path, account: &str) -> PathBuf {
     state_dir.join(format!("{account}.sqlite"))
 }
 
+/// Logs in to the account's server while its state opens and, unless `dry_run`, a run that
+/// crashed is recovered: the local work overlaps the connection, the TLS handshake and the
+/// password lookup. For fetch and sync, under the account's lock.
+pub(super) async fn connect_and_open_state(
+    account: &Account,
+    state_dir: &Path,
+    timeout: u64,
+    dry_run: bool,
+) -> Result<(crate::remote::AnyRemote, State)> {
+    let local = async {
+        let mut state = State::open(&state_path(state_dir, &account.name))?;
+        if !dry_run {
+            crate::engine::deliver::recover(&mut state, &account.maildir)?;
+        }
+        Ok(state)
+    };
+    tokio::try_join!(crate::remote::connect(account, timeout), local)
+}
+
 /// Remembers how the last `command` (fetch or sync) of an account ended, for `status`.
 /// A run that found the account locked did nothing and leaves no trace.
 pub(super) fn record_outcome(

@@ -6,19 +6,16 @@ use serde_json::json;
 
 use super::clean::{self, CleanRun, after_clean};
 use super::{
-    account_code, combine, errors_json, load_config, logout, pick, print_run, record_outcome,
-    state_path,
+    account_code, combine, connect_and_open_state, errors_json, load_config, logout, pick,
+    print_run, record_outcome,
 };
 use crate::cli::Global;
 use crate::config::{Account, Protocol};
 
-use crate::engine::deliver;
 use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
 use crate::lock;
 use crate::output::{Printer, Progress};
-use crate::remote::connect;
-use crate::state::State;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct SyncOptions {
@@ -214,15 +211,8 @@ async fn sync_account(
     reports: &mut Vec<SyncReport>,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
-    // As in fetch: the state opens while the connection is made.
-    let local = async {
-        let mut state = State::open(&state_path(state_dir, &account.name))?;
-        if !opts.dry_run {
-            deliver::recover(&mut state, &account.maildir)?;
-        }
-        Ok(state)
-    };
-    let (mut remote, mut state) = tokio::try_join!(connect(account, timeout), local)?;
+    let (mut remote, mut state) =
+        connect_and_open_state(account, state_dir, timeout, opts.dry_run).await?;
     let settings = sync::Settings {
         maildir: &account.maildir,
         patterns: &account.folders,

@@ -403,11 +403,10 @@ impl OnDisk {
         if let Err(e) = result {
             // Files moved into the Maildir stay, their rows pending: not durable yet, so
             // the next run's `recover` decides from what is on disk then.
+            // `rows` is in `arrived`'s order: the ones not moved are the same tail.
             let mut landed = landed;
-            let rest = landed.arrived.split_off(moved);
-            let rest_ids: HashSet<&str> = rest.iter().map(|a| a.d.id.as_str()).collect();
-            landed.rows.retain(|r| rest_ids.contains(r.id.as_str()));
-            landed.arrived = rest;
+            landed.arrived = landed.arrived.split_off(moved);
+            landed.rows = landed.rows.split_off(moved);
             landed.abandon(state, to);
             return Err(e);
         }
