@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::{MailServer, PASSWORD, free_port, is_root, set_mode};
+use super::{MailServer, PASSWORD, free_ports, is_root, set_mode};
 
 /// The one user of a Courier instance.
 pub const COURIER_USER: &str = "courieruser";
@@ -50,15 +50,7 @@ impl Courier {
         let mut attempt = 0;
         let ports = loop {
             attempt += 1;
-            let mut ports = [0u16; 4];
-            for i in 0..4 {
-                ports[i] = loop {
-                    let p = free_port();
-                    if !ports[..i].contains(&p) {
-                        break p;
-                    }
-                };
-            }
+            let ports: [u16; 4] = free_ports();
             let out = Command::new(script("courier-up"))
                 .arg("-d")
                 .arg(dir.path().join("inst"))

@@ -64,10 +64,17 @@ fn dovecot_bin() -> PathBuf {
 }
 
 pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port on loopback")
+    let [port] = free_ports();
+    port
+}
+
+/// `N` distinct free ports: the probes stay bound until all are taken, or the
+/// kernel can hand out one port twice (Dovecot: "duplicate listener").
+pub(crate) fn free_ports<const N: usize>() -> [u16; N] {
+    let probes: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("no free port on loopback"))
+        .collect();
+    std::array::from_fn(|i| probes[i].local_addr().expect("probe address").port())
 }
 
 pub(crate) fn is_root() -> bool {
@@ -279,7 +286,7 @@ impl Dovecot {
         fs::write(d.join("users"), users).expect("users");
         let mut attempt = 0;
         let (imap, imaps, pop3, pop3s, conf_path) = loop {
-            let (imap, imaps, pop3, pop3s) = (free_port(), free_port(), free_port(), free_port());
+            let [imap, imaps, pop3, pop3s] = free_ports();
             let n = INSTANCE.fetch_add(1, Ordering::SeqCst);
             let d_s = d.display();
             let ssl = if opts.ssl {
