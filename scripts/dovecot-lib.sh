@@ -14,8 +14,13 @@ set_aside() {
   mv "$1" "$work/trash/$(basename "$1").$(date +%s%N)"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# free_ports N: N distinct free ports on one line. The probes stay bound until all are
+# taken: probed one at a time, the kernel can hand out one port twice.
+free_ports() {
+  python3 -c 'import socket, sys
+probes = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in probes: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in probes))' "$1"
 }
 
 ensure_packages() {
@@ -65,7 +70,7 @@ default_login_user = $mail_user"
   fi
   printf 'demo:{PLAIN}demo-password::::::\nbench:{PLAIN}bench::::::\n' > "$d/users"
   for i in 1 2 3 4 5; do printf 'bench%s:{PLAIN}bench::::::\n' "$i" >> "$d/users"; done
-  IMAP_PORT=$(free_port); IMAPS_PORT=$(free_port); POP3_PORT=$(free_port); POP3S_PORT=$(free_port)
+  read -r IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT < <(free_ports 4)
   export IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT MAIL_USER=$mail_user MAIL_GROUP=$mail_group
   cat > "$d/dovecot.conf" <<CONF
 instance_name = mailx-$$
