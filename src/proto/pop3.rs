@@ -420,8 +420,44 @@ impl Pop3 {
         }
     }
 
-    pub async fn dele(&mut self, number: u32) -> Result<()> {
-        self.command(&format!("DELE {number}")).await.map(|_| ())
+    /// DELE of each message, a window of them in flight where the server pipelines
+    /// (RFC 2449 §6.6): one round trip each made `fetch` with `keep = false` take 11.2 s
+    /// for 1,000 messages behind 5 ms of latency each way, 10 s of it waiting for DELE.
+    /// `confirmed` runs after each +OK; any -ERR fails the session, and without QUIT the
+    /// server forgets every DELE (RFC 1939 §6).
+    pub async fn dele_many(
+        &mut self,
+        numbers: &[u32],
+        mut confirmed: impl FnMut() -> Result<()>,
+    ) -> Result<()> {
+        let window = if self.pipelining() {
+            PIPELINE_WINDOW
+        } else {
+            1
+        };
+        let mut pending: VecDeque<u32> = VecDeque::new();
+        let mut next = numbers.iter().copied();
+        loop {
+            let mut batch = String::new();
+            while pending.len() < window {
+                let Some(n) = next.next() else { break };
+                batch.push_str(&format!("DELE {n}\r\n"));
+                pending.push_back(n);
+            }
+            if !batch.is_empty() {
+                tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
+                self.write_raw(batch.as_bytes()).await?;
+            }
+            let Some(n) = pending.pop_front() else {
+                return Ok(());
+            };
+            let what = format!("DELE {n}");
+            self.deadline = self.ep.deadline(0);
+            self.status_line(&what)
+                .await
+                .map_err(|e| self.refusal_is_fatal(&what, e))?;
+            confirmed()?;
+        }
     }
 
     /// Ends the session; only now does the server apply DELEs (RFC 1939 §6).

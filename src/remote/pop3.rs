@@ -262,13 +262,13 @@ impl Remote for Pop3Remote {
                 "not deleting anything in a POP3 session that had an error",
             ));
         }
-        for (_, number) in msgs {
-            let r = self.conn()?.dele(*number).await;
-            self.note(r)?;
-            self.deles_sent += 1;
-            crate::testhook::step("POP3 DELE")?;
-        }
-        Ok(())
+        let numbers: Vec<u32> = msgs.iter().map(|(_, number)| *number).collect();
+        self.deles_sent += numbers.len();
+        let r = self
+            .conn()?
+            .dele_many(&numbers, || crate::testhook::step("POP3 DELE"))
+            .await;
+        self.note(r)
     }
 
     async fn finish(&mut self) -> Result<()> {

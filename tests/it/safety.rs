@@ -696,6 +696,56 @@ fn a_pop3_session_with_an_error_ends_without_quit() {
 }
 
 #[test]
+fn a_refused_dele_among_pipelined_ones_deletes_nothing() {
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    let fake = FakePop3::start(Script {
+        messages: (0..5)
+            .map(|i| FakeMessage {
+                uidl: format!("m{i}"),
+                body: message(i, "pipelined"),
+                ..Default::default()
+            })
+            .collect(),
+        refuse_dele: Some(3),
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("a", &c.maildir("a"), "keep = false"));
+    let out = c.mailx(&["fetch"]);
+    assert_eq!(exit_code(&out), 76, "{}", stderr(&out));
+    assert!(stderr(&out).contains("DELE 3"), "{}", stderr(&out));
+    assert_eq!(local_messages(&c.maildir("a"), "").len(), 5);
+    {
+        let rec = fake.record.lock().unwrap();
+        let deles: Vec<&str> = rec
+            .commands
+            .iter()
+            .filter(|c| c.starts_with("DELE"))
+            .map(String::as_str)
+            .collect();
+        // All five went out before the answer to DELE 3 was read (PIPELINING), and the
+        // session still ends without QUIT, so the server applies none of them.
+        assert_eq!(deles, ["DELE 1", "DELE 2", "DELE 3", "DELE 4", "DELE 5"]);
+        assert!(
+            !rec.commands.iter().any(|c| c == "QUIT"),
+            "{:?}",
+            rec.commands
+        );
+        assert!(rec.committed.is_empty());
+    }
+    fake.script.lock().unwrap().refuse_dele = None;
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(
+        local_messages(&c.maildir("a"), "").len(),
+        5,
+        "nothing downloaded twice"
+    );
+    let mut committed = fake.record.lock().unwrap().committed.clone();
+    committed.sort();
+    assert_eq!(committed, ["m0", "m1", "m2", "m3", "m4"]);
+}
+
+#[test]
 fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
     use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
     let fake = FakePop3::start(Script {

@@ -23,6 +23,8 @@ pub struct Script {
     pub messages: Vec<FakeMessage>,
     /// Answer DELE with a line that is neither +OK nor -ERR.
     pub garbage_on_dele: bool,
+    /// Answer the DELE of this message (1-based) with -ERR.
+    pub refuse_dele: Option<usize>,
     /// Leave this message (1-based) out of UIDL (a short answer).
     pub uidl_omits: Option<usize>,
     /// Greet with `+OK ` and then bytes without end, never a line end.
@@ -181,6 +183,7 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
                 None => b"-ERR no such message\r\n".to_vec(),
             },
             "DELE" if script.garbage_on_dele => b"?? what\r\n".to_vec(),
+            "DELE" if script.refuse_dele == Some(arg) => b"-ERR cannot delete\r\n".to_vec(),
             "DELE" => {
                 deleted.push(arg);
                 b"+OK\r\n".to_vec()
