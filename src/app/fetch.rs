@@ -14,6 +14,7 @@ use crate::config::{Account, Protocol};
 use crate::engine::fetch::{self, FolderReport, Settings};
 use crate::error::{Error, Result, exit};
 use crate::output::{Printer, Progress};
+use crate::state::State;
 use crate::units::human_bytes;
 use crate::{lock, testhook};
 
@@ -131,12 +132,14 @@ pub(super) async fn fetch_one(
 ) -> AccountRun {
     let progress = printer.progress(&account.name);
     let mut folders = Vec::new();
+    let mut opened = None;
     let result = fetch_account(
         account,
         state_dir,
         timeout,
         &progress,
         &mut folders,
+        &mut opened,
         dry_run,
     )
     .await;
@@ -158,6 +161,7 @@ pub(super) async fn fetch_one(
     if !dry_run {
         record_outcome(
             state_dir,
+            opened,
             &account.name,
             "fetch",
             run.exit_code(),
@@ -174,12 +178,13 @@ async fn fetch_account(
     timeout: u64,
     progress: &Progress,
     reports: &mut Vec<FolderReport>,
+    opened: &mut Option<State>,
     dry_run: bool,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
     testhook::hold().await;
-    let (mut remote, mut state) =
-        connect_and_open_state(account, state_dir, timeout, dry_run).await?;
+    let (mut remote, state) = connect_and_open_state(account, state_dir, timeout, dry_run).await?;
+    let state = opened.insert(state);
     let settings = Settings {
         maildir: &account.maildir,
         patterns: &account.folders,
@@ -188,5 +193,5 @@ async fn fetch_account(
         dry_run,
         max_message_size: account.max_message_size,
     };
-    fetch::fetch_account(&mut remote, &mut state, &settings, progress, reports).await
+    fetch::fetch_account(&mut remote, state, &settings, progress, reports).await
 }

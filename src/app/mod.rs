@@ -388,10 +388,13 @@ pub(super) async fn connect_and_open_state(
     tokio::try_join!(crate::remote::connect(account, timeout), local)
 }
 
-/// Remembers how the last `command` (fetch or sync) of an account ended, for `status`.
+/// Remembers how the last `command` (fetch or sync) of an account ended, for `status`,
+/// through the run's state when it got that far (opening it again and syncing the write
+/// cost a no-change POP3 run ~1 ms: three fsyncs instead of two at the end).
 /// A run that found the account locked did nothing and leaves no trace.
 pub(super) fn record_outcome(
     state_dir: &Path,
+    opened: Option<State>,
     account: &str,
     command: &str,
     code: i32,
@@ -407,8 +410,12 @@ pub(super) fn record_outcome(
         "error": error.map(|e| e.to_string()),
         "summary": summary,
     });
-    let result = State::open(&state_path(state_dir, account))
-        .and_then(|st| st.set_meta(&format!("last_{command}"), &value.to_string()));
+    let state = match opened {
+        Some(state) => Ok(state),
+        None => State::open(&state_path(state_dir, account)),
+    };
+    let result =
+        state.and_then(|st| st.set_meta_last(&format!("last_{command}"), &value.to_string()));
     if let Err(e) = result {
         tracing::debug!("could not record the outcome of {command}: {e}");
     }

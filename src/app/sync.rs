@@ -16,6 +16,7 @@ use crate::engine::sync::{self, SyncReport};
 use crate::error::{Error, Result, exit};
 use crate::lock;
 use crate::output::{Printer, Progress};
+use crate::state::State;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct SyncOptions {
@@ -173,7 +174,17 @@ pub(super) async fn sync_one(
 ) -> SyncRun {
     let progress = printer.progress(&account.name);
     let mut folders = Vec::new();
-    let result = sync_account(account, state_dir, timeout, &progress, opts, &mut folders).await;
+    let mut opened = None;
+    let result = sync_account(
+        account,
+        state_dir,
+        timeout,
+        &progress,
+        opts,
+        &mut folders,
+        &mut opened,
+    )
+    .await;
     progress.finish();
     let clean = match (&result, opts.dry_run) {
         (Ok(()), false) if opts.clean_after => {
@@ -192,6 +203,7 @@ pub(super) async fn sync_one(
         let totals = run.to_json();
         record_outcome(
             state_dir,
+            opened,
             &account.name,
             "sync",
             run.exit_code(),
@@ -209,10 +221,12 @@ async fn sync_account(
     progress: &Progress,
     opts: SyncOptions,
     reports: &mut Vec<SyncReport>,
+    opened: &mut Option<State>,
 ) -> Result<()> {
     let _lock = lock::acquire(state_dir, &account.name)?;
-    let (mut remote, mut state) =
+    let (mut remote, state) =
         connect_and_open_state(account, state_dir, timeout, opts.dry_run).await?;
+    let state = opened.insert(state);
     let settings = sync::Settings {
         maildir: &account.maildir,
         patterns: &account.folders,
@@ -223,7 +237,7 @@ async fn sync_account(
         max_delete: (!opts.allow_deletes).then_some(account.max_delete),
         max_message_size: account.max_message_size,
     };
-    *reports = sync::sync_folders(&mut remote, &mut state, &settings, progress).await?;
+    *reports = sync::sync_folders(&mut remote, state, &settings, progress).await?;
     logout(&mut remote).await;
     Ok(())
 }

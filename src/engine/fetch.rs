@@ -268,7 +268,7 @@ async fn fetch_folder<R: Remote>(
         let absent: Vec<String> = known
             .keys()
             .filter(|id| !present.contains(id.as_str()))
-            .cloned()
+            .map(|id| id.to_string())
             .collect();
         state.forget(key, &absent)?;
     }

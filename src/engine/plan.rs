@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
+
 use crate::remote::RemoteMessage;
 use crate::state::Known;
 
@@ -22,7 +24,7 @@ impl Retention {
 /// Server messages not yet delivered, in server order.
 pub fn new_messages(
     listing: &[RemoteMessage],
-    known: &HashMap<String, Known>,
+    known: &HashMap<CompactString, Known>,
 ) -> Vec<RemoteMessage> {
     listing
         .iter()
@@ -48,8 +50,8 @@ pub struct FetchPlan {
 /// `expired`).
 pub fn fetch_plan(
     listing: &[RemoteMessage],
-    known: &HashMap<String, Known>,
-    stored: &HashMap<String, Known>,
+    known: &HashMap<CompactString, Known>,
+    stored: &HashMap<CompactString, Known>,
     present: Option<&HashMap<String, u32>>,
     policy: Retention,
     now: i64,
@@ -65,7 +67,7 @@ pub fn fetch_plan(
 /// `present` maps ids the server listed to their current uid (POP3 message numbers change
 /// between sessions); `None` means the listing was partial and recorded uids are current.
 pub fn expired(
-    known: &HashMap<String, Known>,
+    known: &HashMap<CompactString, Known>,
     present: Option<&HashMap<String, u32>>,
     policy: Retention,
     now: i64,
@@ -77,7 +79,7 @@ pub fn expired(
     };
     // A message recorded as deleted that the server still lists was not deleted after
     // all (a server that answered QUIT but did not apply the DELE): delete it again.
-    let still_there = |id: &String| present.is_some_and(|p| p.contains_key(id));
+    let still_there = |id: &str| present.is_some_and(|p| p.contains_key(id));
     let mut out: Vec<(String, u32)> = known
         .iter()
         .filter(|(id, k)| {
@@ -86,8 +88,8 @@ pub fn expired(
                 && (cutoff == i64::MAX || k.first_seen <= cutoff)
         })
         .filter_map(|(id, k)| match present {
-            Some(p) => p.get(id).map(|uid| (id.clone(), *uid)),
-            None => Some((id.clone(), k.uid)),
+            Some(p) => p.get(id.as_str()).map(|uid| (id.to_string(), *uid)),
+            None => Some((id.to_string(), k.uid)),
         })
         .collect();
     out.sort_by_key(|(_, uid)| *uid);
@@ -225,12 +227,12 @@ mod tests {
         }
     }
 
-    fn known(entries: &[(&str, u32, i64, bool)]) -> HashMap<String, Known> {
+    fn known(entries: &[(&str, u32, i64, bool)]) -> HashMap<CompactString, Known> {
         entries
             .iter()
             .map(|(id, uid, first_seen, deleted)| {
                 (
-                    id.to_string(),
+                    CompactString::new(id),
                     Known {
                         uid: *uid,
                         first_seen: *first_seen,

@@ -213,7 +213,13 @@ async fn a_pop3_message_gone_from_the_server_is_forgotten() {
     let mut server = FakeRemote::pop3(bodies(3, "elsewhere"));
     let mut local = Local::new();
     let known = |local: &Local| {
-        let mut ids: Vec<String> = local.state.known("INBOX", 0).unwrap().into_keys().collect();
+        let mut ids: Vec<String> = local
+            .state
+            .known("INBOX", 0)
+            .unwrap()
+            .into_keys()
+            .map(String::from)
+            .collect();
         ids.sort();
         ids
     };

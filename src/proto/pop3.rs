@@ -3,6 +3,7 @@
 //! Written in-house: async-pop 1.1.3 does not dot-unstuff, drops the final CRLF, is quadratic
 //! on large messages and spins on a dropped connection (docs/defects.md, P1-P5).
 
+use compact_str::CompactString;
 use std::collections::{HashSet, VecDeque};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -39,13 +40,6 @@ pub struct Pop3 {
     /// Commands written before their turn (`send_listings_ahead`), oldest first: their
     /// answers are read when they are asked for, instead of sending them again.
     sent_ahead: std::collections::VecDeque<&'static str>,
-}
-
-/// One line of a multi-line LIST or UIDL answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub number: u32,
-    pub value: String,
 }
 
 impl Pop3 {
@@ -262,12 +256,15 @@ impl Pop3 {
         }
     }
 
-    pub async fn uidl(&mut self) -> Result<Vec<Listed>> {
-        self.listing("UIDL").await
+    /// UIDL: (message number, unique id) of every message.
+    pub async fn uidl(&mut self) -> Result<Vec<(u32, CompactString)>> {
+        self.listing("UIDL", |id| Some(CompactString::new(id)))
+            .await
     }
 
-    pub async fn list(&mut self) -> Result<Vec<Listed>> {
-        self.listing("LIST").await
+    /// LIST: (message number, size in octets) of every message.
+    pub async fn list(&mut self) -> Result<Vec<(u32, u64)>> {
+        self.listing("LIST", |size| size.parse().ok()).await
     }
 
     /// Writes STAT, UIDL and LIST at once where the server pipelines (RFC 2449 §6.6): it
@@ -322,7 +319,12 @@ impl Pop3 {
         }
     }
 
-    async fn listing(&mut self, cmd: &'static str) -> Result<Vec<Listed>> {
+    /// The lines `number value` of a multi-line answer, `value` read by `parse`.
+    async fn listing<T>(
+        &mut self,
+        cmd: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Vec<(u32, T)>> {
         // STAT first: the listing's deadline grows with the number of messages.
         let count = self.count().await?;
         self.send_in_turn(cmd).await?;
@@ -339,12 +341,9 @@ impl Pop3 {
             let line = String::from_utf8_lossy(line);
             let mut it = line.split_whitespace();
             let number = it.next().and_then(|n| n.parse::<u32>().ok());
-            let value = it.next();
+            let value = it.next().and_then(&parse);
             match (number, value) {
-                (Some(number), Some(value)) if number > 0 => out.push(Listed {
-                    number,
-                    value: value.to_string(),
-                }),
+                (Some(number), Some(value)) if number > 0 => out.push((number, value)),
                 _ => {
                     return Err(Error::protocol(
                         &self.ep.label,

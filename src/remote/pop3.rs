@@ -1,6 +1,8 @@
 //! POP3 behind the `Remote` seam.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use compact_str::CompactString;
 
 use crate::domain::Flags;
 use crate::error::{Error, Result};
@@ -66,6 +68,26 @@ fn is_whole(body: &[u8], listed: u64) -> bool {
     .contains(&listed)
 }
 
+/// Broken servers repeat a UIDL; the copies are then kept apart (`id`, `id#2`, ...), so
+/// that neither is mistaken for the other.
+fn keep_repeated_apart(uidl: Vec<(u32, CompactString)>) -> Vec<(u32, CompactString)> {
+    let mut distinct = HashSet::with_capacity(uidl.len());
+    if uidl.iter().all(|(_, id)| distinct.insert(id.as_str())) {
+        return uidl;
+    }
+    let mut seen: HashMap<CompactString, usize> = HashMap::new();
+    uidl.into_iter()
+        .map(|(number, id)| {
+            let n = seen.entry(id.clone()).or_insert(0);
+            *n += 1;
+            match *n {
+                1 => (number, id),
+                n => (number, compact_str::format_compact!("{id}#{n}")),
+            }
+        })
+        .collect()
+}
+
 impl Remote for Pop3Remote {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
@@ -107,62 +129,50 @@ impl Remote for Pop3Remote {
         let stable = uidl.is_some();
         let conn = self.conn()?;
         let r = conn.list().await;
-        let sizes: HashMap<u32, u64> = self
-            .note(r)?
-            .into_iter()
-            .filter_map(|l| l.value.parse().ok().map(|s| (l.number, s)))
-            .collect();
+        let mut sizes = self.note(r)?;
+        // By number, for the lookups below (servers list in order: sorting is a check).
+        sizes.sort_unstable_by_key(|&(number, _)| number);
         if let Some(uidl) = &uidl {
             // Every message has a size and a UIDL (RFC 1939): an answer that leaves one
-            // out must not make mailx forget, or delete, what it did not see.
-            let listed: std::collections::HashSet<u32> = uidl.iter().map(|l| l.number).collect();
-            if listed.len() != sizes.len() || !sizes.keys().all(|n| listed.contains(n)) {
+            // out, or names one twice, must not make mailx forget, or delete, what it did
+            // not see.
+            let mut numbers: Vec<u32> = uidl.iter().map(|&(number, _)| number).collect();
+            numbers.sort_unstable();
+            let distinct = |n: &[u32]| n.windows(2).all(|w| w[0] != w[1]);
+            if !numbers.iter().eq(sizes.iter().map(|(number, _)| number)) || !distinct(&numbers) {
                 self.failed = true;
                 return Err(Error::protocol(
                     &self.label,
                     format!(
                         "the server's UIDL ({} messages) and LIST ({}) disagree; nothing was downloaded or deleted",
-                        listed.len(),
+                        uidl.len(),
                         sizes.len()
                     ),
                 ));
             }
         }
-        // Broken servers repeat a UIDL; the copies are then kept apart, so that neither is
-        // mistaken for the other.
-        let repeated = uidl.as_ref().is_some_and(|uidl| {
-            let mut distinct = std::collections::HashSet::with_capacity(uidl.len());
-            !uidl.iter().all(|l| distinct.insert(l.value.as_str()))
-        });
-        let ids: Vec<(u32, String)> = if let Some(uidl) = uidl {
-            if !repeated {
-                uidl.into_iter().map(|l| (l.number, l.value)).collect()
-            } else {
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                uidl.into_iter()
-                    .map(|l| {
-                        let n = seen.entry(l.value.clone()).or_insert(0);
-                        *n += 1;
-                        let id = if *n == 1 {
-                            l.value
-                        } else {
-                            format!("{}#{}", l.value, n)
-                        };
-                        (l.number, id)
-                    })
+        let size_of = |number: u32| {
+            sizes
+                .binary_search_by_key(&number, |&(n, _)| n)
+                .map_or(0, |i| sizes[i].1)
+        };
+        let ids: Vec<(u32, CompactString)> = match uidl {
+            Some(uidl) => keep_repeated_apart(uidl),
+            None => {
+                let mut numbers: Vec<u32> = sizes.iter().map(|&(number, _)| number).collect();
+                numbers.dedup();
+                numbers
+                    .into_iter()
+                    .map(|n| (n, compact_str::format_compact!("#{n}")))
                     .collect()
             }
-        } else {
-            let mut numbers: Vec<u32> = sizes.keys().copied().collect();
-            numbers.sort_unstable();
-            numbers.into_iter().map(|n| (n, format!("#{n}"))).collect()
         };
         self.listing = ids
             .into_iter()
             .map(|(number, id)| RemoteMessage {
-                id: compact_str::CompactString::new(&id),
+                id,
                 uid: number,
-                size: sizes.get(&number).copied().unwrap_or(0),
+                size: size_of(number),
                 flags: Flags::default(),
             })
             .collect();

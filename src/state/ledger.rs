@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use rusqlite::params;
 
 use super::*;
@@ -11,7 +12,7 @@ const FORGET_PENDING: &str = "DELETE FROM messages WHERE folder = ?1 AND id = ?2
 
 impl State {
     /// Messages recorded for `folder` with a UID of at least `min_uid`, by id.
-    pub fn known(&self, folder: &str, min_uid: u32) -> Result<HashMap<String, Known>> {
+    pub fn known(&self, folder: &str, min_uid: u32) -> Result<HashMap<CompactString, Known>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -29,7 +30,7 @@ impl State {
                 ],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
+                        CompactString::new(r.get_ref(0)?.as_str()?),
                         Known {
                             uid: r.get(1)?,
                             first_seen: r.get(2)?,
@@ -42,7 +43,7 @@ impl State {
             .map_err(|e| self.err(e))?;
         // Into a Vec first: the map is then built at its final size, not grown and
         // rehashed along the way (6% of a POP3 no-change rerun's CPU by perf).
-        let rows: Vec<(String, Known)> = rows
+        let rows: Vec<(CompactString, Known)> = rows
             .collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))?;
         let mut known = HashMap::with_capacity(rows.len());

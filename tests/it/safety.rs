@@ -774,3 +774,39 @@ fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(local_messages(&c.maildir("a"), "").len(), 3);
 }
+
+#[test]
+fn a_pop3_uidl_naming_a_message_twice_downloads_and_deletes_nothing() {
+    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    // UIDL names message 3 twice (as "m2" and "again3"): read as two messages, message 3
+    // would be stored twice, and deleted twice.
+    let fake = FakePop3::start(Script {
+        messages: (0..3)
+            .map(|i| FakeMessage {
+                uidl: format!("m{i}"),
+                body: message(i, "twice"),
+                ..Default::default()
+            })
+            .collect(),
+        uidl_repeats: Some(3),
+        ..Default::default()
+    });
+    let c = Client::new();
+    c.write_config(&fake.account("a", &c.maildir("a"), "keep = false"));
+    let out = c.mailx(&["fetch"]);
+    assert_eq!(exit_code(&out), 76, "{}", stderr(&out));
+    assert!(stderr(&out).contains("disagree"), "{}", stderr(&out));
+    assert!(local_messages(&c.maildir("a"), "").is_empty());
+    {
+        let rec = fake.record.lock().unwrap();
+        assert!(
+            !rec.commands.iter().any(|c| c.starts_with("RETR")),
+            "{:?}",
+            rec.commands
+        );
+        assert!(rec.committed.is_empty());
+    }
+    fake.script.lock().unwrap().uidl_repeats = None;
+    assert_ok(&c.mailx(&["fetch"]));
+    assert_eq!(local_messages(&c.maildir("a"), "").len(), 3);
+}

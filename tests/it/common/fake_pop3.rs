@@ -27,6 +27,8 @@ pub struct Script {
     pub refuse_dele: Option<usize>,
     /// Leave this message (1-based) out of UIDL (a short answer).
     pub uidl_omits: Option<usize>,
+    /// One more UIDL line: this message number again, with another id.
+    pub uidl_repeats: Option<usize>,
     /// Greet with `+OK ` and then bytes without end, never a line end.
     pub endless_greeting: bool,
     /// Answer RETR with `+OK` and then a body without end (never the final dot).
@@ -147,6 +149,9 @@ fn serve(conn: std::net::TcpStream, script: &Script, rec: &Mutex<Record>) {
                     if script.uidl_omits != Some(i + 1) {
                         r.extend(format!("{} {}\r\n", i + 1, m.uidl).into_bytes());
                     }
+                }
+                if let Some(n) = script.uidl_repeats {
+                    r.extend(format!("{n} again{n}\r\n").into_bytes());
                 }
                 r.extend(b".\r\n");
                 r
