@@ -663,15 +663,9 @@ fn a_pop3_body_shorter_than_announced_is_not_stored_or_deleted() {
 
 #[test]
 fn a_pop3_session_with_an_error_ends_without_quit() {
-    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakePop3, Script};
     let fake = FakePop3::start(Script {
-        messages: (0..2)
-            .map(|i| FakeMessage {
-                uidl: format!("m{i}"),
-                body: message(i, "garbled"),
-                ..Default::default()
-            })
-            .collect(),
+        messages: fake_messages(2, "garbled"),
         garbage_on_dele: true,
         ..Default::default()
     });
@@ -697,15 +691,9 @@ fn a_pop3_session_with_an_error_ends_without_quit() {
 
 #[test]
 fn a_refused_dele_among_pipelined_ones_deletes_nothing() {
-    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakePop3, Script};
     let fake = FakePop3::start(Script {
-        messages: (0..5)
-            .map(|i| FakeMessage {
-                uidl: format!("m{i}"),
-                body: message(i, "pipelined"),
-                ..Default::default()
-            })
-            .collect(),
+        messages: fake_messages(5, "pipelined"),
         refuse_dele: Some(3),
         ..Default::default()
     });
@@ -747,15 +735,9 @@ fn a_refused_dele_among_pipelined_ones_deletes_nothing() {
 
 #[test]
 fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
-    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakePop3, Script};
     let fake = FakePop3::start(Script {
-        messages: (0..3)
-            .map(|i| FakeMessage {
-                uidl: format!("u{i}"),
-                body: message(i, "listed"),
-                ..Default::default()
-            })
-            .collect(),
+        messages: fake_messages(3, "listed"),
         ..Default::default()
     });
     let c = Client::new();
@@ -777,17 +759,11 @@ fn a_short_pop3_uidl_answer_forgets_and_deletes_nothing() {
 
 #[test]
 fn a_pop3_uidl_naming_a_message_twice_downloads_and_deletes_nothing() {
-    use crate::common::fake_pop3::{FakeMessage, FakePop3, Script};
+    use crate::common::fake_pop3::{FakePop3, Script};
     // UIDL names message 3 twice (as "m2" and "again3"): read as two messages, message 3
     // would be stored twice, and deleted twice.
     let fake = FakePop3::start(Script {
-        messages: (0..3)
-            .map(|i| FakeMessage {
-                uidl: format!("m{i}"),
-                body: message(i, "twice"),
-                ..Default::default()
-            })
-            .collect(),
+        messages: fake_messages(3, "twice"),
         uidl_repeats: Some(3),
         ..Default::default()
     });
@@ -809,4 +785,15 @@ fn a_pop3_uidl_naming_a_message_twice_downloads_and_deletes_nothing() {
     fake.script.lock().unwrap().uidl_repeats = None;
     assert_ok(&c.mailx(&["fetch"]));
     assert_eq!(local_messages(&c.maildir("a"), "").len(), 3);
+}
+
+/// `n` messages for the scripted POP3 server, UIDLs m0, m1, ...
+fn fake_messages(n: usize, subject: &str) -> Vec<crate::common::fake_pop3::FakeMessage> {
+    (0..n)
+        .map(|i| crate::common::fake_pop3::FakeMessage {
+            uidl: format!("m{i}"),
+            body: message(i, subject),
+            ..Default::default()
+        })
+        .collect()
 }
