@@ -46,8 +46,12 @@ pub fn run() -> ! {
             std::process::exit(code);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: every account's future runs on the thread that calls block_on anyway,
+    // and with worker threads each network read woke that thread from another one. On a
+    // no-change POP3S run: 138 -> 69 context switches, 38.6 -> 37.4 ms (100 runs); the
+    // initial IMAPS download of 8,000 messages 1.24-1.32 -> 1.11-1.17 s. Disk work still
+    // goes to tokio's blocking threads.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

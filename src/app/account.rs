@@ -46,13 +46,11 @@ pub(super) async fn remove(
             config.path.display(),
             a.maildir.display()
         );
-        let sure = tokio::task::block_in_place(|| {
-            dialoguer::Confirm::new()
-                .with_prompt(prompt)
-                .default(false)
-                .interact()
-        })
-        .unwrap_or(false);
+        let sure = dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(false)
+            .interact()
+            .unwrap_or(false);
         if !sure {
             printer.say("Nothing was changed.");
             return Ok(exit::USAGE);
@@ -118,7 +116,9 @@ pub(super) async fn password(
     }
     let typed = if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         let prompt = format!("Password for {name} ({})", a.user);
-        tokio::task::block_in_place(|| dialoguer::Password::new().with_prompt(prompt).interact())
+        dialoguer::Password::new()
+            .with_prompt(prompt)
+            .interact()
             .map_err(|e| Error::Usage(format!("no password typed ({e})")))?
     } else {
         let mut line = String::new();

@@ -23,9 +23,9 @@ fn answered<T>(r: dialoguer::Result<T>) -> Result<T> {
     r.map_err(|e| Error::Usage(format!("setup ended without writing anything ({e})")))
 }
 
-/// Runs a blocking prompt without stalling the async runtime's other work.
+/// Runs a blocking prompt (the wizard waits for it; nothing else runs meanwhile).
 fn ask<T>(prompt: impl FnOnce() -> dialoguer::Result<T>) -> Result<T> {
-    answered(tokio::task::block_in_place(prompt))
+    answered(prompt())
 }
 
 fn input(prompt: &str, default: Option<&str>) -> Result<String> {
