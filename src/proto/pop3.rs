@@ -3,9 +3,9 @@
 //! Written in-house: async-pop 1.1.3 does not dot-unstuff, drops the final CRLF, is quadratic
 //! on large messages and spins on a dropped connection (docs/defects.md, P1-P5).
 
-use compact_str::CompactString;
 use std::collections::{HashSet, VecDeque};
 
+use compact_str::CompactString;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 use crate::config::{Auth, TlsMode};
