@@ -355,13 +355,46 @@ impl Pop3 {
         Ok(out)
     }
 
-    /// Retrieves messages given as (number, size LIST announced) in order, handing each
-    /// (number, raw CRLF bytes) to `sink`, or (number, the server's words) for a RETR it
-    /// answered with -ERR: the session goes on. With PIPELINING a window of RETRs is kept
-    /// in flight (RFC 2449 §6.6). A body may not run far past its announced size (the
-    /// session ends instead), nor take longer than its size allows.
-    /// RETR (or with `headers_only`, TOP n 0) of each message, pipelined where offered;
-    /// `sink` gets each answer in order.
+    /// Sends `command` for each item and reads each answer with `answer`, in order; where
+    /// the server pipelines (RFC 2449 §6.6) a window of commands is kept in flight, so
+    /// the server never waits for the next one.
+    async fn pipelined<T: Copy>(
+        &mut self,
+        items: &[T],
+        command: impl Fn(T) -> String,
+        mut answer: impl AsyncFnMut(&mut Self, T) -> Result<()>,
+    ) -> Result<()> {
+        let window = if self.pipelining() {
+            PIPELINE_WINDOW
+        } else {
+            1
+        };
+        let mut pending: VecDeque<T> = VecDeque::new();
+        let mut next = items.iter().copied();
+        loop {
+            let mut batch = String::new();
+            while pending.len() < window {
+                let Some(item) = next.next() else { break };
+                batch.push_str(&command(item));
+                batch.push_str("\r\n");
+                pending.push_back(item);
+            }
+            if !batch.is_empty() {
+                tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
+                self.write_raw(batch.as_bytes()).await?;
+            }
+            let Some(item) = pending.pop_front() else {
+                return Ok(());
+            };
+            answer(self, item).await?;
+        }
+    }
+
+    /// RETR (or with `headers_only`, TOP n 0) of each message given as (number, size LIST
+    /// announced), pipelined where offered, handing `sink` each answer in order: (number,
+    /// raw CRLF bytes), or (number, the server's words) for a RETR it answered with -ERR
+    /// (the session goes on). A body may not run far past its announced size (the session
+    /// ends instead), nor take longer than its size allows.
     pub async fn retr_many<F>(
         &mut self,
         numbers: &[(u32, u64)],
@@ -371,92 +404,60 @@ impl Pop3 {
     where
         F: FnMut(u32, std::result::Result<Vec<u8>, String>) -> Result<()>,
     {
-        let window = if self.pipelining() {
-            PIPELINE_WINDOW
-        } else {
-            1
-        };
-        let mut pending: VecDeque<(u32, u64)> = VecDeque::new();
-        let mut next = numbers.iter().copied();
-        loop {
-            let mut batch = String::new();
-            while pending.len() < window {
-                let Some((n, size)) = next.next() else { break };
-                if headers_only {
-                    batch.push_str(&format!("TOP {n} 0\r\n"));
-                } else {
-                    batch.push_str(&format!("RETR {n}\r\n"));
-                }
-                pending.push_back((n, size));
-            }
-            if !batch.is_empty() {
-                tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
-                self.write_raw(batch.as_bytes()).await?;
-            }
-            let Some((n, size)) = pending.pop_front() else {
-                return Ok(());
-            };
-            let what = if headers_only {
+        let what = move |n: u32| {
+            if headers_only {
                 format!("TOP {n} 0")
             } else {
                 format!("RETR {n}")
-            };
-            self.deadline = self.ep.deadline(size);
-            match self.status_line(&what).await {
-                Ok(_) => {
-                    // Line ends counted as LF by the server arrive as CRLF: at most double.
-                    let max = size.saturating_mul(2).saturating_add(1024);
-                    let max = max.min(self.ep.max_message) as usize;
-                    let expected = if headers_only { 0 } else { size as usize + 64 };
-                    let body = self.multiline_sized(&what, max, expected).await?;
-                    sink(n, Ok(body))?;
-                }
-                Err(Error::Refused(text)) => {
-                    sink(n, Err(format!("the server refused to send it: {text}")))?
-                }
-                Err(e) => return Err(e),
             }
-        }
+        };
+        self.pipelined(
+            numbers,
+            |(n, _)| what(n),
+            async |pop: &mut Self, (n, size): (u32, u64)| {
+                let what = what(n);
+                pop.deadline = pop.ep.deadline(size);
+                match pop.status_line(&what).await {
+                    Ok(_) => {
+                        // Line ends counted as LF by the server arrive as CRLF: at most double.
+                        let max = size.saturating_mul(2).saturating_add(1024);
+                        let max = max.min(pop.ep.max_message) as usize;
+                        let expected = if headers_only { 0 } else { size as usize + 64 };
+                        let body = pop.multiline_sized(&what, max, expected).await?;
+                        sink(n, Ok(body))
+                    }
+                    Err(Error::Refused(text)) => {
+                        sink(n, Err(format!("the server refused to send it: {text}")))
+                    }
+                    Err(e) => Err(e),
+                }
+            },
+        )
+        .await
     }
 
-    /// DELE of each message, a window of them in flight where the server pipelines
-    /// (RFC 2449 §6.6): one round trip each made `fetch` with `keep = false` take 11.2 s
-    /// for 1,000 messages behind 5 ms of latency each way, 10 s of it waiting for DELE.
-    /// `confirmed` runs after each +OK; any -ERR fails the session, and without QUIT the
-    /// server forgets every DELE (RFC 1939 §6).
+    /// DELE of each message, pipelined where offered: one round trip each made `fetch`
+    /// with `keep = false` take 11.2 s for 1,000 messages behind 5 ms of latency each way,
+    /// 10 s of it waiting for DELE. `confirmed` runs after each +OK; any -ERR fails the
+    /// session, and without QUIT the server forgets every DELE (RFC 1939 §6).
     pub async fn dele_many(
         &mut self,
         numbers: &[u32],
         mut confirmed: impl FnMut() -> Result<()>,
     ) -> Result<()> {
-        let window = if self.pipelining() {
-            PIPELINE_WINDOW
-        } else {
-            1
-        };
-        let mut pending: VecDeque<u32> = VecDeque::new();
-        let mut next = numbers.iter().copied();
-        loop {
-            let mut batch = String::new();
-            while pending.len() < window {
-                let Some(n) = next.next() else { break };
-                batch.push_str(&format!("DELE {n}\r\n"));
-                pending.push_back(n);
-            }
-            if !batch.is_empty() {
-                tracing::trace!(target: "mailx::pop3", "C: {}", batch.trim_end().replace("\r\n", " | "));
-                self.write_raw(batch.as_bytes()).await?;
-            }
-            let Some(n) = pending.pop_front() else {
-                return Ok(());
-            };
-            let what = format!("DELE {n}");
-            self.deadline = self.ep.deadline(0);
-            self.status_line(&what)
-                .await
-                .map_err(|e| self.refusal_is_fatal(&what, e))?;
-            confirmed()?;
-        }
+        self.pipelined(
+            numbers,
+            |n| format!("DELE {n}"),
+            async |pop: &mut Self, n: u32| {
+                let what = format!("DELE {n}");
+                pop.deadline = pop.ep.deadline(0);
+                pop.status_line(&what)
+                    .await
+                    .map_err(|e| pop.refusal_is_fatal(&what, e))?;
+                confirmed()
+            },
+        )
+        .await
     }
 
     /// Ends the session; only now does the server apply DELEs (RFC 1939 §6).
